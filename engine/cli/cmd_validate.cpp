@@ -1,0 +1,95 @@
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "io/load.h"
+#include "io/write.h"
+
+namespace po = boost::program_options;
+
+namespace ntm::cli {
+
+namespace {
+void print_report(const io::LoadResult& r) {
+    const auto& a = r.area;
+    std::printf("Study area: %s (%s)\n", a.name.c_str(), a.source.c_str());
+    if (a.crs.known()) {
+        std::printf("Working CRS: %s, %s\n", a.crs.label().c_str(), a.crs_reason.c_str());
+    } else {
+        std::printf("Working CRS: none could be chosen\n");
+    }
+    std::printf("\n%-11s %-9s %9s %9s  %s\n", "layer", "format", "read", "kept", "source");
+    for (const auto& l : r.layers) {
+        if (!l.present) {
+            std::printf("%-11s %-9s %9s %9s  (not found)\n", l.name.c_str(), "-", "-", "-");
+            continue;
+        }
+        const std::string src = l.source + (l.layer != l.name ? " [" + l.layer + "]" : "");
+        std::printf("%-11s %-9s %9lld %9lld  %s\n", l.name.c_str(), l.driver.substr(0, 9).c_str(),
+                    l.features_read, l.features_kept, src.c_str());
+    }
+}
+}  // namespace
+
+int cmd_validate(const Args& args) {
+    po::options_description opts("ntmsim validate AREA [options]\n\n"
+                                 "Checks a study area and lists every problem with its place "
+                                 "(file, layer, feature, field).\nExit 0: usable; 1: problems "
+                                 "found; 2: bad command line.\n\nOptions");
+    std::string area_path, output;
+    int threads = 0;
+    opts.add_options()("help,h", "show this help")(
+        "repair", "repair invalid polygons with GEOS MakeValid and report each repair")(
+        "output,o", po::value(&output), "with --repair: write the repaired area to this GeoPackage "
+                                        "(the input is never changed)")(
+        "overwrite", "replace an existing --output")(
+        "threads", po::value(&threads), "threads to use (default: all cores)")(
+        "quiet,q", "print only the problems and the summary");
+    po::options_description hidden;
+    hidden.add_options()("area", po::value(&area_path));
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("area", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << opts << "\n";
+        return kExitOk;
+    }
+    if (area_path.empty()) throw UsageError("give the study area to check: ntmsim validate AREA");
+    if (!output.empty() && !vm.count("repair")) throw UsageError("--output goes with --repair");
+    set_threads(threads);
+
+    io::LoadOptions options;
+    options.repair = vm.count("repair") > 0;
+    const auto result = io::load_study_area(area_path, options);
+    if (!vm.count("quiet")) {
+        print_report(result);
+        std::printf("\n");
+    }
+    for (const auto& p : result.problems.items()) std::printf("%s\n", p.str().c_str());
+    const auto errors = result.problems.errors();
+    const auto warnings = result.problems.warnings();
+    const auto repaired = result.problems.items().size() - errors - warnings;
+    std::printf("%s%zu error%s, %zu warning%s, %zu repaired: %s\n",
+                result.problems.items().empty() ? "" : "\n", errors, errors == 1 ? "" : "s",
+                warnings, warnings == 1 ? "" : "s", repaired,
+                errors ? "the study area has problems to fix" : "the study area is usable");
+    if (!output.empty()) {
+        if (errors) {
+            std::printf("not writing %s: fix the errors above first\n", output.c_str());
+        } else {
+            io::write_study_area(result.area, output, io::AreaFormat::GeoPackage,
+                                 vm.count("overwrite") > 0);
+            std::printf("repaired study area written to %s\n", output.c_str());
+        }
+    }
+    return errors ? kExitProblems : kExitOk;
+}
+
+}  // namespace ntm::cli

@@ -1,0 +1,18 @@
+#pragma once
+// The ntmsim subcommands. Each takes its own arguments (after the command name) and returns the
+// process exit code; errors are thrown as ntm::Error and turned into messages by main().
+#include <string>
+#include <vector>
+
+namespace ntm::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_validate(const Args& args);
+int cmd_info(const Args& args);
+int cmd_generate(const Args& args);
+
+// Applies --threads (0: all cores) to OpenMP.
+void set_threads(int threads);
+
+}  // namespace ntm::cli

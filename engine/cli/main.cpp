@@ -1,0 +1,83 @@
+// ntmsim: the command-line program.
+#include <omp.h>
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <map>
+#include <string>
+
+#include <boost/program_options/errors.hpp>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+namespace {
+
+const char* kUsage = R"(ntmsim: plan and simulate Vietnam's New Rural Development programme (NTM)
+
+usage: ntmsim COMMAND [options]
+
+commands:
+  validate AREA [--repair]          check a study area; list every problem with its place
+  info     AREA                     km of road and canal, ha of farmland, schools, facilities
+                                    and population, per layer and per commune
+  generate --communes N --seed S -o OUT.gpkg
+  generate --recipe RECIPE.yaml -o OUT.gpkg
+                                    a synthetic study area of any size
+
+AREA is a GeoPackage, a folder of layer files (communes, roads, canals, farmland, schools,
+facilities, status: any OGR format), or an area.yaml mapping your own layers and fields.
+
+Run 'ntmsim COMMAND --help' for a command's options.
+Exit codes: 0 fine, 1 problems in the input, 2 bad command line, 3 internal failure.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace ntm;
+    const std::map<std::string, std::function<int(const cli::Args&)>> commands = {
+        {"validate", cli::cmd_validate},
+        {"info", cli::cmd_info},
+        {"generate", cli::cmd_generate},
+    };
+    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? kExitUsage : kExitOk;
+    }
+    if (std::strcmp(argv[1], "--version") == 0) {
+        std::puts("ntmsim 0.1.0");
+        return kExitOk;
+    }
+    const auto it = commands.find(argv[1]);
+    if (it == commands.end()) {
+        std::fprintf(stderr, "ntmsim: unknown command '%s'\n\n%s", argv[1], kUsage);
+        return kExitUsage;
+    }
+    cli::Args args(argv + 2, argv + argc);
+    try {
+        return it->second(args);
+    } catch (const boost::program_options::error& e) {
+        std::fprintf(stderr, "ntmsim %s: %s (see 'ntmsim %s --help')\n", argv[1], e.what(), argv[1]);
+        return kExitUsage;
+    } catch (const Error& e) {
+        std::fprintf(stderr, "ntmsim %s: error: %s\n", argv[1], e.what());
+        switch (e.kind()) {
+            case ErrorKind::Usage: return kExitUsage;
+            case ErrorKind::Input:
+            case ErrorKind::Config: return kExitProblems;
+            default: return kExitInternal;
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ntmsim %s: internal error: %s\n", argv[1], e.what());
+        return kExitInternal;
+    }
+}
+
+namespace ntm::cli {
+void set_threads(int threads) {
+    if (threads > 0) omp_set_num_threads(threads);
+}
+}  // namespace ntm::cli

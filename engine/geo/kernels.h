@@ -1,0 +1,58 @@
+#pragma once
+// Geometry kernels on plain geometry values. Each function uses the calling thread's GEOS
+// context, so any thread may call them; a PolygonClipper belongs to the thread that made it
+// (GEOS 3.11 prepared geometries are not safe to share).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/geometry.h"
+
+namespace ntm::geo {
+
+struct Validity {
+    bool valid = true;
+    std::string reason;  // GEOS's reason, e.g. "Self-intersection[105.7 18.4]"
+};
+
+Validity check_valid(const MultiPolygon& polygons);
+Validity check_valid(const MultiLineString& lines);
+// GEOS MakeValid, keeping only the polygonal result.
+MultiPolygon make_valid(const MultiPolygon& polygons);
+
+// A polygon prepared for many tests and clips against it.
+class PolygonClipper {
+   public:
+    explicit PolygonClipper(const MultiPolygon& polygon);
+    ~PolygonClipper();
+    PolygonClipper(const PolygonClipper&) = delete;
+    PolygonClipper& operator=(const PolygonClipper&) = delete;
+
+    const Box& box() const { return m_box; }
+    bool intersects(const MultiLineString& lines) const;
+    bool intersects(const MultiPolygon& polygons) const;
+    bool contains(const Point& p) const;  // covers: a point on the boundary counts
+    // Length of the lines inside the polygon (boundary included).
+    double clipped_length(const MultiLineString& lines) const;
+    // The lines inside the polygon.
+    MultiLineString clip(const MultiLineString& lines) const;
+    // Area of the polygons inside this polygon.
+    double clipped_area(const MultiPolygon& polygons) const;
+
+   private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+    Box m_box;
+};
+
+// Voronoi cells of the points, clipped to `clip`; cells come back in the order of the points.
+std::vector<MultiPolygon> voronoi_cells(const std::vector<Point>& points, const MultiPolygon& clip);
+MultiPolygon union_all(const std::vector<const MultiPolygon*>& parts);
+MultiPolygon buffer(const MultiLineString& lines, double distance);
+MultiPolygon buffer(const Point& p, double distance, int quadrant_segments = 8);
+MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b);
+MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b);
+MultiLineString intersection(const MultiLineString& lines, const MultiPolygon& polygon);
+
+}  // namespace ntm::geo
