@@ -16,7 +16,7 @@ namespace ntm::io {
 namespace {
 
 Location at(const Origin& o, const std::string& field = {}) {
-    return Location{o.file, o.layer, o.fid, field, -1};
+    return Location{o.file, o.layer, o.fid, field, o.line};
 }
 
 // For each item, whether it touches any commune. Parallel over items; each thread prepares the

@@ -127,7 +127,8 @@ class FieldReader {
    public:
     FieldReader(const LayerSpec& spec, const geo::LayerReader& reader, const LayerMapping* lm,
                 Problems& problems, const std::string& file)
-        : m_spec(spec), m_lm(lm), m_problems(problems), m_file(file), m_layer(reader.name()) {
+        : m_spec(spec), m_lm(lm), m_problems(problems), m_file(file), m_layer(reader.name()),
+          m_csv(to_lower_ascii(fs::path(file).extension().string()) == ".csv") {
         for (const auto& f : spec.fields) {
             int idx = -1;
             std::string wanted = f.name;
@@ -153,6 +154,9 @@ class FieldReader {
     }
 
     bool missing_required() const { return m_missing_required; }
+    // CSV rows are easier found by line: GDAL numbers data rows from 1, after the header line.
+    long long line_of(const geo::Feature& f) const { return m_csv ? f.fid + 1 : -1; }
+    Origin origin(const geo::Feature& f) const { return Origin{m_file, m_layer, f.fid, line_of(f)}; }
     bool has(const std::string& ours) const { return m_index.at(ours) >= 0; }
 
     // The text of a field for a feature: the value, else the area.yaml default, else nullopt.
@@ -174,7 +178,7 @@ class FieldReader {
         std::string field = ours;
         if (m_lm && m_lm->fields.count(ours)) field = m_lm->fields.at(ours);
         (void)idx;
-        return Location{m_file, m_layer, f.fid, field, -1};
+        return Location{m_file, m_layer, f.fid, field, line_of(f)};
     }
 
     // Required text; records a problem when absent.
@@ -257,6 +261,7 @@ class FieldReader {
     std::string m_file, m_layer;
     std::map<std::string, int> m_index;
     bool m_missing_required = false;
+    bool m_csv;
 };
 
 const char* kind_name(geo::GeomKind k) {
@@ -405,7 +410,7 @@ class Loader {
             const std::string n = spec.name;
             if (n == "communes") {
                 Commune c;
-                c.origin = {file, reader->name(), f.fid};
+                c.origin = fields.origin(f);
                 c.code = fields.required_text(f, "code").value_or("");
                 c.name = fields.required_text(f, "name").value_or("");
                 c.district = fields.text(f, "district").value_or("");
@@ -418,7 +423,7 @@ class Loader {
                 area.communes.push_back(std::move(c));
             } else if (n == "roads") {
                 Road r;
-                r.origin = {file, reader->name(), f.fid};
+                r.origin = fields.origin(f);
                 r.road_class = fields.enumeration<RoadClass>(f, "class", true).value_or(RoadClass::Other);
                 r.surface = fields.enumeration<Surface>(f, "surface", true).value_or(Surface::Earth);
                 r.width_m = fields.non_negative(f, "width_m", false).value_or(0);
@@ -426,7 +431,7 @@ class Loader {
                 area.roads.push_back(std::move(r));
             } else if (n == "canals") {
                 Canal c;
-                c.origin = {file, reader->name(), f.fid};
+                c.origin = fields.origin(f);
                 c.level = fields.enumeration<CanalLevel>(f, "level", true).value_or(CanalLevel::Field);
                 c.lined = fields.boolean(f, "lined", true).value_or(false);
                 c.service_width_m = fields.non_negative(f, "service_width_m", false).value_or(0);
@@ -434,13 +439,13 @@ class Loader {
                 area.canals.push_back(std::move(c));
             } else if (n == "farmland") {
                 Farmland l;
-                l.origin = {file, reader->name(), f.fid};
+                l.origin = fields.origin(f);
                 l.use = fields.enumeration<LandUse>(f, "use", false).value_or(LandUse::Rice);
                 l.geometry = std::move(f.geometry.polygons);
                 area.farmland.push_back(std::move(l));
             } else if (n == "schools") {
                 School s;
-                s.origin = {file, reader->name(), f.fid};
+                s.origin = fields.origin(f);
                 s.name = fields.text(f, "name").value_or("");
                 s.level = fields.enumeration<SchoolLevel>(f, "level", true).value_or(SchoolLevel::Primary);
                 s.meets_standard = fields.boolean(f, "meets_standard", true).value_or(false);
@@ -449,7 +454,7 @@ class Loader {
                 area.schools.push_back(std::move(s));
             } else if (n == "facilities") {
                 Facility x;
-                x.origin = {file, reader->name(), f.fid};
+                x.origin = fields.origin(f);
                 x.name = fields.text(f, "name").value_or("");
                 x.kind = fields.enumeration<FacilityKind>(f, "kind", true).value_or(FacilityKind::VillageCulturalHouse);
                 x.meets_standard = fields.boolean(f, "meets_standard", true).value_or(false);
@@ -457,7 +462,7 @@ class Loader {
                 area.facilities.push_back(std::move(x));
             } else if (n == "status") {
                 StatusRow s;
-                s.origin = {file, reader->name(), f.fid};
+                s.origin = fields.origin(f);
                 s.commune_code = fields.required_text(f, "commune_code").value_or("");
                 const auto year = fields.number(f, "year", true);
                 s.year = year ? static_cast<int>(std::lround(*year)) : 0;
@@ -465,7 +470,7 @@ class Loader {
                 s.value = fields.number(f, "value", false);
                 s.met = fields.boolean(f, "met", false);
                 if (!s.value && !s.met) {
-                    problems.error("missing-value", Location{file, reader->name(), f.fid, "value", -1},
+                    problems.error("missing-value", Location{file, reader->name(), f.fid, "value", fields.line_of(f)},
                                    "the row gives neither a value nor met",
                                    "fill in value (a number) or met (yes/no)");
                 }

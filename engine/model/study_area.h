@@ -18,6 +18,7 @@ struct Origin {
     std::string file;
     std::string layer;
     long long fid = -1;
+    long long line = -1;  // line in a CSV file (header is line 1), else -1
 };
 
 struct Commune {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# README's first command: install what is missing, build Release, and run the main job on the
+# bundled Can Lộc data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release
+./build/release/ntmsim validate datasets/canloc
+./build/release/ntmsim info datasets/canloc

@@ -1,0 +1,193 @@
+// The ntmsim program end to end: generate → validate → info, with info's totals checked against
+// GDAL's own SQLite dialect (ogrinfo) on the same file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "core/text.h"
+#include "support/fixtures.h"
+#include "support/run.h"
+#include "test_paths.h"
+
+namespace ntm {
+namespace {
+
+using test::quote;
+using test::run;
+namespace fs = std::filesystem;
+
+std::string ntmsim(const std::string& args) { return std::string(test::kNtmsim) + " " + args; }
+
+// Rows of an `ogrinfo -q -sql` answer: each feature's "name (Type) = value" lines as a map.
+std::vector<std::map<std::string, std::string>> ogr_sql(const std::string& file, const std::string& sql) {
+    const auto r = run("ogrinfo -ro -q -dialect SQLite -sql " + quote(sql) + " " + quote(file));
+    EXPECT_EQ(r.exit_code, 0) << sql;
+    std::vector<std::map<std::string, std::string>> rows;
+    std::istringstream in(r.out);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("OGRFeature", 0) == 0) {
+            rows.emplace_back();
+            continue;
+        }
+        const auto paren = line.find(" (");
+        const auto eq = line.find(") = ");
+        if (rows.empty() || paren == std::string::npos || eq == std::string::npos) continue;
+        rows.back()[trim(line.substr(0, paren))] = line.substr(eq + 4);
+    }
+    return rows;
+}
+
+// info --format csv as rows keyed by code, each a map column → text.
+std::map<std::string, std::map<std::string, std::string>> info_csv(const std::string& area) {
+    const auto r = run(ntmsim("info --format csv " + quote(area)));
+    EXPECT_EQ(r.exit_code, 0);
+    std::map<std::string, std::map<std::string, std::string>> rows;
+    std::istringstream in(r.out);
+    std::string header, line;
+    std::getline(in, header);
+    const auto cols = split(header, ',');
+    while (std::getline(in, line)) {
+        // Codes and names are quoted and contain no commas in generated data.
+        std::string plain;
+        for (const char c : line)
+            if (c != '"') plain += c;
+        const auto vals = split(plain, ',');
+        EXPECT_EQ(vals.size(), cols.size()) << line;
+        std::map<std::string, std::string> row;
+        for (std::size_t i = 0; i < cols.size() && i < vals.size(); ++i) row[cols[i]] = vals[i];
+        rows[vals[0]] = row;
+    }
+    return rows;
+}
+
+double num(const std::string& s) { return parse_double(s).value_or(-1e300); }
+
+class Cli : public ::testing::Test {
+   protected:
+    static void SetUpTestSuite() {
+        s_dir = new test::TempDir("cli");
+        s_area = *s_dir / "area.gpkg";
+        const auto r = run(ntmsim("generate --communes 200 --seed 7 -o " + quote(s_area)));
+        ASSERT_EQ(r.exit_code, 0) << r.out;
+    }
+    static void TearDownTestSuite() { delete s_dir; }
+    static test::TempDir* s_dir;
+    static std::string s_area;
+};
+test::TempDir* Cli::s_dir = nullptr;
+std::string Cli::s_area;
+
+TEST_F(Cli, GeneratedAreaOpensInOgrinfoWithTheExpectedLayers) {
+    const auto r = run("ogrinfo -ro -so -q " + quote(s_area));
+    ASSERT_EQ(r.exit_code, 0);
+    for (const char* layer : {"communes", "roads", "canals", "farmland", "schools", "facilities", "status"}) {
+        EXPECT_NE(r.out.find(std::string(": ") + layer + " "), std::string::npos) << layer << "\n" << r.out;
+    }
+    const auto n = ogr_sql(s_area, "SELECT COUNT(*) AS n FROM communes");
+    ASSERT_EQ(n.size(), 1u);
+    EXPECT_EQ(n[0].at("n"), "200");
+    // About 40 km of road per commune in segments of a few hundred metres.
+    const auto roads = ogr_sql(s_area, "SELECT COUNT(*) AS n, SUM(ST_Length(geom)) AS m FROM roads");
+    EXPECT_GT(num(roads[0].at("n")), 200 * 40);
+    EXPECT_NEAR(num(roads[0].at("m")) / 200 / 1000, 40, 15);
+}
+
+TEST_F(Cli, ValidateAcceptsGeneratedArea) {
+    const auto r = run(ntmsim("validate " + quote(s_area)));
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("0 errors"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, GenerateIsByteIdenticalForASeedAndAnyThreadCount) {
+    const std::string a = *s_dir / "t1.gpkg", b = *s_dir / "t2.gpkg";
+    ASSERT_EQ(run(ntmsim("generate --communes 60 --seed 3 --threads 1 -o " + quote(a))).exit_code, 0);
+    ASSERT_EQ(run(ntmsim("generate --communes 60 --seed 3 --threads 2 -o " + quote(b))).exit_code, 0);
+    EXPECT_EQ(run("cmp " + quote(a) + " " + quote(b)).exit_code, 0);
+}
+
+TEST_F(Cli, InfoTotalsEqualGdalSqlite) {
+    const auto info = info_csv(s_area);
+    ASSERT_TRUE(info.count("layer"));
+    const auto& layer = info.at("layer");
+    auto rel = [](double a, double b) { return std::abs(a - b) / std::max(1.0, std::abs(b)); };
+
+    for (const auto& row : ogr_sql(s_area, "SELECT class, surface, SUM(ST_Length(geom)) AS m FROM roads GROUP BY class, surface")) {
+        const std::string col = "road_" + row.at("class") + "_" + row.at("surface") + "_km";
+        ASSERT_TRUE(layer.count(col)) << col;
+        EXPECT_LT(rel(num(layer.at(col)) * 1000, num(row.at("m"))), 1e-6) << col;
+    }
+    for (const auto& row : ogr_sql(s_area, "SELECT level, lined, SUM(ST_Length(geom)) AS m FROM canals GROUP BY level, lined")) {
+        const std::string col = "canal_" + row.at("level") + (row.at("lined") == "yes" ? "_lined_km" : "_unlined_km");
+        ASSERT_TRUE(layer.count(col)) << col;
+        EXPECT_LT(rel(num(layer.at(col)) * 1000, num(row.at("m"))), 1e-6) << col;
+    }
+    for (const auto& row : ogr_sql(s_area, "SELECT use, SUM(ST_Area(geom)) AS m2 FROM farmland GROUP BY use")) {
+        const std::string col = "farmland_" + row.at("use") + "_ha";
+        EXPECT_LT(rel(num(layer.at(col)) * 1e4, num(row.at("m2"))), 1e-6) << col;
+    }
+    for (const auto& row : ogr_sql(s_area, "SELECT level, COUNT(*) AS n, SUM(meets_standard = 'yes') AS s FROM schools GROUP BY level")) {
+        EXPECT_EQ(layer.at("schools_" + row.at("level") + "_all"), row.at("n"));
+        EXPECT_EQ(layer.at("schools_" + row.at("level") + "_standard"), row.at("s"));
+    }
+    for (const auto& row : ogr_sql(s_area, "SELECT kind, COUNT(*) AS n FROM facilities GROUP BY kind")) {
+        EXPECT_EQ(layer.at(row.at("kind") + "_all"), row.at("n"));
+    }
+    const auto pop = ogr_sql(s_area, "SELECT SUM(population) AS p, SUM(ST_Area(geom)) AS a FROM communes");
+    EXPECT_EQ(layer.at("population"), pop[0].at("p"));
+    EXPECT_LT(rel(num(layer.at("area_km2")) * 1e6, num(pop[0].at("a"))), 1e-6);
+
+    // Communes tile the area and every asset lies inside them, so clipping to the communes keeps
+    // every metre: the sum over communes equals the layer totals.
+    const auto& inside = info.at("inside");
+    double in_roads = 0, all_roads = 0;
+    for (const auto& [k, v] : layer)
+        if (k.rfind("road_", 0) == 0) {
+            all_roads += num(v);
+            in_roads += num(inside.at(k));
+        }
+    EXPECT_LT(rel(in_roads, all_roads), 1e-6);
+}
+
+TEST_F(Cli, BrokenCopyIsReportedWithPlaces) {
+    // A copy with a broken geometry, an unknown road class, a duplicate commune code and a
+    // renamed (so missing) field: validate exits 1 and names each with its place.
+    const std::string copy = *s_dir / "broken.gpkg";
+    fs::copy_file(s_area, copy, fs::copy_options::overwrite_existing);
+    auto sql = [&](const std::string& statement) {
+        const auto r = run("ogrinfo -q " + quote(copy) + " -sql " + quote(statement) + " 2>&1");
+        ASSERT_EQ(r.exit_code, 0) << statement << "\n" << r.out;
+    };
+    sql("UPDATE communes SET geom = AsGPB(ST_GeomFromText('POLYGON((577000 2038000,578000 2039000,"
+        "578000 2038000,577000 2039000,577000 2038000))', 3405)) WHERE fid = 5");
+    sql("UPDATE roads SET class = 'highway' WHERE fid = 17");
+    sql("UPDATE communes SET code = (SELECT code FROM communes WHERE fid = 1) WHERE fid = 9");
+    sql("ALTER TABLE schools RENAME COLUMN meets_standard TO standard_ok");
+    const auto r = run(ntmsim("validate " + quote(copy)));
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.out.find("error [invalid-geometry] " + copy + ", layer 'communes', feature 5: Self-intersection"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("error [unknown-value] " + copy + ", layer 'roads', feature 17, field 'class': unknown class 'highway'"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("error [duplicate-code] " + copy + ", layer 'communes', feature 9, field 'code'"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("error [missing-field] " + copy + ", layer 'schools', field 'meets_standard'"), std::string::npos) << r.out;
+    // The original is untouched and still valid.
+    EXPECT_EQ(run(ntmsim("validate -q " + quote(s_area))).exit_code, 0);
+}
+
+TEST_F(Cli, ExitCodes) {
+    EXPECT_EQ(run(ntmsim("validate") + " 2>/dev/null").exit_code, 2);
+    EXPECT_EQ(run(ntmsim("frobnicate") + " 2>/dev/null").exit_code, 2);
+    EXPECT_EQ(run(ntmsim("validate /no/such/area") + " 2>/dev/null").exit_code, 1);
+    EXPECT_EQ(run(ntmsim("--help")).exit_code, 0);
+}
+
+TEST(CanLoc, BundledSampleValidates) {
+    const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
+    const auto r = run(ntmsim("validate " + quote(canloc)));
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("EPSG:3405"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace ntm
