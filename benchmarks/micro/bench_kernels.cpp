@@ -7,7 +7,7 @@
 
 #include "core/rng.h"
 #include "geo/kernels.h"
-#include "indicators/summary.h"
+#include "indicators/measure.h"
 #include "synth/generate.h"
 
 namespace {

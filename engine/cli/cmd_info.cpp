@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "indicators/summary.h"
+#include "indicators/measure.h"
 #include "io/load.h"
 
 namespace po = boost::program_options;

@@ -11,6 +11,7 @@ using Args = std::vector<std::string>;
 int cmd_validate(const Args& args);
 int cmd_info(const Args& args);
 int cmd_generate(const Args& args);
+int cmd_assess(const Args& args);
 
 // Applies --threads (0: all cores) to OpenMP.
 void set_threads(int threads);

@@ -23,6 +23,9 @@ commands:
   validate AREA [--repair]          check a study area; list every problem with its place
   info     AREA                     km of road and canal, ha of farmland, schools, facilities
                                     and population, per layer and per commune
+  assess   AREA --criteria SET --year Y [-o OUT.gpkg]
+                                    which criteria each commune meets, and what is missing
+                                    in km, ha and schools
   generate --communes N --seed S -o OUT.gpkg
   generate --recipe RECIPE.yaml -o OUT.gpkg
                                     a synthetic study area of any size
@@ -42,6 +45,7 @@ int main(int argc, char** argv) {
         {"validate", cli::cmd_validate},
         {"info", cli::cmd_info},
         {"generate", cli::cmd_generate},
+        {"assess", cli::cmd_assess},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);

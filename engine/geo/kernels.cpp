@@ -83,6 +83,11 @@ struct PolygonClipper::Impl {
     GeosContext* ctx;
     GeomPtr polygon;
     PreparedPtr prepared;
+    GeomPtr boundary;  // made on first use
+    const GEOSGeometry* get_boundary() {
+        if (!boundary) boundary = own(*ctx, GEOSBoundary_r(ctx->handle(), polygon.get()), "polygon boundary");
+        return boundary.get();
+    }
 };
 
 PolygonClipper::PolygonClipper(const MultiPolygon& polygon) : m_impl(std::make_unique<Impl>()) {
@@ -167,6 +172,78 @@ double PolygonClipper::clipped_area(const MultiPolygon& polygons) const {
         return area(polygons);
     auto inside = own(ctx, GEOSIntersection_r(h, g.get(), m_impl->polygon.get()), "clip a polygon");
     return area(to_multipolygon(ctx, inside.get()));
+}
+
+PolygonClipper::LineClip PolygonClipper::clip_line(const LineString& line) const {
+    auto& ctx = *m_impl->ctx;
+    auto h = ctx.handle();
+    LineClip out;
+    if (!bounds(line).intersects(m_box)) return out;
+    auto g = to_geos(ctx, line);
+    // Wholly in the interior (the common case): no overlay needed and nothing on the boundary.
+    if (check_predicate(ctx, GEOSPreparedContainsProperly_r(h, m_impl->prepared.get(), g.get()),
+                        "contains properly")) {
+        out.length = length(line);
+        return out;
+    }
+    if (!check_predicate(ctx, GEOSPreparedIntersects_r(h, m_impl->prepared.get(), g.get()), "intersects"))
+        return out;
+    auto inside = own(ctx, GEOSIntersection_r(h, g.get(), m_impl->polygon.get()), "clip a line");
+    out.length = length(to_multilinestring(ctx, inside.get()));
+    auto along = own(ctx, GEOSIntersection_r(h, g.get(), m_impl->get_boundary()), "line along a boundary");
+    out.on_boundary = to_multilinestring(ctx, along.get());
+    return out;
+}
+
+double PolygonClipper::length_on_boundary(const MultiLineString& lines) const {
+    if (lines.parts.empty()) return 0;
+    auto& ctx = *m_impl->ctx;
+    auto g = to_geos(ctx, lines);
+    auto along = own(ctx, GEOSIntersection_r(ctx.handle(), g.get(), m_impl->get_boundary()),
+                     "line along a boundary");
+    return length(to_multilinestring(ctx, along.get()));
+}
+
+MultiPolygon PolygonClipper::clip_polygons(const MultiPolygon& polygons) const {
+    auto& ctx = *m_impl->ctx;
+    auto h = ctx.handle();
+    if (!bounds(polygons).intersects(m_box)) return {};
+    auto g = to_geos(ctx, polygons);
+    if (check_predicate(ctx, GEOSPreparedCovers_r(h, m_impl->prepared.get(), g.get()), "covers"))
+        return polygons;
+    auto inside = own(ctx, GEOSIntersection_r(h, g.get(), m_impl->polygon.get()), "clip a polygon");
+    return to_multipolygon(ctx, inside.get());
+}
+
+MultiPolygon union_of_buffers(const std::vector<const LineString*>& lines,
+                              const std::vector<double>& distances) {
+    auto& ctx = thread_context();
+    auto h = ctx.handle();
+    std::vector<GEOSGeometry*> parts;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (distances[i] <= 0) continue;
+        auto g = to_geos(ctx, *lines[i]);
+        GEOSGeometry* b = GEOSBuffer_r(h, g.get(), distances[i], 8);
+        if (!b) ctx.fail("buffer a canal");
+        parts.push_back(b);
+    }
+    if (parts.empty()) return {};
+    auto coll = own(ctx, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                                     static_cast<unsigned>(parts.size())),
+                    "collect buffers");
+    auto u = own(ctx, GEOSUnaryUnion_r(h, coll.get()), "union of buffers");
+    return to_multipolygon(ctx, u.get());
+}
+
+double area_of_intersection(const MultiPolygon& a, const MultiPolygon& b) {
+    if (a.polygons.empty() || b.polygons.empty() || !bounds(a).intersects(bounds(b))) return 0;
+    auto& ctx = thread_context();
+    auto ga = to_geos(ctx, a);
+    auto gb = to_geos(ctx, b);
+    auto r = own(ctx, GEOSIntersection_r(ctx.handle(), ga.get(), gb.get()), "intersection");
+    double out = 0;
+    if (GEOSArea_r(ctx.handle(), r.get(), &out) != 1) ctx.fail("area");
+    return out;
 }
 
 std::vector<MultiPolygon> voronoi_cells(const std::vector<Point>& points, const MultiPolygon& clip) {

@@ -40,6 +40,18 @@ class PolygonClipper {
     // Area of the polygons inside this polygon.
     double clipped_area(const MultiPolygon& polygons) const;
 
+    // A line clipped to this polygon, with the pieces that lie along its boundary kept apart,
+    // so a road drawn on a boundary shared by two communes can be counted once.
+    struct LineClip {
+        double length = 0;              // inside, boundary included
+        MultiLineString on_boundary;    // the pieces lying along the boundary (empty usually)
+    };
+    LineClip clip_line(const LineString& line) const;
+    // Length of `lines` lying along this polygon's boundary.
+    double length_on_boundary(const MultiLineString& lines) const;
+    // The polygonal parts of `polygons` inside this polygon.
+    MultiPolygon clip_polygons(const MultiPolygon& polygons) const;
+
    private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
@@ -54,5 +66,9 @@ MultiPolygon buffer(const Point& p, double distance, int quadrant_segments = 8);
 MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b);
 MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b);
 MultiLineString intersection(const MultiLineString& lines, const MultiPolygon& polygon);
+// Union of the buffers of several lines, each with its own distance (round caps): the strips
+// served by canals. Distances ≤ 0 are left out.
+MultiPolygon union_of_buffers(const std::vector<const LineString*>& lines, const std::vector<double>& distances);
+double area_of_intersection(const MultiPolygon& a, const MultiPolygon& b);
 
 }  // namespace ntm::geo

@@ -5,18 +5,13 @@
 #include <cstdlib>
 
 #include "core/error.h"
-#include "core/paths.h"
+#include "core/data_dir.h"
 
 namespace ntm::io {
 
 const IndicatorInfo* Catalogue::find(const std::string& id) const {
     const auto it = indicators.find(id);
     return it == indicators.end() ? nullptr : &it->second;
-}
-
-std::string data_dir() {
-    if (const char* d = std::getenv("NTM_DATA_DIR"); d && *d) return d;
-    return kSourceDir;
 }
 
 Catalogue load_catalogue(const std::string& path) {

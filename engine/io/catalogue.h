@@ -20,8 +20,6 @@ struct Catalogue {
     const IndicatorInfo* find(const std::string& id) const;
 };
 
-// Where ntmsim's bundled data lives: $NTM_DATA_DIR, else the source tree it was built from.
-std::string data_dir();
 Catalogue load_catalogue(const std::string& path);
 Catalogue default_catalogue();
 

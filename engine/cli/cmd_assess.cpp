@@ -1,0 +1,131 @@
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "criteria/evaluate.h"
+#include "indicators/measure.h"
+#include "io/load.h"
+#include "report/assess_output.h"
+
+namespace po = boost::program_options;
+
+namespace ntm::cli {
+
+namespace {
+criteria::LayersPresent layers_present(const io::LoadResult& r) {
+    criteria::LayersPresent p;
+    for (const auto& l : r.layers) {
+        if (l.name == "roads") p.roads = l.present;
+        if (l.name == "canals") p.canals = l.present;
+        if (l.name == "farmland") p.farmland = l.present;
+        if (l.name == "schools") p.schools = l.present;
+        if (l.name == "facilities") p.facilities = l.present;
+        if (l.name == "status") p.status = l.present;
+    }
+    return p;
+}
+}  // namespace
+
+int cmd_assess(const Args& args) {
+    po::options_description opts(
+        "ntmsim assess AREA --criteria SET --year Y [-o OUT.gpkg]\n\n"
+        "Measures every commune's indicators from the map and the status table and evaluates\n"
+        "them against a criteria set: which criteria are met now and exactly what is missing, in\n"
+        "km, ha and schools. Townships are reported but not assessed.\n\nOptions");
+    std::string area_path, set_name, output;
+    int year = 0, threads = 0;
+    opts.add_options()("help,h", "show this help")(
+        "criteria", po::value(&set_name), "criteria set: vn-2016, hatinh-2017, vn-2021 or a YAML file")(
+        "year", po::value(&year), "the year to assess (thresholds and status rows of that year)")(
+        "output,o", po::value(&output), "write OUT.gpkg (communes, indicators, gaps) and OUT-*.csv")(
+        "overwrite", "replace existing outputs")(
+        "threads", po::value(&threads), "threads to use (default: all cores)")(
+        "quiet,q", "print only the per-commune table, not the gaps");
+    po::options_description hidden;
+    hidden.add_options()("area", po::value(&area_path));
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("area", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << opts << "\n";
+        return kExitOk;
+    }
+    if (area_path.empty()) throw UsageError("give the study area: ntmsim assess AREA --criteria SET --year Y");
+    if (set_name.empty()) throw UsageError("give --criteria (vn-2016, hatinh-2017, vn-2021 or a YAML file)");
+    if (year <= 0) throw UsageError("give --year, e.g. --year 2017");
+    set_threads(threads);
+
+    const auto set = criteria::load_criteria_set(set_name);
+    const auto loaded = io::load_study_area(area_path);
+    if (loaded.problems.has_errors()) {
+        for (const auto& p : loaded.problems.items())
+            if (p.severity == io::Problem::Severity::Error) std::fprintf(stderr, "%s\n", p.str().c_str());
+        throw InputError(area_path + ": " + std::to_string(loaded.problems.errors()) +
+                         " problem(s) in the input; fix them first (ntmsim validate lists them)");
+    }
+    const auto& area = loaded.area;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto measures = indicators::measure_area(area);
+    const auto results = criteria::evaluate(set, area, measures, year, layers_present(loaded));
+    const auto t1 = std::chrono::steady_clock::now();
+
+    const std::size_t total = set.criteria.size();
+    std::printf("Assessment of %s against %s (%s), %d\n\n", area.name.c_str(), set.id.c_str(),
+                set.name.en.c_str(), year);
+    std::printf("%s %s %7s %7s  %-8s  %s\n", pad_right("code", 8).c_str(), pad_right("commune", 16).c_str(),
+                "met", "unknown", "standard", "criteria not met");
+    int at_standard = 0, assessed = 0;
+    for (std::size_t ci = 0; ci < area.communes.size(); ++ci) {
+        const auto& c = area.communes[ci];
+        const auto& r = results[ci];
+        if (!r.assessed) {
+            std::printf("%s %s %7s %7s  %-8s  %s\n", pad_right(c.code, 8).c_str(), pad_right(c.name, 16).c_str(),
+                        "-", "-", "-", (std::string(token(c.kind)) + ", not assessed").c_str());
+            continue;
+        }
+        ++assessed;
+        at_standard += r.standard;
+        std::vector<std::string> missing;
+        for (const auto& cr : r.criteria)
+            if (cr.verdict == criteria::Verdict::NotMet) missing.push_back(cr.rule->id);
+        std::printf("%s %s %7s %7d  %-8s  %s\n", pad_right(c.code, 8).c_str(), pad_right(c.name, 16).c_str(),
+                    (std::to_string(r.met) + "/" + std::to_string(total)).c_str(), r.unknown,
+                    r.standard ? "yes" : "no", join(missing, " ").c_str());
+    }
+    std::printf("\n%d of %d communes meet all %zu criteria (%s s)\n", at_standard, assessed, total,
+                format_fixed(std::chrono::duration<double>(t1 - t0).count(), 2).c_str());
+
+    if (!vm.count("quiet")) {
+        std::printf("\nWhat is missing\n");
+        for (std::size_t ci = 0; ci < area.communes.size(); ++ci) {
+            const auto& r = results[ci];
+            if (!r.assessed || r.standard) continue;
+            std::printf("\n%s (%s)\n", area.communes[ci].name.c_str(), area.communes[ci].code.c_str());
+            for (const auto& cr : r.criteria) {
+                for (const auto& ir : cr.indicators) {
+                    if (ir.gap) {
+                        std::printf("  %-5s %s\n", ir.rule->id.c_str(), ir.gap->text.c_str());
+                    } else if (ir.verdict == criteria::Verdict::Unknown) {
+                        std::printf("  %-5s unknown: %s\n", ir.rule->id.c_str(), ir.why_unknown.c_str());
+                    }
+                }
+            }
+        }
+    }
+    if (!output.empty()) {
+        report::Assessment a{&area, &set, &measures, &results, year};
+        const auto written = report::write_assessment(a, output, vm.count("overwrite") > 0);
+        std::printf("\nwritten: %s\n", join(written, ", ").c_str());
+    }
+    return kExitOk;
+}
+
+}  // namespace ntm::cli

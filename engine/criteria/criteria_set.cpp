@@ -1,0 +1,349 @@
+#include "criteria/criteria_set.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "core/error.h"
+#include "core/data_dir.h"
+#include "core/text.h"
+
+namespace fs = std::filesystem;
+
+namespace ntm::criteria {
+
+std::string_view measure_name(Measure m) {
+    switch (m) {
+        case Measure::RoadHardenedShare: return "road_hardened_share";
+        case Measure::FarmlandServedShare: return "farmland_served_share";
+        case Measure::SchoolStandardShare: return "school_standard_share";
+        case Measure::FacilityStandardPresent: return "facility_standard_present";
+        case Measure::FacilityStandardShare: return "facility_standard_share";
+        case Measure::Status: return "status";
+    }
+    return "?";
+}
+
+std::string_view op_text(Op op) {
+    switch (op) {
+        case Op::Ge: return ">=";
+        case Op::Gt: return ">";
+        case Op::Le: return "<=";
+        case Op::Lt: return "<";
+        case Op::Eq: return "==";
+    }
+    return "?";
+}
+
+bool compare(double v, Op op, double t) {
+    const double eps = 1e-9 * std::max(1.0, std::abs(t));
+    switch (op) {
+        case Op::Ge: return v >= t - eps;
+        case Op::Gt: return v > t + eps;
+        case Op::Le: return v <= t + eps;
+        case Op::Lt: return v < t - eps;
+        case Op::Eq: return std::abs(v - t) <= eps;
+    }
+    return false;
+}
+
+double ByYear::at(int year) const {
+    double v = steps.front().second;
+    for (const auto& [y, value] : steps) {
+        if (y <= year) v = value;
+    }
+    return v;
+}
+
+double Threshold::at(Region region, int year, const std::string& where) const {
+    const auto it = by_region.find(region);
+    if (it != by_region.end()) return it->second.at(year);
+    if (fallback) return fallback->at(year);
+    throw ConfigError(where + ": no threshold for region " + std::string(token(region)) +
+                      " and no default; add " + std::string(token(region)) + ": or default:");
+}
+
+const Criterion* CriteriaSet::find(const std::string& wanted) const {
+    for (const auto& c : criteria)
+        if (c.id == wanted) return &c;
+    return nullptr;
+}
+
+namespace {
+
+class Reader {
+   public:
+    explicit Reader(std::string file) : m_file(std::move(file)) {}
+
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+        throw ConfigError(m_file + ", line " + std::to_string(node.Mark().line + 1) + ", key '" + key +
+                          "': " + what);
+    }
+
+    std::string where(const YAML::Node& node) const {
+        return m_file + ", line " + std::to_string(node.Mark().line + 1);
+    }
+
+    void keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& allowed) const {
+        if (!map.IsMap()) fail(map, path, "expected a mapping");
+        for (const auto& kv : map) {
+            const auto k = kv.first.as<std::string>();
+            if (!allowed.count(k)) {
+                std::vector<std::string> list(allowed.begin(), allowed.end());
+                fail(kv.first, path.empty() ? k : path + "." + k,
+                     "unknown key; allowed here: " + join(list, ", "));
+            }
+        }
+    }
+
+    std::string text(const YAML::Node& node, const std::string& key) const {
+        if (!node) fail(node, key, "missing");
+        if (!node.IsScalar()) fail(node, key, "expected a text value");
+        return node.as<std::string>();
+    }
+
+    std::string required(const YAML::Node& map, const std::string& name, const std::string& path) const {
+        const auto n = map[name];
+        if (!n) fail(map, path + "." + name, "missing; every entry needs " + name);
+        return text(n, path + "." + name);
+    }
+
+    Text names(const YAML::Node& node, const std::string& key) const {
+        if (!node) fail(node, key, "missing; give {vi: …, en: …}");
+        keys(node, key, {"vi", "en"});
+        return Text{node["vi"] ? text(node["vi"], key + ".vi") : "",
+                    node["en"] ? text(node["en"], key + ".en") : ""};
+    }
+
+    double number(const YAML::Node& node, const std::string& key, bool& boolean) const {
+        if (!node.IsScalar()) fail(node, key, "expected a number or true/false");
+        const auto s = node.as<std::string>();
+        if (s == "true" || s == "false") {
+            boolean = true;
+            return s == "true" ? 1.0 : 0.0;
+        }
+        const auto v = parse_double(s);
+        if (!v) fail(node, key, "'" + s + "' is not a number");
+        return *v;
+    }
+
+    ByYear by_year_or_value(const YAML::Node& node, const std::string& key, bool& boolean) const {
+        ByYear out;
+        if (node.IsMap()) {
+            keys(node, key, {"by_year"});
+            const auto years = node["by_year"];
+            if (!years.IsMap() || years.size() == 0) fail(years, key + ".by_year", "expected {year: value, …}");
+            for (const auto& kv : years) {
+                const auto y = parse_int(kv.first.as<std::string>());
+                if (!y) fail(kv.first, key + ".by_year", "'" + kv.first.as<std::string>() + "' is not a year");
+                out.steps.emplace_back(static_cast<int>(*y), number(kv.second, key + ".by_year." + std::to_string(*y), boolean));
+            }
+            std::sort(out.steps.begin(), out.steps.end());
+            return out;
+        }
+        out.steps.emplace_back(0, number(node, key, boolean));
+        return out;
+    }
+
+    Threshold threshold(const YAML::Node& node, const std::string& key) const {
+        Threshold t;
+        if (!node) fail(node, key, "missing; give a number, true/false, {REGION: …, default: …} or {by_year: {…}}");
+        if (node.IsMap() && !node["by_year"]) {
+            for (const auto& kv : node) {
+                const auto name = kv.first.as<std::string>();
+                const std::string sub = key + "." + name;
+                if (name == "default") {
+                    t.fallback = by_year_or_value(kv.second, sub, t.boolean);
+                    continue;
+                }
+                const auto region = parse_enum<Region>(name);
+                if (!region) fail(kv.first, sub, "unknown region; use " + enum_choices<Region>() + " or default");
+                t.by_region[*region] = by_year_or_value(kv.second, sub, t.boolean);
+            }
+            return t;
+        }
+        t.fallback = by_year_or_value(node, key, t.boolean);
+        return t;
+    }
+
+    Indicator indicator(const YAML::Node& node, const std::string& path) const {
+        keys(node, path, {"id", "name", "measure", "class", "levels", "kind", "indicator", "op", "threshold", "note"});
+        Indicator ind;
+        ind.where = where(node);
+        ind.id = required(node, "id", path);
+        const std::string p = path + "[" + ind.id + "]";
+        if (node["name"]) ind.name = names(node["name"], p + ".name");
+        const auto measure = required(node, "measure", p);
+        static const std::map<std::string, Measure> kMeasures = {
+            {"road_hardened_share", Measure::RoadHardenedShare},
+            {"farmland_served_share", Measure::FarmlandServedShare},
+            {"school_standard_share", Measure::SchoolStandardShare},
+            {"facility_standard_present", Measure::FacilityStandardPresent},
+            {"facility_standard_share", Measure::FacilityStandardShare},
+            {"status", Measure::Status}};
+        const auto mit = kMeasures.find(measure);
+        if (mit == kMeasures.end()) {
+            fail(node["measure"], p + ".measure",
+                 "unknown measure '" + measure + "'; use road_hardened_share, farmland_served_share, "
+                 "school_standard_share, facility_standard_present, facility_standard_share or status");
+        }
+        ind.measure = mit->second;
+        auto param = [&](const char* name) {
+            if (!node[name]) fail(node, p + "." + name, std::string("measure ") + measure + " needs " + name);
+            return text(node[name], p + "." + name);
+        };
+        switch (ind.measure) {
+            case Measure::RoadHardenedShare: {
+                const auto c = param("class");
+                ind.road_class = parse_enum<RoadClass>(c);
+                if (!ind.road_class) fail(node["class"], p + ".class", "unknown road class '" + c + "'; use " + enum_choices<RoadClass>());
+                break;
+            }
+            case Measure::SchoolStandardShare:
+                if (const auto lv = node["levels"]) {
+                    if (!lv.IsSequence()) fail(lv, p + ".levels", "expected a list, e.g. [primary, lower_secondary]");
+                    for (const auto& l : lv) {
+                        const auto e = parse_enum<SchoolLevel>(text(l, p + ".levels"));
+                        if (!e) fail(l, p + ".levels", "unknown school level; use " + enum_choices<SchoolLevel>());
+                        ind.levels.push_back(*e);
+                    }
+                }
+                break;
+            case Measure::FacilityStandardPresent:
+            case Measure::FacilityStandardShare: {
+                const auto k = param("kind");
+                ind.kind = parse_enum<FacilityKind>(k);
+                if (!ind.kind) fail(node["kind"], p + ".kind", "unknown facility kind '" + k + "'; use " + enum_choices<FacilityKind>());
+                break;
+            }
+            case Measure::Status: ind.status_indicator = param("indicator"); break;
+            case Measure::FarmlandServedShare: break;
+        }
+        const auto op = required(node, "op", p);
+        static const std::map<std::string, Op> kOps = {
+            {">=", Op::Ge}, {">", Op::Gt}, {"<=", Op::Le}, {"<", Op::Lt}, {"==", Op::Eq}};
+        const auto oit = kOps.find(op);
+        if (oit == kOps.end()) fail(node["op"], p + ".op", "unknown operator '" + op + "'; use >=, >, <=, < or ==");
+        ind.op = oit->second;
+        ind.threshold = threshold(node["threshold"], p + ".threshold");
+        if (node["note"]) ind.note = text(node["note"], p + ".note");
+        return ind;
+    }
+
+    Criterion criterion(const YAML::Node& node, const std::string& path) const {
+        keys(node, path, {"id", "name", "group", "indicators"});
+        Criterion c;
+        c.id = required(node, "id", path);
+        const std::string p = "criteria[" + c.id + "]";
+        c.name = names(node["name"], p + ".name");
+        if (node["group"]) c.group = names(node["group"], p + ".group");
+        const auto inds = node["indicators"];
+        if (!inds || !inds.IsSequence() || inds.size() == 0)
+            fail(node, p + ".indicators", "a criterion needs a list of indicators");
+        std::set<std::string> seen;
+        for (const auto& i : inds) {
+            c.indicators.push_back(indicator(i, p + ".indicators"));
+            if (!seen.insert(c.indicators.back().id).second)
+                fail(i, p + ".indicators", "indicator id '" + c.indicators.back().id + "' appears twice");
+        }
+        return c;
+    }
+
+   private:
+    std::string m_file;
+};
+
+std::string resolve(const std::string& name_or_path, const std::string& folder) {
+    if (fs::exists(name_or_path) && fs::is_regular_file(name_or_path)) return name_or_path;
+    const std::string dir = folder.empty()
+                                ? data_dir() + "/scenarios/criteria"
+                                : folder;
+    const std::string p = dir + "/" + name_or_path + ".yaml";
+    if (fs::exists(p)) return p;
+    std::vector<std::string> known;
+    if (fs::is_directory(dir))
+        for (const auto& e : fs::directory_iterator(dir))
+            if (e.path().extension() == ".yaml" && e.path().stem() != "indicators") known.push_back(e.path().stem().string());
+    std::sort(known.begin(), known.end());
+    throw ConfigError("criteria set '" + name_or_path + "' not found (looked for " + p +
+                      "); known sets: " + join(known, ", ") + ", or give a path to a YAML file");
+}
+
+CriteriaSet load(const std::string& path, std::vector<std::string>& chain) {
+    const std::string canonical = fs::weakly_canonical(path).string();
+    if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+        throw ConfigError(path + ": 'extends' goes round in a circle (" + join(chain, " → ") + ")");
+    }
+    chain.push_back(canonical);
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(path);
+    } catch (const YAML::BadFile&) {
+        throw ConfigError(path + ": cannot open the file");
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(path + ", line " + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+    }
+    const Reader r(path);
+    r.keys(root, "", {"id", "name", "source", "extends", "remove", "criteria"});
+    CriteriaSet set;
+    set.path = path;
+    set.id = r.required(root, "id", "");
+    set.name = r.names(root["name"], "name");
+    if (root["source"]) set.source = r.text(root["source"], "source");
+    if (const auto ext = root["extends"]) {
+        const auto parent_name = r.text(ext, "extends");
+        const std::string dir = fs::path(path).parent_path().string();
+        std::string parent_path;
+        // Beside the file first (a family of sets in one folder), then the bundled sets.
+        try {
+            parent_path = resolve(parent_name, dir.empty() ? "." : dir);
+        } catch (const ConfigError&) {
+            try {
+                parent_path = resolve(parent_name, "");
+            } catch (const ConfigError& e) {
+                r.fail(ext, "extends", e.what());
+            }
+        }
+        auto parent = load(parent_path, chain);
+        set.criteria = std::move(parent.criteria);
+        set.lineage = std::move(parent.lineage);
+    }
+    set.lineage.insert(set.lineage.begin(), set.id);
+    if (const auto rm = root["remove"]) {
+        if (!rm.IsSequence()) r.fail(rm, "remove", "expected a list of criterion ids");
+        for (const auto& n : rm) {
+            const auto id = r.text(n, "remove");
+            const auto it = std::find_if(set.criteria.begin(), set.criteria.end(), [&](const Criterion& c) { return c.id == id; });
+            if (it == set.criteria.end()) r.fail(n, "remove", "no criterion '" + id + "' to remove in the parent set");
+            set.criteria.erase(it);
+        }
+    }
+    const auto list = root["criteria"];
+    if (list && !list.IsSequence()) r.fail(list, "criteria", "expected a list of criteria");
+    std::set<std::string> here;
+    for (const auto& node : list) {
+        auto c = r.criterion(node, "criteria");
+        if (!here.insert(c.id).second) r.fail(node, "criteria", "criterion id '" + c.id + "' appears twice in this file");
+        const auto it = std::find_if(set.criteria.begin(), set.criteria.end(), [&](const Criterion& x) { return x.id == c.id; });
+        if (it != set.criteria.end()) {
+            *it = std::move(c);  // replaces the parent's criterion in place
+        } else {
+            set.criteria.push_back(std::move(c));
+        }
+    }
+    if (set.criteria.empty()) throw ConfigError(path + ": the set has no criteria");
+    chain.pop_back();
+    return set;
+}
+
+}  // namespace
+
+CriteriaSet load_criteria_set(const std::string& name_or_path, const std::string& folder) {
+    std::vector<std::string> chain;
+    return load(resolve(name_or_path, folder), chain);
+}
+
+}  // namespace ntm::criteria

@@ -1,0 +1,60 @@
+#pragma once
+// Evaluating communes against a criteria set: per commune and criterion met / not met / unknown,
+// the indicator values, and what is missing in physical units.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "criteria/criteria_set.h"
+#include "indicators/measure.h"
+#include "model/study_area.h"
+
+namespace ntm::criteria {
+
+enum class Verdict { Met, NotMet, Unknown };
+std::string_view verdict_text(Verdict v);  // met, not_met, unknown
+
+// What one indicator needs to be met, in its own physical unit.
+struct Gap {
+    double amount = 0;  // in `unit`
+    std::string unit;   // km, ha, schools, facilities, or the status indicator's unit
+    std::string text;   // "3.20 km of village_axis road to harden (asphalt or concrete)"
+};
+
+struct IndicatorResult {
+    const Indicator* rule = nullptr;
+    Verdict verdict = Verdict::Unknown;
+    std::optional<double> value;  // the measured share, count or status value
+    double threshold = 0;
+    double numerator = 0;  // e.g. hardened metres
+    double denominator = 0;  // e.g. all metres of the class
+    std::string why_unknown;
+    std::optional<Gap> gap;  // when not met
+};
+
+struct CriterionResult {
+    const Criterion* rule = nullptr;
+    Verdict verdict = Verdict::Unknown;
+    std::vector<IndicatorResult> indicators;
+};
+
+struct CommuneResult {
+    bool assessed = true;  // false for townships
+    std::vector<CriterionResult> criteria;
+    int met = 0;
+    int not_met = 0;
+    int unknown = 0;
+    bool standard = false;  // every criterion met
+};
+
+// Which layers the area came with: a missing layer makes its indicators unknown, not zero.
+struct LayersPresent {
+    bool roads = true, canals = true, farmland = true, schools = true, facilities = true, status = true;
+};
+
+// Evaluates every commune in `year`. Status rows are taken from the latest year ≤ `year`.
+std::vector<CommuneResult> evaluate(const CriteriaSet& set, const StudyArea& area,
+                                    const indicators::AreaMeasures& measures, int year,
+                                    const LayersPresent& layers = {});
+
+}  // namespace ntm::criteria
