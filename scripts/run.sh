@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
+mkdir -p out
 ./build/release/ntmsim validate datasets/canloc
 ./build/release/ntmsim info datasets/canloc
+./build/release/ntmsim assess datasets/canloc --criteria hatinh-2017 --year 2017 -o out/canloc-2017.gpkg --overwrite

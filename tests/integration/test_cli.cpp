@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "core/text.h"
@@ -180,6 +181,95 @@ TEST_F(Cli, ExitCodes) {
     EXPECT_EQ(run(ntmsim("frobnicate") + " 2>/dev/null").exit_code, 2);
     EXPECT_EQ(run(ntmsim("validate /no/such/area") + " 2>/dev/null").exit_code, 1);
     EXPECT_EQ(run(ntmsim("--help")).exit_code, 0);
+}
+
+TEST_F(Cli, AssessRoadLengthsEqualGdalSqliteOracle) {
+    // Road length by class per commune, clipped to the commune, two ways: ntmsim's GEOS
+    // measurement (the denominators of indicators 2.1–2.4 in the assessment) and GDAL's SQLite
+    // dialect with SpatiaLite's ST_Intersection on the same file, using the GeoPackage's R-tree.
+    const std::string out = *s_dir / "assess.gpkg";
+    const auto r = run(ntmsim("assess " + quote(s_area) + " --criteria vn-2016 --year 2017 -q --overwrite -o " + quote(out)));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    std::map<std::pair<std::string, std::string>, double> ours, oracle;
+    const std::map<std::string, std::string> class_of = {
+        {"2.1", "commune_axis"}, {"2.2", "village_axis"}, {"2.3", "alley"}, {"2.4", "field"}};
+    for (const auto& row : ogr_sql(out, "SELECT code, indicator, denominator FROM indicators WHERE criterion = '2'"))
+        ours[{row.at("code"), class_of.at(row.at("indicator"))}] = num(row.at("denominator"));
+    const auto rows = ogr_sql(s_area,
+        "SELECT c.code AS code, r.class AS class, SUM(ST_Length(ST_Intersection(c.geom, r.geom))) AS m "
+        "FROM communes c JOIN rtree_roads_geom t ON t.minx <= ST_MaxX(c.geom) AND t.maxx >= ST_MinX(c.geom) "
+        "AND t.miny <= ST_MaxY(c.geom) AND t.maxy >= ST_MinY(c.geom) JOIN roads r ON r.fid = t.id "
+        "WHERE ST_Intersects(c.geom, r.geom) AND r.class != 'other' GROUP BY c.code, r.class");
+    for (const auto& row : rows) oracle[{row.at("code"), row.at("class")}] = num(row.at("m"));
+    ASSERT_GT(oracle.size(), 200u * 3);
+    int compared = 0;
+    for (const auto& [key, m] : oracle) {
+        if (m < 1e-6) continue;  // a touch at a point
+        ASSERT_TRUE(ours.count(key)) << key.first << " " << key.second;
+        EXPECT_LT(std::abs(ours[key] - m) / m, 1e-6) << key.first << " " << key.second << ": " << ours[key] << " vs " << m;
+        ++compared;
+    }
+    for (const auto& [key, m] : ours)
+        if (m > 1e-6) EXPECT_TRUE(oracle.count(key)) << key.first << " " << key.second;
+    EXPECT_GT(compared, 600);
+}
+
+TEST_F(Cli, AssessIsByteIdenticalOnOneTwoAndThreeThreads) {
+    std::string first;
+    for (const int t : {1, 2, 3}) {
+        const std::string out = *s_dir / ("threads" + std::to_string(t) + ".gpkg");
+        const auto r = run(ntmsim("assess " + quote(s_area) + " --criteria hatinh-2017 --year 2017 --overwrite --threads " +
+                                  std::to_string(t) + " -o " + quote(out)));
+        ASSERT_EQ(r.exit_code, 0) << r.out;
+        if (t == 1) {
+            first = out;
+            continue;
+        }
+        EXPECT_EQ(run("cmp " + quote(first) + " " + quote(out)).exit_code, 0) << t << " threads";
+        for (const char* table : {"-communes.csv", "-indicators.csv", "-gaps.csv"}) {
+            const auto base = [](const std::string& p) { return p.substr(0, p.size() - 5); };
+            EXPECT_EQ(run("cmp " + quote(base(first) + table) + " " + quote(base(out) + table)).exit_code, 0) << table;
+        }
+    }
+}
+
+TEST(CanLoc, AssessShowsThe2017Picture) {
+    // DOMAIN.md §1: the 7 communes targeted for 2018–2019 meet only 5 to 9 of Hà Tĩnh's 20
+    // criteria in 2017; Vượng Lộc is already NTM (2016); the others are further along.
+    test::TempDir dir("canloc-assess");
+    const std::string out = dir / "canloc-2017.gpkg";
+    const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
+    const auto r = run(ntmsim("assess " + quote(canloc) + " --criteria hatinh-2017 --year 2017 -o " + quote(out)));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const std::set<std::string> targets = {"Gia Hanh", "Phú Lộc", "Xuân Lộc", "Kim Lộc", "Thuần Thiện", "Song Lộc", "Trung Lộc"};
+    const auto rows = ogr_sql(out, "SELECT name, kind, criteria_met, criteria_total, standard FROM communes");
+    ASSERT_EQ(rows.size(), 23u);
+    int assessed = 0;
+    for (const auto& row : rows) {
+        if (row.at("kind") == "township") continue;
+        ++assessed;
+        const int met = static_cast<int>(num(row.at("criteria_met")));
+        EXPECT_EQ(row.at("criteria_total"), "20");
+        if (targets.count(row.at("name"))) {
+            EXPECT_GE(met, 5) << row.at("name");
+            EXPECT_LE(met, 9) << row.at("name");
+        } else if (row.at("name") == "Vượng Lộc") {
+            EXPECT_EQ(met, 20);
+            EXPECT_EQ(row.at("standard"), "yes");
+        } else {
+            EXPECT_GE(met, 10) << row.at("name");
+        }
+    }
+    EXPECT_EQ(assessed, 22);
+    // Every commune short of the standard has its gaps in physical units.
+    const auto gaps = ogr_sql(out, "SELECT name, COUNT(*) AS n, SUM(unit = 'km') AS km, SUM(unit = 'ha') AS ha FROM gaps GROUP BY name");
+    EXPECT_EQ(gaps.size(), 21u);
+    for (const auto& g : gaps)
+        if (targets.count(g.at("name"))) {
+            EXPECT_GT(num(g.at("km")), 0) << g.at("name");  // roads to harden
+            EXPECT_GT(num(g.at("ha")), 0) << g.at("name");  // farmland to serve
+        }
+    EXPECT_NE(r.out.find("km of village_axis road to harden"), std::string::npos);
 }
 
 TEST(CanLoc, BundledSampleValidates) {

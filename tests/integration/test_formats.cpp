@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "geo/gdal.h"
-#include "indicators/summary.h"
+#include "indicators/measure.h"
 #include "io/load.h"
 #include "io/write.h"
 #include "support/fixtures.h"
