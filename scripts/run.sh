@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # README's first command: install what is missing, build Release, and run the main job on the
-# bundled Can Lộc data.
+# bundled Can Lộc data: validate it, then `ntmsim run` (assess 2017, simulate every bundled
+# scenario, print the scenario table; results under out/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
-mkdir -p out
-./build/release/ntmsim validate datasets/canloc
-./build/release/ntmsim info datasets/canloc
-./build/release/ntmsim assess datasets/canloc --criteria hatinh-2017 --year 2017 -o out/canloc-2017.gpkg --overwrite
+./build/release/ntmsim validate -q datasets/canloc
+./build/release/ntmsim run -o out

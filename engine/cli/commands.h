@@ -12,6 +12,8 @@ int cmd_validate(const Args& args);
 int cmd_info(const Args& args);
 int cmd_generate(const Args& args);
 int cmd_assess(const Args& args);
+int cmd_simulate(const Args& args);
+int cmd_run(const Args& args);
 
 // Applies --threads (0: all cores) to OpenMP.
 void set_threads(int threads);

@@ -26,6 +26,11 @@ commands:
   assess   AREA --criteria SET --year Y [-o OUT.gpkg]
                                     which criteria each commune meets, and what is missing
                                     in km, ha and schools
+  simulate AREA SCENARIO.yaml... -o OUTDIR [--draws N] [--seed S]
+                                    year-by-year Monte Carlo projection per scenario
+  simulate AREA SCENARIO.yaml --trace COMMUNE [--draw K]
+                                    one commune's story in one draw
+  run      [-o out]                 the main job: assess and simulate the bundled Can Lộc data
   generate --communes N --seed S -o OUT.gpkg
   generate --recipe RECIPE.yaml -o OUT.gpkg
                                     a synthetic study area of any size
@@ -46,6 +51,8 @@ int main(int argc, char** argv) {
         {"info", cli::cmd_info},
         {"generate", cli::cmd_generate},
         {"assess", cli::cmd_assess},
+        {"simulate", cli::cmd_simulate},
+        {"run", cli::cmd_run},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);

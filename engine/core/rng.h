@@ -20,6 +20,13 @@ enum class Stream : std::uint32_t {
     GenerateFacilities,
     GenerateStatus,
     GenerateAttributes,
+    // The simulation: counters are (draw, commune or source << 8 | year index, n).
+    SimFunds = 32,
+    SimCredit,
+    SimParticipation,
+    SimOverrun,
+    SimSoft,
+    SimIncome,
 };
 
 class Rng {

@@ -393,8 +393,8 @@ VectorSink VectorSink::create(const std::string& path, const std::string& driver
     std::error_code ec;
     fs::remove_all(sink.m_temp, ec);
     std::string create_path = sink.m_temp;
-    if (driver_name == "ESRI Shapefile") {
-        // A Shapefile is several files (.shp, .shx, .dbf, .prj, .cpg): build them in a
+    if (driver_name == "ESRI Shapefile" || driver_name == "CSV") {
+        // A Shapefile is several files (.shp, .shx, .dbf, .prj, .cpg), a CSV may have a .csvt: build them in a
         // temporary folder and move them out together on commit.
         fs::create_directory(sink.m_temp);
         sink.m_multi_file = true;
@@ -435,8 +435,15 @@ LayerWriter VectorSink::create_layer(const std::string& name, const Crs* crs, Ge
         case GeomKind::Polygon: type = multi ? wkbMultiPolygon : wkbPolygon; break;
         case GeomKind::None: type = wkbNone; break;
     }
+    std::vector<std::string> all_options = options;
+    if (m_driver == "CSV") {
+        // GDAL 3.6 quotes integer columns as if they were text unless told otherwise; the .csvt
+        // sidecar keeps text columns such as commune codes text when the file is read back.
+        all_options.push_back("STRING_QUOTING=IF_NEEDED");
+        all_options.push_back("CREATE_CSVT=YES");
+    }
     std::vector<const char*> opts;
-    for (const auto& o : options) opts.push_back(o.c_str());
+    for (const auto& o : all_options) opts.push_back(o.c_str());
     opts.push_back(nullptr);
     CPLErrorReset();
     OGRLayer* layer = ds->CreateLayer(name.c_str(), has_srs ? &srs : nullptr, type,
@@ -446,7 +453,7 @@ LayerWriter VectorSink::create_layer(const std::string& name, const Crs* crs, Ge
     }
     for (const auto& f : fields) {
         OGRFieldType t = OFTString;
-        if (f.type == FieldDef::Type::Integer) t = OFTInteger64;
+        if (f.type == FieldDef::Type::Integer) t = OFTInteger;  // CSV quotes Integer64 values as text
         if (f.type == FieldDef::Type::Real) t = OFTReal;
         OGRFieldDefn defn(f.name.c_str(), t);
         if (layer->CreateField(&defn) != OGRERR_NONE) {

@@ -119,7 +119,7 @@ class CommuneMeasurer {
             const double len = clipped_length(ci, clip, road.geometry);
             if (len <= 0) continue;
             w.inv.road_m[static_cast<std::size_t>(road.road_class)][static_cast<std::size_t>(road.surface)] += len;
-            w.roads.push_back({static_cast<std::uint32_t>(ci), r, road.road_class, road.surface, len});
+            w.roads.push_back({static_cast<std::uint32_t>(ci), r, road.road_class, road.surface, len, road.width_m});
         }
         // Canals reach farmland up to their service width beyond the commune's box.
         std::vector<std::uint32_t> canal_ids = m_canals.query(box);

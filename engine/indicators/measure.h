@@ -48,6 +48,7 @@ struct RoadPiece {
     RoadClass road_class = RoadClass::Other;
     Surface surface = Surface::Earth;
     double length_m = 0;
+    double width_m = 0;  // the road's width (0: unknown): with length, the upgrade cost basis
 };
 
 // A canal clipped to one commune. For an unlined piece, the farmland its lining would add to the

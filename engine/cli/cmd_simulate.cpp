@@ -1,0 +1,252 @@
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.h"
+#include "core/data_dir.h"
+#include "core/error.h"
+#include "core/progress.h"
+#include "core/text.h"
+#include "criteria/evaluate.h"
+#include "indicators/measure.h"
+#include "io/load.h"
+#include "report/assess_output.h"
+#include "report/results_output.h"
+#include "sim/engine.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace ntm::cli {
+
+namespace {
+
+criteria::LayersPresent layers_of(const io::LoadResult& r) {
+    criteria::LayersPresent p;
+    for (const auto& l : r.layers) {
+        if (l.name == "roads") p.roads = l.present;
+        if (l.name == "canals") p.canals = l.present;
+        if (l.name == "farmland") p.farmland = l.present;
+        if (l.name == "schools") p.schools = l.present;
+        if (l.name == "facilities") p.facilities = l.present;
+        if (l.name == "status") p.status = l.present;
+    }
+    return p;
+}
+
+struct Row {
+    std::string name;
+    std::vector<double> reached;  // expected communes at standard by the end of each year
+    int start = 0;
+    double spent = 0, gap_end = 0, debt_end = 0;
+    double targets = 0;  // expected target communes at the standard by their deadline
+    bool has_targets = false;
+};
+
+double at_year(const Row& r, int year) {
+    const int y = year - r.start;
+    if (y < 0 || y >= static_cast<int>(r.reached.size())) return -1;
+    return r.reached[static_cast<std::size_t>(y)];
+}
+
+void print_table(const std::vector<Row>& rows, std::size_t assessed) {
+    std::printf("\nExpected communes at the standard (of %zu); targets: of the target communes any scenario names,\n"
+                "those at the standard by their deadline; money in bn VND, mean over draws: spent over the period,\n"
+                "gap (plans unfunded) and debt in the last year\n\n", assessed);
+    std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right("scenario", 28).c_str(), "by 2019", "by 2020", "by 2025",
+                "targets", "spent", "gap end", "debt end");
+    for (const auto& r : rows) {
+        auto cell = [&](int year) {
+            const double v = at_year(r, year);
+            return v < 0 ? std::string("-") : format_fixed(v, 1);
+        };
+        std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right(r.name, 28).c_str(), cell(2019).c_str(),
+                    cell(2020).c_str(), cell(2025).c_str(), r.has_targets ? format_fixed(r.targets, 2).c_str() : "-",
+                    format_fixed(r.spent, 1).c_str(), format_fixed(r.gap_end, 1).c_str(), format_fixed(r.debt_end, 1).c_str());
+    }
+}
+
+}  // namespace
+
+// Simulates each scenario on the area; writes OUTDIR/<scenario file stem>/ and prints the table.
+int simulate_all(const std::string& area_path, const std::vector<std::string>& scenario_paths,
+                 const std::string& outdir, const po::variables_map& vm, int draws_override,
+                 long long seed_override, const std::string& trace_commune, int trace_draw) {
+    const auto loaded = io::load_study_area(area_path);
+    if (loaded.problems.has_errors()) {
+        for (const auto& p : loaded.problems.items())
+            if (p.severity == io::Problem::Severity::Error) std::fprintf(stderr, "%s\n", p.str().c_str());
+        throw InputError(area_path + ": " + std::to_string(loaded.problems.errors()) +
+                         " problem(s) in the input; fix them first (ntmsim validate lists them)");
+    }
+    const auto& area = loaded.area;
+    const auto layers = layers_of(loaded);
+    note("measuring " + std::to_string(area.communes.size()) + " communes");
+    const auto measures = indicators::measure_area(area);
+    std::map<std::string, criteria::CriteriaSet> sets;
+    std::vector<Row> rows;
+    std::size_t assessed = 0;
+    for (const auto& c : area.communes) assessed += c.kind == CommuneKind::Commune;
+    if (!outdir.empty()) fs::create_directories(outdir);
+
+    // Target communes named by any of the scenarios, with their deadline: every scenario is
+    // scored on them, so a scenario without targets can be compared with one that has.
+    std::map<int, int> targets;
+    for (const auto& path : scenario_paths) {
+        for (const auto& t : scenario::load_scenario(path).targets)
+            for (const auto& name : t.communes) {
+                int c = area.commune_index(name);
+                for (std::size_t i = 0; c < 0 && i < area.communes.size(); ++i)
+                    if (area.communes[i].name == name) c = static_cast<int>(i);
+                if (c >= 0) targets[c] = std::max(targets[c], t.by);
+            }
+    }
+    for (const auto& path : scenario_paths) {
+        auto sc = scenario::load_scenario(path);
+        if (draws_override > 0) sc.draws = draws_override;
+        if (seed_override >= 0) sc.seed = static_cast<std::uint64_t>(seed_override);
+        if (!sets.count(sc.criteria)) sets.emplace(sc.criteria, criteria::load_criteria_set(sc.criteria));
+        const auto& set = sets.at(sc.criteria);
+        const auto input = sim::compile(area, measures, set, sc, layers);
+
+        if (!trace_commune.empty()) {
+            int c = area.commune_index(trace_commune);
+            for (std::size_t i = 0; c < 0 && i < area.communes.size(); ++i)
+                if (area.communes[i].name == trace_commune) c = static_cast<int>(i);
+            if (c < 0) throw UsageError("--trace: no commune named or coded '" + trace_commune + "'");
+            sim::DrawRunner runner(input);
+            sim::Aggregate one(input);
+            std::string story;
+            runner.run(static_cast<std::uint32_t>(trace_draw), one, nullptr, c, &story);
+            std::printf("%s, draw %d, %s (%s)\n%s\n", sc.name.c_str(), trace_draw, area.communes[static_cast<std::size_t>(c)].name.c_str(),
+                        area.communes[static_cast<std::size_t>(c)].code.c_str(), story.c_str());
+            continue;
+        }
+
+        Progress progress(sc.name, static_cast<std::size_t>(sc.draws));
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto agg = sim::simulate(input, 0, static_cast<std::uint32_t>(sc.draws),
+                                       [&](std::size_t) { progress.advance(); });
+        progress.finish();
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        note(sc.name + ": " + std::to_string(sc.draws) + " draws × " + std::to_string(sc.years()) + " years × " +
+             std::to_string(area.communes.size()) + " communes in " + format_fixed(secs, 2) + " s");
+        if (!outdir.empty()) {
+            const std::string dir = (fs::path(outdir) / fs::path(path).stem()).string();
+            report::write_results(input, agg, {area_path, path}, dir, vm.count("overwrite") > 0);
+        }
+        Row r;
+        r.name = fs::path(path).stem().string();
+        r.start = sc.start;
+        for (std::size_t y = 0; y < agg.years; ++y) {
+            r.reached.push_back(report::expected_reached(agg, y));
+            r.spent += report::mean_money(agg, y, sim::kMoneySpent);
+        }
+        r.gap_end = report::mean_money(agg, agg.years - 1, sim::kMoneyGap);
+        for (const auto& [c, by] : targets) {
+            r.has_targets = true;
+            const int y = std::clamp(by - sc.start, 0, static_cast<int>(agg.years) - 1);
+            r.targets += static_cast<double>(agg.reached[agg.cy(static_cast<std::size_t>(c), static_cast<std::size_t>(y))]) /
+                         static_cast<double>(agg.draws);
+        }
+        r.debt_end = report::mean_money(agg, agg.years - 1, sim::kMoneyDebt);
+        rows.push_back(r);
+    }
+    if (!rows.empty()) print_table(rows, assessed);
+    if (!outdir.empty() && !rows.empty()) std::printf("\nresults written under %s/\n", outdir.c_str());
+    return kExitOk;
+}
+
+int cmd_simulate(const Args& args) {
+    po::options_description opts(
+        "ntmsim simulate AREA SCENARIO.yaml... -o OUTDIR\n\n"
+        "Projects, year by year and draw by draw, which communes reach the standard under each\n"
+        "scenario; writes OUTDIR/<scenario>/ (CSV tables and results.gpkg) and prints a table.\n"
+        "The same seed gives every scenario the same random draws (common random numbers).\n\nOptions");
+    std::string area_path, outdir, trace;
+    std::vector<std::string> scenarios;
+    int draws = 0, threads = 0, trace_draw = 0;
+    long long seed = -1;
+    opts.add_options()("help,h", "show this help")(
+        "output,o", po::value(&outdir), "output folder (one subfolder per scenario)")(
+        "draws", po::value(&draws), "number of draws (overrides the scenarios')")(
+        "seed", po::value(&seed), "random seed (overrides the scenarios')")(
+        "threads", po::value(&threads), "threads to use (default: all cores)")(
+        "trace", po::value(&trace), "print one commune's story (name or code) in one draw, instead of simulating")(
+        "draw", po::value(&trace_draw), "the draw to --trace (default 0)")(
+        "overwrite", "replace existing result folders");
+    po::options_description hidden;
+    hidden.add_options()("inputs", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("inputs", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << opts << "\n";
+        return kExitOk;
+    }
+    const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (inputs.size() < 2) throw UsageError("give the study area and at least one scenario: ntmsim simulate AREA SCENARIO.yaml... -o OUTDIR");
+    area_path = inputs[0];
+    scenarios.assign(inputs.begin() + 1, inputs.end());
+    if (outdir.empty() && trace.empty()) throw UsageError("give the output folder: -o OUTDIR");
+    if (draws < 0) throw UsageError("--draws must be positive");
+    set_threads(threads);
+    return simulate_all(area_path, scenarios, outdir, vm, draws, seed, trace, trace_draw);
+}
+
+int cmd_run(const Args& args) {
+    po::options_description opts(
+        "ntmsim run [-o OUTDIR]\n\n"
+        "README's main job: assess the bundled Can Lộc area against Hà Tĩnh's 2017 criteria,\n"
+        "simulate every bundled Can Lộc scenario, and print the scenario table.\n\nOptions");
+    std::string outdir = "out";
+    int draws = 0, threads = 0;
+    opts.add_options()("help,h", "show this help")("output,o", po::value(&outdir), "output folder (default: out)")(
+        "draws", po::value(&draws), "number of draws (default: the scenarios' own)")(
+        "threads", po::value(&threads), "threads to use (default: all cores)");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << opts << "\n";
+        return kExitOk;
+    }
+    set_threads(threads);
+    const std::string area = data_dir() + "/datasets/canloc";
+    const std::string scen_dir = data_dir() + "/scenarios/canloc";
+    std::vector<std::string> scenarios;
+    for (const auto& e : fs::directory_iterator(scen_dir))
+        if (e.path().extension() == ".yaml") scenarios.push_back(e.path().string());
+    std::sort(scenarios.begin(), scenarios.end(), [](const std::string& a, const std::string& b) {
+        const bool ab = fs::path(a).stem() == "baseline", bb = fs::path(b).stem() == "baseline";
+        return ab != bb ? ab : a < b;
+    });
+    if (scenarios.empty()) throw InputError(scen_dir + ": no scenario files");
+    fs::create_directories(outdir);
+    // The assessment of where the communes stand in 2017.
+    {
+        Args assess = {area, "--criteria", "hatinh-2017", "--year", "2017", "-q", "--overwrite", "-o",
+                       (fs::path(outdir) / "canloc-2017.gpkg").string()};
+        const int rc = cmd_assess(assess);
+        if (rc != kExitOk) return rc;
+    }
+    po::variables_map over;
+    po::store(po::command_line_parser(Args{"--overwrite"})
+                  .options([] {
+                      po::options_description d;
+                      d.add_options()("overwrite", "");
+                      return d;
+                  }())
+                  .run(),
+              over);
+    return simulate_all(area, scenarios, (fs::path(outdir) / "scenarios").string(), over, draws, -1, "", 0);
+}
+
+}  // namespace ntm::cli

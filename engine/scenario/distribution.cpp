@@ -1,0 +1,76 @@
+#include "scenario/distribution.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/text.h"
+
+namespace ntm::scenario {
+
+double sample_gamma(RngStream& rng, double shape) {
+    if (shape < 1) {
+        // Boost a shape below 1 to shape + 1 and scale back (Marsaglia–Tsang's note).
+        const double g = sample_gamma(rng, shape + 1);
+        double u = rng.uniform();
+        if (u <= 0) u = 0x1.0p-53;
+        return g * std::pow(u, 1.0 / shape);
+    }
+    const double d = shape - 1.0 / 3.0;
+    const double c = 1.0 / std::sqrt(9.0 * d);
+    while (true) {
+        const double z = rng.normal();
+        const double v1 = 1 + c * z;
+        if (v1 <= 0) continue;
+        const double v = v1 * v1 * v1;
+        double u = rng.uniform();
+        if (u <= 0) u = 0x1.0p-53;
+        if (std::log(u) < 0.5 * z * z + d - d * v + d * std::log(v)) return d * v;
+    }
+}
+
+double Distribution::sample(RngStream& rng, bool non_negative) const {
+    switch (kind) {
+        case Kind::Fixed: return mean;
+        case Kind::Normal: {
+            const double v = mean + sd * rng.normal();
+            return non_negative ? std::max(0.0, v) : v;
+        }
+        case Kind::Lognormal: return mean * std::exp(sd * rng.normal() - 0.5 * sd * sd);
+        case Kind::Uniform: return low + (high - low) * rng.uniform();
+        case Kind::Triangular: {
+            const double u = rng.uniform();
+            const double f = (mode - low) / (high - low);
+            return u < f ? low + std::sqrt(u * (high - low) * (mode - low))
+                         : high - std::sqrt((1 - u) * (high - low) * (high - mode));
+        }
+        case Kind::Beta: {
+            const double x = sample_gamma(rng, alpha);
+            const double y = sample_gamma(rng, beta);
+            return x / (x + y);
+        }
+    }
+    return mean;
+}
+
+double Distribution::expected() const {
+    switch (kind) {
+        case Kind::Uniform: return (low + high) / 2;
+        case Kind::Triangular: return (low + mode + high) / 3;
+        default: return mean;
+    }
+}
+
+std::string Distribution::describe() const {
+    switch (kind) {
+        case Kind::Fixed: return format_fixed(mean, 3);
+        case Kind::Normal: return "normal(mean " + format_fixed(mean, 3) + ", sd " + format_fixed(sd, 3) + ")";
+        case Kind::Lognormal: return "lognormal(mean " + format_fixed(mean, 3) + ", sd " + format_fixed(sd, 3) + ")";
+        case Kind::Uniform: return "uniform(" + format_fixed(low, 3) + ", " + format_fixed(high, 3) + ")";
+        case Kind::Triangular:
+            return "triangular(" + format_fixed(low, 3) + ", " + format_fixed(mode, 3) + ", " + format_fixed(high, 3) + ")";
+        case Kind::Beta: return "beta(mean " + format_fixed(mean, 3) + ", sd " + format_fixed(sd, 3) + ")";
+    }
+    return "?";
+}
+
+}  // namespace ntm::scenario

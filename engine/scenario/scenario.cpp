@@ -1,0 +1,389 @@
+#include "scenario/scenario.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <set>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace fs = std::filesystem;
+
+namespace ntm::scenario {
+
+std::string_view source_name(Source s) {
+    switch (s) {
+        case Source::Central: return "central";
+        case Source::Province: return "province";
+        case Source::District: return "district";
+        case Source::Commune: return "commune";
+        case Source::People: return "people";
+        case Source::Enterprise: return "enterprise";
+        case Source::Credit: return "credit";
+        case Source::Other: return "other";
+    }
+    return "?";
+}
+
+std::string_view policy_name(Policy p) {
+    switch (p) {
+        case Policy::ClosestToStandardFirst: return "closest_to_standard_first";
+        case Policy::EqualShare: return "equal_share";
+        case Policy::Population: return "population";
+        case Policy::CostEffectiveness: return "cost_effectiveness";
+        case Policy::FixedShares: return "fixed_shares";
+    }
+    return "?";
+}
+
+std::string_view sector_name(Sector s) {
+    switch (s) {
+        case Sector::Roads: return "roads";
+        case Sector::Irrigation: return "irrigation";
+        case Sector::Schools: return "schools";
+        case Sector::Culture: return "culture";
+    }
+    return "?";
+}
+
+const SoftHazard& Scenario::hazard(const std::string& criterion) const {
+    const auto it = soft.find(criterion);
+    return it == soft.end() ? soft_default : it->second;
+}
+
+namespace {
+
+class Reader {
+   public:
+    explicit Reader(std::string file) : m_file(std::move(file)) {}
+
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+        throw ConfigError(m_file + ", line " + std::to_string(node.Mark().line + 1) + ", key '" + key + "': " + what);
+    }
+
+    void keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& allowed) const {
+        if (!map.IsMap()) fail(map, path, "expected a mapping of keys to values");
+        for (const auto& kv : map) {
+            const auto k = kv.first.as<std::string>();
+            if (!allowed.count(k)) {
+                fail(kv.first, path.empty() ? k : path + "." + k,
+                     "unknown key; allowed here: " + join({allowed.begin(), allowed.end()}, ", "));
+            }
+        }
+    }
+
+    std::string text(const YAML::Node& n, const std::string& key) const {
+        if (!n.IsScalar()) fail(n, key, "expected a text value");
+        return n.as<std::string>();
+    }
+
+    double number(const YAML::Node& n, const std::string& key, double min = -1e300, double max = 1e300) const {
+        if (!n.IsScalar()) fail(n, key, "expected a number");
+        const auto v = parse_double(n.as<std::string>());
+        if (!v || !std::isfinite(*v)) fail(n, key, "'" + n.as<std::string>() + "' is not a number");
+        if (*v < min || *v > max) {
+            fail(n, key, format_fixed(*v, 4) + " is out of range [" + format_fixed(min, 2) + ", " +
+                             (max > 1e299 ? std::string("∞") : format_fixed(max, 2)) + "]");
+        }
+        return *v;
+    }
+
+    int integer(const YAML::Node& n, const std::string& key, int min, int max) const {
+        const double v = number(n, key, min, max);
+        if (v != std::floor(v)) fail(n, key, "expected a whole number");
+        return static_cast<int>(v);
+    }
+
+    // A distribution: a number (fixed), or {normal|lognormal|triangular|uniform|beta: {…}} or `fixed`.
+    Distribution distribution(const YAML::Node& n, const std::string& key, double default_mean) const {
+        Distribution d;
+        d.mean = default_mean;
+        if (n.IsScalar()) {
+            if (n.as<std::string>() == "fixed") return d;
+            return Distribution::fixed(number(n, key));
+        }
+        keys(n, key, {"normal", "lognormal", "triangular", "uniform", "beta", "fixed"});
+        if (n.size() != 1) fail(n, key, "give exactly one distribution");
+        const auto kind = n.begin()->first.as<std::string>();
+        const YAML::Node p = n.begin()->second;
+        const std::string k = key + "." + kind;
+        if (kind == "fixed") return Distribution::fixed(number(p, k));
+        if (kind == "normal" || kind == "lognormal") {
+            keys(p, k, {"mean", "sd"});
+            d.kind = kind == "normal" ? Distribution::Kind::Normal : Distribution::Kind::Lognormal;
+            if (p["mean"]) d.mean = number(p["mean"], k + ".mean");
+            if (!p["sd"]) fail(p, k, "needs sd");
+            d.sd = number(p["sd"], k + ".sd", 0);
+            return d;
+        }
+        if (kind == "uniform") {
+            keys(p, k, {"low", "high"});
+            if (!p["low"] || !p["high"]) fail(p, k, "needs low and high");
+            d.kind = Distribution::Kind::Uniform;
+            d.low = number(p["low"], k + ".low");
+            d.high = number(p["high"], k + ".high");
+            if (d.high < d.low) fail(p, k, "high is below low");
+            return d;
+        }
+        if (kind == "triangular") {
+            keys(p, k, {"low", "mode", "high"});
+            if (!p["low"] || !p["mode"] || !p["high"]) fail(p, k, "needs low, mode and high");
+            d.kind = Distribution::Kind::Triangular;
+            d.low = number(p["low"], k + ".low");
+            d.mode = number(p["mode"], k + ".mode");
+            d.high = number(p["high"], k + ".high");
+            if (!(d.low <= d.mode && d.mode <= d.high && d.low < d.high)) fail(p, k, "needs low ≤ mode ≤ high, low < high");
+            return d;
+        }
+        // beta
+        keys(p, k, {"mean", "sd"});
+        if (!p["mean"] || !p["sd"]) fail(p, k, "needs mean and sd");
+        d.kind = Distribution::Kind::Beta;
+        d.mean = number(p["mean"], k + ".mean", 0, 1);
+        d.sd = number(p["sd"], k + ".sd", 0);
+        const double var = d.sd * d.sd;
+        if (d.mean <= 0 || d.mean >= 1 || var <= 0 || var >= d.mean * (1 - d.mean)) {
+            fail(p, k, "a beta needs 0 < mean < 1 and sd² < mean × (1 − mean)");
+        }
+        const double common = d.mean * (1 - d.mean) / var - 1;
+        d.alpha = d.mean * common;
+        d.beta = (1 - d.mean) * common;
+        return d;
+    }
+
+    template <typename E, std::size_t N>
+    void cost_table(const YAML::Node& n, const std::string& key, std::array<double, N>& out,
+                    const std::array<E, N>& all, const std::function<std::string(E)>& name_of) const {
+        std::set<std::string> allowed;
+        for (const auto e : all) allowed.insert(name_of(e));
+        keys(n, key, allowed);
+        for (std::size_t i = 0; i < N; ++i) {
+            const auto name = name_of(all[i]);
+            if (n[name]) out[i] = number(n[name], key + "." + name, 0);
+        }
+    }
+
+    void apply(const YAML::Node& root, Scenario& s) const {
+        keys(root, "", {"name", "description", "extends", "criteria", "period", "draws", "seed", "funding",
+                        "allocation", "capacity", "costs", "soft_criteria", "income"});
+        // A variant without a name of its own is named after its file, not its parent.
+        s.name = root["name"] ? text(root["name"], "name") : fs::path(m_file).stem().string();
+        if (root["description"]) s.description = text(root["description"], "description");
+        if (root["criteria"]) s.criteria = text(root["criteria"], "criteria");
+        if (const auto p = root["period"]) {
+            keys(p, "period", {"start", "end"});
+            if (p["start"]) s.start = integer(p["start"], "period.start", 1900, 2200);
+            if (p["end"]) s.end = integer(p["end"], "period.end", 1900, 2200);
+            if (s.end < s.start) fail(p, "period", "end comes before start");
+        }
+        if (root["draws"]) s.draws = integer(root["draws"], "draws", 1, 100000000);
+        if (root["seed"]) s.seed = static_cast<std::uint64_t>(number(root["seed"], "seed", 0, 9e15));
+        if (const auto f = root["funding"]) {
+            if (!f.IsSequence()) fail(f, "funding", "expected a list of sources");
+            s.funding.clear();
+            std::set<Source> seen;
+            for (const auto& n : f) {
+                auto fs = funding(n);
+                if (!seen.insert(fs.source).second)
+                    fail(n, "funding", "source '" + std::string(source_name(fs.source)) + "' is listed twice");
+                s.funding.push_back(fs);
+            }
+        }
+        if (const auto a = root["allocation"]) allocation(a, s);
+        if (const auto c = root["capacity"]) {
+            keys(c, "capacity", {"per_commune_bn", "build_lag_years"});
+            if (c["per_commune_bn"]) s.capacity_per_commune_bn = number(c["per_commune_bn"], "capacity.per_commune_bn", 0);
+            if (c["build_lag_years"]) s.build_lag_years = integer(c["build_lag_years"], "capacity.build_lag_years", 0, 20);
+        }
+        if (const auto c = root["costs"]) {
+            keys(c, "costs", {"road", "canal_lining", "irrigation_per_ha", "school_to_standard", "facility", "overrun"});
+            if (c["irrigation_per_ha"]) s.irrigation_per_ha_bn = number(c["irrigation_per_ha"], "costs.irrigation_per_ha", 0);
+            if (c["road"])
+                cost_table<RoadClass>(c["road"], "costs.road", s.road_cost_per_km, kRoadClasses,
+                                      [](RoadClass e) { return std::string(token(e)); });
+            if (c["canal_lining"])
+                cost_table<CanalLevel>(c["canal_lining"], "costs.canal_lining", s.canal_cost_per_km, kCanalLevels,
+                                       [](CanalLevel e) {
+                                           return e == CanalLevel::Field ? std::string("field") : "level_" + std::string(token(e));
+                                       });
+            if (c["school_to_standard"])
+                cost_table<SchoolLevel>(c["school_to_standard"], "costs.school_to_standard", s.school_cost,
+                                        kSchoolLevels, [](SchoolLevel e) { return std::string(token(e)); });
+            if (c["facility"])
+                cost_table<FacilityKind>(c["facility"], "costs.facility", s.facility_cost, kFacilityKinds,
+                                         [](FacilityKind e) { return std::string(token(e)); });
+            if (c["overrun"]) s.overrun = distribution(c["overrun"], "costs.overrun", 1);
+        }
+        if (const auto sc = root["soft_criteria"]) {
+            if (!sc.IsMap()) fail(sc, "soft_criteria", "expected a mapping: criterion id → {base, per_bn_spent}");
+            for (const auto& kv : sc) {
+                const auto id = kv.first.as<std::string>();
+                const std::string k = "soft_criteria." + id;
+                keys(kv.second, k, {"base", "per_bn_spent"});
+                SoftHazard h = id == "default" ? s.soft_default : s.hazard(id);
+                if (kv.second["base"]) h.base = number(kv.second["base"], k + ".base", 0, 1);
+                if (kv.second["per_bn_spent"]) h.per_bn_spent = number(kv.second["per_bn_spent"], k + ".per_bn_spent", 0, 1);
+                if (id == "default") {
+                    s.soft_default = h;
+                } else {
+                    s.soft[id] = h;
+                }
+            }
+        }
+        if (const auto inc = root["income"]) {
+            keys(inc, "income", {"growth"});
+            if (inc["growth"]) s.income_growth = distribution(inc["growth"], "income.growth", 0);
+        }
+    }
+
+    FundingSource funding(const YAML::Node& n) const {
+        keys(n, "funding[]", {"source", "amount", "growth", "uncertainty", "per_household_mVND", "participation",
+                              "labour_days_per_household", "labour_day_mVND", "donated_land_m2_per_household",
+                              "land_mVND_per_m2", "repay_years", "debt_cap"});
+        FundingSource f;
+        if (!n["source"]) fail(n, "funding[].source", "every funding entry needs a source");
+        const auto name = text(n["source"], "funding[].source");
+        bool found = false;
+        for (const auto s : kSources)
+            if (source_name(s) == name) {
+                f.source = s;
+                found = true;
+            }
+        if (!found) {
+            fail(n["source"], "funding[].source",
+                 "unknown source '" + name + "'; use central, province, district, commune, people, enterprise, credit or other");
+        }
+        const std::string k = "funding[" + name + "]";
+        if (n["amount"]) f.amount = number(n["amount"], k + ".amount", 0);
+        if (n["growth"]) f.growth = number(n["growth"], k + ".growth", -1);
+        if (n["uncertainty"]) f.uncertainty = distribution(n["uncertainty"], k + ".uncertainty", 1);
+        const bool people = f.source == Source::People;
+        const bool credit = f.source == Source::Credit;
+        for (const char* only_people : {"per_household_mVND", "participation", "labour_days_per_household", "labour_day_mVND",
+                                        "donated_land_m2_per_household", "land_mVND_per_m2"})
+            if (n[only_people] && !people) fail(n[only_people], k + "." + only_people, "only the people source takes this key");
+        for (const char* only_credit : {"repay_years", "debt_cap"})
+            if (n[only_credit] && !credit) fail(n[only_credit], k + "." + only_credit, "only the credit source takes this key");
+        if (people) {
+            if (n["per_household_mVND"]) f.per_household_mvnd = number(n["per_household_mVND"], k + ".per_household_mVND", 0);
+            if (n["participation"]) {
+                f.participation = distribution(n["participation"], k + ".participation", 1);
+                if (f.participation.is_fixed() && (f.participation.mean < 0 || f.participation.mean > 1))
+                    fail(n["participation"], k + ".participation", "a share of households: between 0 and 1");
+            }
+            if (n["labour_days_per_household"]) f.labour_days_per_household = number(n["labour_days_per_household"], k + ".labour_days_per_household", 0);
+            if (n["labour_day_mVND"]) f.labour_day_mvnd = number(n["labour_day_mVND"], k + ".labour_day_mVND", 0);
+            if (n["donated_land_m2_per_household"]) f.donated_land_m2_per_household = number(n["donated_land_m2_per_household"], k + ".donated_land_m2_per_household", 0);
+            if (n["land_mVND_per_m2"]) f.land_mvnd_per_m2 = number(n["land_mVND_per_m2"], k + ".land_mVND_per_m2", 0);
+        }
+        if (credit) {
+            if (n["repay_years"]) f.repay_years = integer(n["repay_years"], k + ".repay_years", 1, 50);
+            f.debt_cap = n["debt_cap"] ? number(n["debt_cap"], k + ".debt_cap", 0) : 1e300;
+        }
+        return f;
+    }
+
+    void allocation(const YAML::Node& a, Scenario& s) const {
+        keys(a, "allocation", {"policy", "targets", "fixed_shares", "sector_shares"});
+        if (a["policy"]) {
+            const auto p = text(a["policy"], "allocation.policy");
+            static const std::map<std::string, Policy> kPolicies = {
+                {"closest_to_standard_first", Policy::ClosestToStandardFirst}, {"equal_share", Policy::EqualShare},
+                {"population", Policy::Population}, {"cost_effectiveness", Policy::CostEffectiveness},
+                {"fixed_shares", Policy::FixedShares}};
+            const auto it = kPolicies.find(p);
+            if (it == kPolicies.end()) {
+                fail(a["policy"], "allocation.policy",
+                     "unknown policy '" + p + "'; use closest_to_standard_first, equal_share, population, "
+                     "cost_effectiveness or fixed_shares (targets go under allocation.targets)");
+            }
+            s.policy = it->second;
+        }
+        if (const auto t = a["targets"]) {
+            if (!t.IsSequence()) fail(t, "allocation.targets", "expected a list of {communes: […], by: YEAR}");
+            s.targets.clear();
+            for (const auto& n : t) {
+                keys(n, "allocation.targets[]", {"communes", "by"});
+                Target target;
+                if (!n["communes"] || !n["communes"].IsSequence()) fail(n, "allocation.targets[].communes", "expected a list of commune names or codes");
+                for (const auto& c : n["communes"]) target.communes.push_back(text(c, "allocation.targets[].communes"));
+                if (!n["by"]) fail(n, "allocation.targets[].by", "give the deadline year");
+                target.by = integer(n["by"], "allocation.targets[].by", 1900, 2200);
+                s.targets.push_back(target);
+            }
+        }
+        if (const auto f = a["fixed_shares"]) {
+            if (!f.IsMap()) fail(f, "allocation.fixed_shares", "expected commune: share");
+            s.fixed_shares.clear();
+            double total = 0;
+            for (const auto& kv : f) {
+                const auto name = kv.first.as<std::string>();
+                s.fixed_shares[name] = number(kv.second, "allocation.fixed_shares." + name, 0, 1);
+                total += s.fixed_shares[name];
+            }
+            if (total > 1 + 1e-9) fail(f, "allocation.fixed_shares", "shares add up to more than 1 (" + format_fixed(total, 3) + ")");
+        }
+        if (const auto sh = a["sector_shares"]) {
+            keys(sh, "allocation.sector_shares", {"roads", "irrigation", "schools", "culture"});
+            std::array<double, kSectorCount> shares{};
+            double total = 0;
+            for (std::size_t i = 0; i < kSectorCount; ++i) {
+                const std::string name(sector_name(static_cast<Sector>(i)));
+                if (sh[name]) shares[i] = number(sh[name], "allocation.sector_shares." + name, 0, 1);
+                total += shares[i];
+            }
+            if (std::abs(total - 1) > 1e-6) fail(sh, "allocation.sector_shares", "shares must add up to 1 (they add up to " + format_fixed(total, 3) + ")");
+            s.sector_shares = shares;
+        }
+    }
+
+   private:
+    std::string m_file;
+};
+
+YAML::Node load_yaml(const std::string& path) {
+    try {
+        return YAML::LoadFile(path);
+    } catch (const YAML::BadFile&) {
+        throw ConfigError(path + ": cannot open the scenario file");
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(path + ", line " + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+    }
+}
+
+void load_into(const std::string& path, Scenario& s, std::vector<std::string>& chain) {
+    const auto canonical = fs::weakly_canonical(path).string();
+    if (std::find(chain.begin(), chain.end(), canonical) != chain.end())
+        throw ConfigError(path + ": 'extends' goes round in a circle");
+    chain.push_back(canonical);
+    const YAML::Node root = load_yaml(path);
+    if (!root.IsMap()) throw ConfigError(path + ": a scenario is a mapping of keys (name, funding, …)");
+    const Reader r(path);
+    if (const auto ext = root["extends"]) {
+        const auto parent = r.text(ext, "extends");
+        fs::path p = fs::path(path).parent_path() / parent;
+        if (!fs::exists(p)) p += ".yaml";
+        if (!fs::exists(p)) r.fail(ext, "extends", "no scenario '" + parent + "' beside this file (looked for " + p.string() + ")");
+        load_into(p.string(), s, chain);  // the parent first, then this file's keys on top
+    }
+    r.apply(root, s);
+    s.lineage.insert(s.lineage.begin(), path);
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path) {
+    Scenario s;
+    std::vector<std::string> chain;
+    load_into(path, s, chain);
+    s.path = path;
+    if (s.name.empty()) s.name = fs::path(path).stem().string();
+    if (s.funding.empty()) throw ConfigError(path + ": the scenario has no funding sources (key 'funding')");
+    return s;
+}
+
+}  // namespace ntm::scenario

@@ -1,0 +1,99 @@
+#pragma once
+// A scenario: where money comes from, how it is allocated, what things cost and what is
+// uncertain. Loaded from YAML (docs/scenarios.md); `extends:` names a parent file whose values
+// this one overrides key by key (lists replace the parent's list).
+// Thread contract: a loaded Scenario is immutable; any number of threads may read it.
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/enums.h"
+#include "scenario/distribution.h"
+
+namespace ntm::scenario {
+
+enum class Source { Central, Province, District, Commune, People, Enterprise, Credit, Other };
+inline constexpr std::array kSources = {Source::Central, Source::Province,   Source::District,
+                                        Source::Commune, Source::People,     Source::Enterprise,
+                                        Source::Credit,  Source::Other};
+std::string_view source_name(Source s);
+
+struct FundingSource {
+    Source source = Source::Central;
+    double amount = 0;  // bn VND per year in the start year
+    double growth = 0;  // yearly compound growth
+    Distribution uncertainty;  // multiplicative factor, per draw and year
+    // People: raised and spent in each commune.
+    double per_household_mvnd = 0;
+    Distribution participation = Distribution::fixed(1);  // per draw, commune and year
+    double labour_days_per_household = 0;
+    double labour_day_mvnd = 0;
+    double donated_land_m2_per_household = 0;
+    double land_mvnd_per_m2 = 0;
+    // Credit.
+    int repay_years = 5;
+    double debt_cap = 0;
+};
+
+enum class Policy { ClosestToStandardFirst, EqualShare, Population, CostEffectiveness, FixedShares };
+std::string_view policy_name(Policy p);
+
+// Sectors money can be earmarked for; each project belongs to one.
+enum class Sector { Roads, Irrigation, Schools, Culture };
+inline constexpr std::size_t kSectorCount = 4;
+std::string_view sector_name(Sector s);
+
+struct Target {
+    std::vector<std::string> communes;  // names or codes
+    int by = 0;
+};
+
+struct SoftHazard {
+    double base = 0.1;          // yearly chance the status part of a criterion becomes met
+    double per_bn_spent = 0;    // added chance per bn spent in the commune that year
+};
+
+struct Scenario {
+    std::string name;
+    std::string description;
+    std::string path;
+    std::vector<std::string> lineage;  // files, this one first
+    std::string criteria = "hatinh-2017";
+    int start = 2017;
+    int end = 2025;
+    int draws = 1000;
+    std::uint64_t seed = 1;
+
+    std::vector<FundingSource> funding;
+
+    Policy policy = Policy::ClosestToStandardFirst;
+    std::vector<Target> targets;
+    std::map<std::string, double> fixed_shares;  // commune name or code → share
+    std::optional<std::array<double, kSectorCount>> sector_shares;
+
+    double capacity_per_commune_bn = 1e9;  // no limit unless given
+    int build_lag_years = 0;
+
+    std::array<double, kRoadClasses.size()> road_cost_per_km{2.0, 0.9, 0.6, 0.7, 0.6};
+    std::array<double, kCanalLevels.size()> canal_cost_per_km{1.0, 0.5, 0.35, 0.25};
+    // On-farm works (field canals, drains, levelling) per hectare a lined canal brings under
+    // service: lining a main canal serves nothing until the fields are connected.
+    double irrigation_per_ha_bn = 0;
+    std::array<double, kSchoolLevels.size()> school_cost{3.5, 5, 6};
+    std::array<double, kFacilityKinds.size()> facility_cost{4, 0.8, 1.5, 3, 2};
+    Distribution overrun;  // multiplicative, per draw, commune and year
+
+    SoftHazard soft_default;
+    std::map<std::string, SoftHazard> soft;  // by criterion id
+    std::optional<Distribution> income_growth;
+
+    int years() const { return end - start + 1; }
+    const SoftHazard& hazard(const std::string& criterion) const;
+};
+
+// Throws ConfigError naming file, line and key on a bad file.
+Scenario load_scenario(const std::string& path);
+
+}  // namespace ntm::scenario

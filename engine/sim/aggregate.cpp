@@ -1,0 +1,53 @@
+#include "sim/aggregate.h"
+
+#include <cmath>
+
+namespace ntm::sim {
+
+double YearLedger::available() const {
+    double r = 0;
+    for (std::size_t i = 0; i < realised.size(); ++i)
+        if (scenario::kSources[i] != scenario::Source::Credit) r += realised[i];
+    return r + carried_in + borrowed;
+}
+
+std::int64_t to_fixed(double bn) { return std::llround(bn * 1e9); }
+double from_fixed(std::int64_t units) { return static_cast<double>(units) / 1e9; }
+
+Aggregate::Aggregate(const SimInput& in)
+    : communes(in.communes.size()), years(static_cast<std::size_t>(in.years)), criteria(in.criteria_count()) {
+    reached.assign(communes * years, 0);
+    at_standard.assign(communes * years, 0);
+    met_hist.assign(communes * years * (criteria + 1), 0);
+    criterion_met.assign(communes * years * criteria, 0);
+    lost.assign(communes * years, 0);
+    slot_base.resize(in.slots.size() + 1);
+    std::uint64_t base = 0;
+    for (std::size_t s = 0; s < in.slots.size(); ++s) {
+        slot_base[s] = base;
+        base += years * (in.slots[s].count + 1ULL);
+    }
+    slot_base[in.slots.size()] = base;
+    slot_hist.assign(base, 0);
+    district_at_standard.assign(years * (communes + 1), 0);
+    district_reached.assign(years * (communes + 1), 0);
+    money.assign(years * kMoneyFields, 0);
+}
+
+void Aggregate::merge(const Aggregate& o) {
+    draws += o.draws;
+    auto add = [](auto& a, const auto& b) {
+        for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+    };
+    add(reached, o.reached);
+    add(at_standard, o.at_standard);
+    add(met_hist, o.met_hist);
+    add(criterion_met, o.criterion_met);
+    add(lost, o.lost);
+    add(slot_hist, o.slot_hist);
+    add(district_at_standard, o.district_at_standard);
+    add(district_reached, o.district_reached);
+    add(money, o.money);
+}
+
+}  // namespace ntm::sim

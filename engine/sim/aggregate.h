@@ -1,0 +1,68 @@
+#pragma once
+// What the simulation keeps across draws: integer counts and fixed-point money sums only, so
+// aggregates of disjoint draw ranges merge exactly in any order (threads, MPI ranks) and memory
+// does not grow with the number of draws.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "sim/input.h"
+
+namespace ntm::sim {
+
+// Money of one year of one draw, in bn VND.
+struct YearLedger {
+    std::array<double, scenario::kSources.size()> realised{};  // credit: the year's borrowing
+    double carried_in = 0;   // pooled, earmarked and communes' own money from the year before
+    double borrowed = 0;
+    double repaid = 0;
+    double spent = 0;
+    std::array<double, scenario::kSectorCount> spent_by_sector{};
+    double carried_out = 0;  // left for next year
+    double gap = 0;          // what the year's plans needed beyond the money they got
+    double debt = 0;         // outstanding at the end of the year (arrears included)
+    double available() const;  // realised (credit excluded) + carried_in + borrowed
+};
+
+// Money fields kept per year, in this order.
+enum MoneyField : std::size_t {
+    kMoneyCarriedIn = 0,
+    kMoneyBorrowed,
+    kMoneyRepaid,
+    kMoneySpent,
+    kMoneyCarriedOut,
+    kMoneyGap,
+    kMoneyDebt,
+    kMoneySpentSector0,  // then one per sector
+    kMoneyRealised0 = kMoneySpentSector0 + scenario::kSectorCount,  // then one per source
+    kMoneyFields = kMoneyRealised0 + scenario::kSources.size(),
+};
+
+// Fixed point: 1 unit = 1 VND (10⁻⁹ bn), so sums are exact integers.
+std::int64_t to_fixed(double bn);
+double from_fixed(std::int64_t units);
+
+struct Aggregate {
+    std::size_t communes = 0, years = 0, criteria = 0;
+    std::uint64_t draws = 0;
+    std::vector<std::uint32_t> reached;        // [c][y]: standard reached by the end of y
+    std::vector<std::uint32_t> at_standard;    // [c][y]: at the standard in y
+    std::vector<std::uint32_t> met_hist;       // [c][y][k]: k criteria met, k = 0..criteria
+    std::vector<std::uint32_t> criterion_met;  // [c][y][j]
+    std::vector<std::uint64_t> lost;           // [c][y]: criteria lost that year, summed
+    std::vector<std::uint64_t> slot_base;      // per slot: where its [y][position] counts start
+    std::vector<std::uint32_t> slot_hist;      // [slot][y][projects completed by the end of y]
+    std::vector<std::uint32_t> district_at_standard;  // [y][k communes at the standard]
+    std::vector<std::uint32_t> district_reached;      // [y][k communes that reached it by y]
+    std::vector<std::int64_t> money;  // [y][field]
+
+    explicit Aggregate(const SimInput& in);
+    Aggregate() = default;
+    void merge(const Aggregate& other);  // exact: integer sums
+    bool operator==(const Aggregate&) const = default;
+
+    std::size_t cy(std::size_t c, std::size_t y) const { return c * years + y; }
+};
+
+}  // namespace ntm::sim

@@ -1,0 +1,210 @@
+#include "sim/input.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/error.h"
+
+namespace ntm::sim {
+
+std::string_view asset_kind_name(AssetKind k) {
+    switch (k) {
+        case AssetKind::Road: return "road";
+        case AssetKind::Canal: return "canal";
+        case AssetKind::School: return "school";
+        case AssetKind::Facility: return "facility";
+        case AssetKind::NewFacility: return "new_facility";
+    }
+    return "?";
+}
+
+namespace {
+
+constexpr std::size_t idx(auto e) { return static_cast<std::size_t>(e); }
+
+scenario::Sector sector_of(criteria::Measure m) {
+    switch (m) {
+        case criteria::Measure::RoadHardenedShare: return scenario::Sector::Roads;
+        case criteria::Measure::FarmlandServedShare: return scenario::Sector::Irrigation;
+        case criteria::Measure::SchoolStandardShare: return scenario::Sector::Schools;
+        default: return scenario::Sector::Culture;
+    }
+}
+
+// Each commune's candidate projects per measure, in the order the commune would build them.
+struct Candidates {
+    // [commune][class]: road pieces not yet hardened, longest first (fewest works per km).
+    std::vector<std::array<std::vector<Project>, kRoadClasses.size()>> roads;
+    // [commune]: unlined canal pieces that would serve more farmland, cheapest per ha first.
+    std::vector<std::vector<Project>> canals;
+    // [commune][level]: schools below the standard, in layer order.
+    std::vector<std::array<std::vector<Project>, kSchoolLevels.size()>> schools;
+    // [commune][kind]: facilities below the standard, in layer order.
+    std::vector<std::array<std::vector<Project>, kFacilityKinds.size()>> facilities;
+};
+
+Candidates candidates(const StudyArea& area, const indicators::AreaMeasures& m, const scenario::Scenario& s) {
+    const std::size_t nc = area.communes.size();
+    Candidates c;
+    c.roads.resize(nc);
+    c.canals.resize(nc);
+    c.schools.resize(nc);
+    c.facilities.resize(nc);
+    for (const auto& p : m.road_pieces) {
+        if (is_hardened(p.surface)) continue;
+        c.roads[p.commune][idx(p.road_class)].push_back(
+            {p.length_m / 1000.0 * s.road_cost_per_km[idx(p.road_class)], p.length_m, 0, AssetKind::Road, p.road});
+    }
+    for (auto& per_class : c.roads)
+        for (auto& list : per_class)
+            std::stable_sort(list.begin(), list.end(), [](const Project& a, const Project& b) { return a.dx > b.dx; });
+    for (const auto& p : m.canal_pieces) {
+        if (p.lined || p.marginal_served_m2 <= 0) continue;
+        c.canals[p.commune].push_back(
+            {p.length_m / 1000.0 * s.canal_cost_per_km[idx(p.level)] + p.marginal_served_m2 / 1e4 * s.irrigation_per_ha_bn,
+             p.marginal_served_m2, 0, AssetKind::Canal, p.canal});
+    }
+    for (auto& list : c.canals)
+        std::stable_sort(list.begin(), list.end(), [](const Project& a, const Project& b) {
+            return a.cost_bn * b.dx < b.cost_bn * a.dx;  // cost per m² served, ascending
+        });
+    for (std::size_t i = 0; i < area.schools.size(); ++i) {
+        const int owner = m.school_owner[i].commune;
+        const auto& sc = area.schools[i];
+        if (owner < 0 || sc.meets_standard) continue;
+        c.schools[static_cast<std::size_t>(owner)][idx(sc.level)].push_back(
+            {s.school_cost[idx(sc.level)], 1, 0, AssetKind::School, static_cast<std::uint32_t>(i)});
+    }
+    for (std::size_t i = 0; i < area.facilities.size(); ++i) {
+        const int owner = m.facility_owner[i].commune;
+        const auto& f = area.facilities[i];
+        if (owner < 0 || f.meets_standard) continue;
+        c.facilities[static_cast<std::size_t>(owner)][idx(f.kind)].push_back(
+            {s.facility_cost[idx(f.kind)], 1, 0, AssetKind::Facility, static_cast<std::uint32_t>(i)});
+    }
+    return c;
+}
+
+int find_commune(const StudyArea& area, const std::string& name_or_code) {
+    const int by_code = area.commune_index(name_or_code);
+    if (by_code >= 0) return by_code;
+    for (std::size_t i = 0; i < area.communes.size(); ++i)
+        if (area.communes[i].name == name_or_code) return static_cast<int>(i);
+    return -1;
+}
+
+}  // namespace
+
+SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures,
+                 const criteria::CriteriaSet& set, const scenario::Scenario& s,
+                 const criteria::LayersPresent& layers) {
+    SimInput in;
+    in.area = &area;
+    in.scenario = &s;
+    in.set = &set;
+    in.start = s.start;
+    in.years = s.years();
+    const auto baseline = criteria::evaluate(set, area, measures, s.start, layers);
+    const auto cand = candidates(area, measures, s);
+    in.communes.resize(area.communes.size());
+
+    for (std::size_t ci = 0; ci < area.communes.size(); ++ci) {
+        const auto& commune = area.communes[ci];
+        auto& ci_in = in.communes[ci];
+        ci_in.code = commune.code;
+        ci_in.name = commune.name;
+        ci_in.assessed = commune.kind == CommuneKind::Commune;
+        ci_in.population = commune.population;
+        ci_in.households = commune.households;
+        ci_in.criteria.resize(set.criteria.size());
+        for (std::size_t j = 0; j < set.criteria.size(); ++j) {
+            const auto& crit = set.criteria[j];
+            auto& parts = ci_in.criteria[j];
+            const auto& hz = s.hazard(crit.id);
+            parts.hazard_base = hz.base;
+            parts.hazard_per_bn = hz.per_bn_spent;
+            for (std::size_t k = 0; k < crit.indicators.size(); ++k) {
+                const auto& rule = crit.indicators[k];
+                const auto& res = baseline[ci].criteria[j].indicators[k];
+                if (rule.measure == criteria::Measure::Status) {
+                    const bool numeric = !rule.threshold.boolean;
+                    if (rule.status_indicator == "10" && numeric && s.income_growth) {
+                        parts.has_income = true;
+                        parts.income0 = res.value.value_or(0);
+                        parts.income_op = rule.op;
+                        for (int y = 0; y < in.years; ++y)
+                            parts.income_threshold.push_back(rule.threshold.at(commune.region, s.start + y, rule.where));
+                    } else {
+                        parts.has_status = true;
+                        parts.status_met0 = parts.status_met0 && res.verdict == criteria::Verdict::Met;
+                    }
+                    continue;
+                }
+                Slot slot;
+                slot.commune = static_cast<std::uint32_t>(ci);
+                slot.criterion = static_cast<std::uint16_t>(j);
+                slot.sector = sector_of(rule.measure);
+                slot.op = rule.op;
+                slot.indicator = rule.id;
+                slot.measurable = res.verdict != criteria::Verdict::Unknown;
+                slot.x0 = res.numerator;
+                slot.D0 = res.denominator;
+                for (int y = 0; y < in.years; ++y) slot.threshold.push_back(rule.threshold.at(commune.region, s.start + y, rule.where));
+                std::vector<Project> list;
+                switch (rule.measure) {
+                    case criteria::Measure::RoadHardenedShare: list = cand.roads[ci][idx(*rule.road_class)]; break;
+                    case criteria::Measure::FarmlandServedShare: list = cand.canals[ci]; break;
+                    case criteria::Measure::SchoolStandardShare:
+                        for (const auto l : kSchoolLevels) {
+                            if (!rule.levels.empty() && std::find(rule.levels.begin(), rule.levels.end(), l) == rule.levels.end())
+                                continue;
+                            const auto& more = cand.schools[ci][idx(l)];
+                            list.insert(list.end(), more.begin(), more.end());
+                        }
+                        std::stable_sort(list.begin(), list.end(),
+                                         [](const Project& a, const Project& b) { return a.cost_bn < b.cost_bn; });
+                        break;
+                    case criteria::Measure::FacilityStandardPresent:
+                        // Present: met once one facility of the kind meets the standard.
+                        slot.x0 = std::min(res.numerator, 1.0);
+                        slot.D0 = 1;
+                        list = cand.facilities[ci][idx(*rule.kind)];
+                        if (list.empty() && res.numerator < 1)
+                            list.push_back({s.facility_cost[idx(*rule.kind)], 1, 0, AssetKind::NewFacility, 0});
+                        if (!list.empty()) list.resize(1);
+                        break;
+                    case criteria::Measure::FacilityStandardShare:
+                        list = cand.facilities[ci][idx(*rule.kind)];
+                        if (res.denominator == 0)  // none at all: build one
+                            list.push_back({s.facility_cost[idx(*rule.kind)], 1, 1, AssetKind::NewFacility, 0});
+                        break;
+                    case criteria::Measure::Status: break;
+                }
+                slot.first = static_cast<std::uint32_t>(in.projects.size());
+                slot.count = static_cast<std::uint32_t>(list.size());
+                in.projects.insert(in.projects.end(), list.begin(), list.end());
+                parts.slots.push_back(static_cast<std::uint32_t>(in.slots.size()));
+                in.slots.push_back(std::move(slot));
+            }
+        }
+    }
+    for (const auto& t : s.targets) {
+        for (const auto& name : t.communes) {
+            const int c = find_commune(area, name);
+            if (c < 0) {
+                throw ConfigError(s.path + ", allocation.targets: no commune named or coded '" + name +
+                                  "' in the study area");
+            }
+            auto& by = in.communes[static_cast<std::size_t>(c)].target_by;
+            by = std::max(by, t.by);
+        }
+    }
+    for (const auto& [name, share] : s.fixed_shares) {
+        const int c = find_commune(area, name);
+        if (c < 0) throw ConfigError(s.path + ", allocation.fixed_shares: no commune named or coded '" + name + "'");
+        in.communes[static_cast<std::size_t>(c)].fixed_share = share;
+    }
+    return in;
+}
+
+}  // namespace ntm::sim

@@ -1,0 +1,84 @@
+#pragma once
+// The simulation's input: the study area after `assess`, compiled once into plain arrays so that
+// a draw-year touches no geometry (DESIGN.md: a draw-year costs nanoseconds, not geometry calls).
+//
+// For each commune and each criterion the model keeps:
+// - asset indicators (roads, canals, schools, facilities): a state x compared with t(year) × D,
+//   and a list of candidate projects, each adding dx to x (and dD to D) for a cost, sorted once
+//   in the order the commune would build them (docs/model.md);
+// - a status part (what no asset measures): met or not, becoming met by a yearly hazard;
+// - an income part (indicator 10) when the scenario models income growth: a value compared with
+//   a threshold that may rise year by year.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "criteria/evaluate.h"
+#include "indicators/measure.h"
+#include "model/study_area.h"
+#include "scenario/scenario.h"
+
+namespace ntm::sim {
+
+enum class AssetKind : std::uint8_t { Road, Canal, School, Facility, NewFacility };
+std::string_view asset_kind_name(AssetKind k);
+
+struct Project {
+    double cost_bn = 0;  // before the year's overrun factor
+    double dx = 0;
+    double dD = 0;
+    AssetKind kind = AssetKind::Road;
+    std::uint32_t asset = 0;  // index in the StudyArea layer of its kind (roads, canals, …)
+};
+
+// One asset indicator of one commune.
+struct Slot {
+    std::uint32_t commune = 0;
+    std::uint16_t criterion = 0;  // index in the criteria set
+    scenario::Sector sector = scenario::Sector::Roads;
+    criteria::Op op = criteria::Op::Ge;
+    bool measurable = true;   // false when unknown at the start (it can then never be met)
+    double x0 = 0, D0 = 0;
+    std::vector<double> threshold;  // per simulated year
+    std::uint32_t first = 0, count = 0;  // its projects in SimInput::projects
+    std::string indicator;  // id, for traces
+};
+
+struct CriterionParts {
+    std::vector<std::uint32_t> slots;  // asset indicators (indices into SimInput::slots)
+    bool has_status = false;   // status indicators other than income
+    bool status_met0 = true;   // all of them met at the start
+    bool has_income = false;   // modelled by income growth
+    double income0 = 0;
+    criteria::Op income_op = criteria::Op::Ge;
+    std::vector<double> income_threshold;  // per simulated year
+    double hazard_base = 0, hazard_per_bn = 0;
+};
+
+struct CommuneInput {
+    std::string code, name;
+    bool assessed = true;
+    long long population = 0, households = 0;
+    int target_by = 0;  // 0: not a target
+    double fixed_share = 0;
+    std::vector<CriterionParts> criteria;  // per criterion of the set
+};
+
+struct SimInput {
+    const StudyArea* area = nullptr;
+    const scenario::Scenario* scenario = nullptr;
+    const criteria::CriteriaSet* set = nullptr;
+    int start = 0, years = 0;
+    std::vector<CommuneInput> communes;
+    std::vector<Slot> slots;
+    std::vector<Project> projects;
+    std::size_t criteria_count() const { return set->criteria.size(); }
+};
+
+// Compiles the area, its measures and a scenario. Throws ConfigError when the scenario names a
+// commune the area does not have.
+SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures,
+                 const criteria::CriteriaSet& set, const scenario::Scenario& scenario,
+                 const criteria::LayersPresent& layers = {});
+
+}  // namespace ntm::sim
