@@ -4,7 +4,7 @@
 # value. Debian 12, as root. See benchmarks/assess/README.md.
 #
 #   bash benchmarks/assess/run.sh [--communes N] [--work DIR] [--keep] [--out DIR]
-#                                 [--repeat R] [--jit on|off] [--port P] [--pg-serial] [NTMSIM]
+#                                 [--repeat R] [--jit on|off] [--port P] [--no-pg-serial] [NTMSIM]
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,7 +17,7 @@ out="$here/results"
 repeat=1
 jit=off
 port=54329
-pg_serial=0
+pg_serial=1
 ntmsim="${NTMSIM:-}"
 
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -32,7 +32,7 @@ while (($#)); do
     --repeat) repeat=$2; shift 2 ;;
     --jit) jit=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
-    --pg-serial) pg_serial=1; shift ;;
+    --no-pg-serial) pg_serial=0; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) usage >&2; die "unknown option $1" ;;
     *) ntmsim=$1; shift ;;
@@ -59,12 +59,15 @@ pgbin=/usr/lib/postgresql/15/bin
 
 # --- 2. ntmsim (release) -----------------------------------------------------------------------
 if [[ -z $ntmsim ]]; then
+  # The release build of the working tree (incremental: a no-op when up to date).
   ntmsim="$repo/build/release/ntmsim"
-  if [[ ! -x $ntmsim ]]; then
-    echo "== building the release ntmsim"
+  echo "== building the release ntmsim (cmake --build --preset release --target ntmsim)"
+  if [[ ! -f $repo/build/release/CMakeCache.txt ]]; then
     bash "$repo/scripts/install-deps.sh"
-    (cd "$repo" && cmake --preset release >/dev/null && cmake --build --preset release --target ntmsim)
+    (cd "$repo" && cmake --preset release >/dev/null)
   fi
+  (cd "$repo" && cmake --build --preset release --target ntmsim >"${TMPDIR:-/tmp}/ntmsim-assess-bench-build.log" 2>&1) ||
+    { cat "${TMPDIR:-/tmp}/ntmsim-assess-bench-build.log" >&2; die "release build failed"; }
 fi
 [[ -x $ntmsim ]] || die "no ntmsim at $ntmsim"
 ntmsim=$(readlink -f "$ntmsim")
@@ -110,14 +113,17 @@ meta() { printf '%s\t%s\n' "$1" "$2" >>"$meta"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
-# measure KEY CMD...: runs CMD REPEAT times under /usr/bin/time -v with stdout to /dev/null;
-# records the best wall time (date around the process) and the largest peak RSS.
+# measure KEY CMD...: runs CMD REPEAT times under /usr/bin/time -v with stdout to /dev/null (to
+# $work/logs/KEY.out when STDOUT_LOG=1); records the best wall time (date around the process) and
+# the largest peak RSS. Also records the machine's load average before each run.
 measure() {
   local key=$1; shift
-  local best="" rss=0 i t0 t1 wall r
+  local best="" rss=0 i t0 t1 wall r stdout=/dev/null
+  [[ ${STDOUT_LOG:-0} == 1 ]] && stdout="$work/logs/$key.out"
   for ((i = 1; i <= repeat; i++)); do
+    printf '%s\t%s\n' "$key" "$(cut -d' ' -f1 /proc/loadavg)" >>"$work/logs/loadavg.tsv"
     t0=$(now)
-    if ! /usr/bin/time -v -o "$work/logs/$key.time" "$@" >/dev/null 2>"$work/logs/$key.err"; then
+    if ! /usr/bin/time -v -o "$work/logs/$key.time" "$@" >"$stdout" 2>"$work/logs/$key.err"; then
       cat "$work/logs/$key.err" >&2
       die "failed: $*"
     fi
@@ -126,6 +132,12 @@ measure() {
     r=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/logs/$key.time")
     ((r > rss)) && rss=$r
     if [[ -z $best ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+    # assess prints its own timer (measuring + evaluation, without loading and writing):
+    # "N of M communes meet all K criteria (S s)"
+    if [[ $stdout != /dev/null ]]; then
+      r=$(sed -n 's/.* communes meet all .* criteria (\([0-9.]*\) s)$/\1/p' "$stdout" | tail -1)
+      if [[ -n $r ]]; then printf '%s_compute\t%s\t\n' "$key" "$r" >>"$work/logs/compute.tsv"; fi
+    fi
   done
   printf '%s\t%s\t%s\n' "$key" "$best" "$rss" >>"$measures"
   printf '   %-14s %8.2f s   peak RSS %6d MB\n' "$key" "$best" $((rss / 1024))
@@ -142,6 +154,11 @@ commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n $(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null) ]]; then commit="$commit (modified)"; fi
 if [[ $commit == *modified* ]]; then commit="$commit, diff $(git -C "$repo" diff HEAD | sha1sum | cut -c1-8)"; fi
 meta commit "$commit"
+loadavg_start=$(cut -d' ' -f1 /proc/loadavg)
+meta loadavg_start "$loadavg_start"
+if awk -v l="$loadavg_start" 'BEGIN { exit !(l > 0.5) }'; then
+  echo "run.sh: warning: the machine is busy (load average $loadavg_start); timings will be noisy" >&2
+fi
 echo "== machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); git $commit; work $work"
 
 # --- 3. the study area -------------------------------------------------------------------------
@@ -160,9 +177,14 @@ echo "== ntmsim (best of $repeat)"
 for t in 1 2; do
   measure "info_roads_t$t" "$ntmsim" info "$work/roads-only.gpkg" --format csv --threads "$t"
   measure "info_t$t" "$ntmsim" info "$area" --format csv --threads "$t"
-  measure "assess_t$t" "$ntmsim" assess "$area" --criteria vn-2016 --year 2017 \
+  STDOUT_LOG=1 measure "assess_t$t" "$ntmsim" assess "$area" --criteria vn-2016 --year 2017 \
     -o "$work/assess.gpkg" --overwrite -q --threads "$t"
 done
+# assess's own timer, best of the runs
+if [[ -s $work/logs/compute.tsv ]]; then
+  sort -t$'\t' -k1,1 -k2,2g "$work/logs/compute.tsv" | awk -F'\t' '!seen[$1]++' >>"$measures"
+fi
+awk -F'\t' '/_compute/ { printf "   %-14s %8.2f s   (assess'"'"'s own timer: measuring + evaluation)\n", $1, $2 }' "$measures"
 
 # --- 5. PostgreSQL -------------------------------------------------------------------------------
 echo "== PostgreSQL 15 cluster in $work/pg (port $port, jit $jit)"
@@ -186,6 +208,8 @@ t0=$(now)
 /usr/bin/time -v -o "$work/logs/pg_load.time" ogr2ogr -f PostgreSQL "$pg_conn" "$area" communes roads \
   -lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=GIST -lco FID=fid \
   >"$work/logs/pg_load.log" 2>&1 || { cat "$work/logs/pg_load.log" >&2; die "ogr2ogr into PostGIS failed"; }
+# Plan shape (see road_length.sql): parallel over communes, never over roads.
+psql_ -d bench -c "ALTER TABLE communes SET (parallel_workers = 2); ALTER TABLE roads SET (parallel_workers = 0)"
 psql_ -d bench -c "ANALYZE communes; ANALYZE roads"
 t1=$(now)
 rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/logs/pg_load.time")
@@ -207,15 +231,20 @@ plan_sql=$(sed -e '/^--/d' -e 's/^COPY (//' -e 's/^) TO STDOUT.*;$//' "$sql")
 psql_ -d bench -At -c "EXPLAIN $plan_sql" >"$work/logs/plan.txt"
 workers=$(awk '/Workers Planned/ { print $NF; exit }' "$work/logs/plan.txt")
 meta pg_workers_planned "${workers:-0}"
+if ! grep -q "Parallel Seq Scan on communes" "$work/logs/plan.txt"; then
+  echo "run.sh: note: the plan does not scan communes in parallel (expected below a few thousand communes, where tables are small):" >&2
+  sed 's/^/   /' "$work/logs/plan.txt" >&2
+fi
 echo "== PostGIS road length query (best of $repeat; workers planned: ${workers:-0})"
-pg_query() { # KEY [extra PGOPTIONS]
-  local key=$1 opts=${2:-} best="" i t0 t1 wall peak=0 p
+pg_query() { # KEY SQL_FILE OUT_CSV [extra PGOPTIONS]
+  local key=$1 file=$2 csv=$3 opts=${4:-} best="" i t0 t1 wall peak=0 p
   for ((i = 1; i <= repeat; i++)); do
     python3 "$here/compare.py" memsample "$work/logs/$key.mem" --user postgres &
     sampler=$!
+    printf '%s\t%s\n' "$key" "$(cut -d' ' -f1 /proc/loadavg)" >>"$work/logs/loadavg.tsv"
     until [[ -s $work/logs/$key.mem ]]; do sleep 0.01; done
     t0=$(now)
-    PGOPTIONS="$opts" psql_ -d bench -f "$sql" >"$work/postgis_roads.csv"
+    PGOPTIONS="$opts" psql_ -d bench -f "$file" >"$csv"
     t1=$(now)
     kill -TERM "$sampler"; wait "$sampler" || true; sampler=""
     p=$(cat "$work/logs/$key.mem"); rm -f "$work/logs/$key.mem"; ((p > peak)) && peak=$p
@@ -225,9 +254,10 @@ pg_query() { # KEY [extra PGOPTIONS]
   printf '%s\t%s\t%s\n' "$key" "$best" "$peak" >>"$measures"
   printf '   %-14s %8.2f s   peak %6d MB (all postgres processes: private + shared buffers)\n' "$key" "$best" $((peak / 1024))
 }
-pg_query pg_query
+pg_query pg_query "$sql" "$work/postgis_roads.csv"
 if ((pg_serial)); then
-  pg_query pg_query_serial "-c max_parallel_workers_per_gather=0"
+  pg_query pg_query_serial "$here/road_length_serial.sql" "$work/postgis_roads_serial.csv" \
+    "-c max_parallel_workers_per_gather=0"
 fi
 
 # --- 8. equality -------------------------------------------------------------------------------
@@ -245,6 +275,13 @@ else
   meta equality "$(grep -o '[0-9]* pair(s) differ[^;]*' "$work/logs/compare.txt" | head -1) (see mismatches-$communes.csv)"
 fi
 meta pairs "$(grep -o '[0-9]* (commune, class) pairs' "$work/logs/compare.txt" | awk '{ print $1 }')"
+if ((pg_serial)); then
+  # The one-process query must give the same numbers (it is the same computation).
+  python3 "$here/compare.py" compare "$work/ntmsim_roads.csv" "$work/postgis_roads_serial.csv" >/dev/null ||
+    { equal=0; echo "run.sh: the one-process PostGIS query disagrees with ntmsim" >&2; }
+fi
+meta loadavg_end "$(cut -d' ' -f1 /proc/loadavg)"
+meta loadavg_per_step "$(awk -F'\t' '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' "$work/logs/loadavg.tsv")"
 
 # --- 9. report -----------------------------------------------------------------------------------
 cp "$work/logs/plan.txt" "$out/plan-$communes.txt"

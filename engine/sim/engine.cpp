@@ -75,6 +75,25 @@ std::uint32_t cy_key(std::size_t c, int y) { return static_cast<std::uint32_t>((
 
 }  // namespace
 
+// A project as a planner would name it: the layer's feature id, the school's name.
+std::string DrawRunner::describe(const Project& p) const {
+    const auto& a = *m_in.area;
+    switch (p.kind) {
+        case AssetKind::Road: {
+            const auto& r = a.roads[p.asset];
+            return std::string(token(r.road_class)) + " road fid " + std::to_string(r.origin.fid) + " (" +
+                   format_fixed(p.dx / 1000, 2) + " km)";
+        }
+        case AssetKind::Canal:
+            return "canal fid " + std::to_string(a.canals[p.asset].origin.fid) + " lined (+" + format_fixed(p.dx / 1e4, 1) + " ha served)";
+        case AssetKind::School: return "school '" + a.schools[p.asset].name + "' brought to the standard";
+        case AssetKind::Facility:
+            return std::string(token(a.facilities[p.asset].kind)) + " '" + a.facilities[p.asset].name + "' brought to the standard";
+        case AssetKind::NewFacility: return "a new facility";
+    }
+    return "?";
+}
+
 DrawRunner::DrawRunner(const SimInput& in) : m_in(in) {
     const std::size_t ns = in.slots.size(), nc = in.communes.size(), nj = in.criteria_count();
     m_x_plan.resize(ns);
@@ -238,9 +257,9 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
         }
         pool.add(pooled, sc.sector_shares);
         if (out) {
-            *out += std::to_string(year) + "\n  money in: the people's contribution " +
-                    format_fixed(L.realised[idx(Source::People)] > 0 ? m_local[static_cast<std::size_t>(trace)] : 0.0, 2) +
-                    " bn at hand in the commune; district pool " + format_fixed(pool.total(), 2) + " bn\n";
+            *out += std::to_string(year) + "\n  money at hand: the commune's own (the people's contribution and what was left) " +
+                    format_fixed(m_local[static_cast<std::size_t>(trace)], 2) + " bn; the district's pool " +
+                    format_fixed(pool.total(), 2) + " bn\n";
         }
 
         // 2. Loans due are repaid first.
@@ -316,10 +335,8 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
                         m_pending.push_back({item.slot, p.dx, p.dD, y + sc.build_lag_years});
                     }
                     if (out && static_cast<int>(c) == trace) {
-                        *out += "  built " + std::string(asset_kind_name(p.kind)) +
-                                (p.kind == AssetKind::NewFacility ? std::string() : " #" + std::to_string(p.asset)) +
-                                " for indicator " + sl.indicator + ": " + format_fixed(cost, 2) + " bn (own money " +
-                                format_fixed(own, 2) + ")\n";
+                        *out += "  built " + describe(p) + " for indicator " + sl.indicator + ": " +
+                                format_fixed(cost, 2) + " bn (own money " + format_fixed(own, 2) + ")\n";
                     }
                 }
             }

@@ -33,6 +33,7 @@ class DrawRunner {
     bool slot_met(std::size_t s, double x, double D, int y) const;
     void plan_commune(std::size_t c, int y, double overrun, std::vector<PlanItem>& out) const;
     bool criterion_met(std::size_t c, std::size_t j, int y) const;
+    std::string describe(const Project& p) const;
 
     const SimInput& m_in;
     // Scratch state of one draw.

@@ -272,6 +272,32 @@ TEST(CanLoc, AssessShowsThe2017Picture) {
     EXPECT_NE(r.out.find("km of village_axis road to harden"), std::string::npos);
 }
 
+TEST(CanLoc, RunPrintsTheScenarioTableAndWritesResults) {
+    test::TempDir dir("canloc-run");
+    const auto r = run(ntmsim("run --draws 200 -o " + quote(dir / "out")));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    for (const char* s : {"baseline", "high-mobilisation", "roads-first", "irrigation-first", "schools-first", "targets-first", "shortfall"}) {
+        EXPECT_NE(r.out.find(std::string("\n") + s + " "), std::string::npos) << s << "\n" << r.out;
+        for (const char* f : {"summary.csv", "communes.csv", "criteria.csv", "assets.csv", "funding.csv", "results.gpkg"})
+            EXPECT_TRUE(std::filesystem::exists(dir / (std::string("out/scenarios/") + s + "/" + f))) << s << " " << f;
+    }
+    EXPECT_TRUE(std::filesystem::exists(dir / "out/canloc-2017.gpkg"));
+    // The results GeoPackage opens in GDAL with one commune feature per commune.
+    const auto n = ogr_sql(dir / "out/scenarios/baseline/results.gpkg", "SELECT COUNT(*) AS n FROM communes");
+    ASSERT_EQ(n.size(), 1u);
+    EXPECT_EQ(n[0].at("n"), "23");
+}
+
+TEST(CanLoc, SimulateGivesTheSameBytesOnOneAndThreeThreads) {
+    test::TempDir dir("canloc-threads");
+    const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
+    const std::string scen = std::string(test::kSourceDir) + "/scenarios/canloc/baseline.yaml";
+    for (const char* t : {"1", "3"})
+        ASSERT_EQ(run(ntmsim("simulate " + quote(canloc) + " " + quote(scen) + " --draws 150 --threads " + t + " -o " +
+                             quote(dir / (std::string("t") + t)))).exit_code, 0);
+    EXPECT_EQ(run("diff -r " + quote(dir / "t1") + " " + quote(dir / "t3")).exit_code, 0);
+}
+
 TEST(CanLoc, BundledSampleValidates) {
     const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
     const auto r = run(ntmsim("validate " + quote(canloc)));

@@ -109,9 +109,9 @@ costs:
     EXPECT_EQ(agg.reached[agg.cy(1, 1)], 0u);
     EXPECT_EQ(agg.reached[agg.cy(1, 2)], 1u);
     EXPECT_NEAR(ledger[0].spent, 0.9, 1e-12);
-    EXPECT_NEAR(ledger[0].carried_out, 0.3, 1e-12);  // pool 0.2 + B's own 0.1
+    EXPECT_NEAR(ledger[0].carried_out, 0.3, 1e-12);  // pool 0.2 + B's own 0.1 (unspent)
     EXPECT_NEAR(ledger[1].spent, 0.9, 1e-12);
-    EXPECT_NEAR(ledger[1].carried_out, 0.6, 1e-12);  // pool 0.5 + B's own 0.1 (of 2018)
+    EXPECT_NEAR(ledger[1].carried_out, 0.6, 1e-12);  // pool 0.5 + A's own 0.1 (A has nothing left to build)
     EXPECT_NEAR(ledger[2].spent, 0.72, 1e-12);
     EXPECT_NEAR(ledger[2].carried_out, 0.6 + 1.2 - 0.72, 1e-12);
     // Nothing left to build in 2020: everything carries over.
