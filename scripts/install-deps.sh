@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-program-options-dev
   libyaml-cpp-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcairo2-dev fonts-dejavu-core
 )
 
 missing=()

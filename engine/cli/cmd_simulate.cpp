@@ -128,15 +128,16 @@ int simulate_all(const std::string& area_path, const std::vector<std::string>& s
 
         Progress progress(sc.name, static_cast<std::size_t>(sc.draws));
         const auto t0 = std::chrono::steady_clock::now();
+        sim::DrawTable draws;
         const auto agg = sim::simulate(input, 0, static_cast<std::uint32_t>(sc.draws),
-                                       [&](std::size_t) { progress.advance(); });
+                                       [&](std::size_t) { progress.advance(); }, &draws);
         progress.finish();
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         note(sc.name + ": " + std::to_string(sc.draws) + " draws × " + std::to_string(sc.years()) + " years × " +
              std::to_string(area.communes.size()) + " communes in " + format_fixed(secs, 2) + " s");
         if (!outdir.empty()) {
             const std::string dir = (fs::path(outdir) / fs::path(path).stem()).string();
-            report::write_results(input, agg, {area_path, path}, dir, vm.count("overwrite") > 0);
+            report::write_results(input, agg, {area_path, path}, dir, vm.count("overwrite") > 0, &draws);
         }
         Row r;
         r.name = fs::path(path).stem().string();
@@ -246,7 +247,29 @@ int cmd_run(const Args& args) {
                   }())
                   .run(),
               over);
-    return simulate_all(area, scenarios, (fs::path(outdir) / "scenarios").string(), over, draws, -1, "", 0);
+    const std::string results = (fs::path(outdir) / "scenarios").string();
+    const int rc = simulate_all(area, scenarios, results, over, draws, -1, "", 0);
+    if (rc != kExitOk) return rc;
+    // The comparison (against the baseline) and what people pass on: a styled GeoPackage for
+    // QGIS, HTML reports, Excel.
+    Args compare = {"--target", "communes at standard by 2019", "--overwrite", "-o", (fs::path(outdir) / "comparison").string()};
+    for (const auto& s : scenarios) compare.push_back((fs::path(results) / fs::path(s).stem()).string());
+    if (const int c = cmd_compare(compare); c != kExitOk) return c;
+    const std::string baseline = (fs::path(results) / fs::path(scenarios.front()).stem()).string();
+    const std::vector<std::pair<std::string, Args>> exports = {
+        {"styled GeoPackage (opens styled in QGIS)", {baseline, "--format", "gpkg", "--year", "2019", "-o", (fs::path(outdir) / "baseline.gpkg").string()}},
+        {"HTML report", {baseline, "--format", "html", "--year", "2019", "-o", (fs::path(outdir) / "baseline-report.html").string()}},
+        {"HTML report", {(fs::path(outdir) / "comparison").string(), "--format", "html", "-o", (fs::path(outdir) / "comparison-report.html").string()}},
+        {"Excel workbook", {baseline, "--format", "xlsx", "--lang", "vi", "-o", (fs::path(outdir) / "baseline.xlsx").string()}},
+        {"map", {baseline, "--format", "png", "--year", "2019", "--lang", "vi", "-o", (fs::path(outdir) / "baseline-2019.png").string()}}};
+    std::printf("\n");
+    for (auto [what, a] : exports) {
+        a.push_back("--overwrite");
+        std::printf("%s: ", what.c_str());
+        std::fflush(stdout);
+        if (const int c = cmd_export(a); c != kExitOk) return c;
+    }
+    return kExitOk;
 }
 
 }  // namespace ntm::cli

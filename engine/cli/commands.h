@@ -14,6 +14,8 @@ int cmd_generate(const Args& args);
 int cmd_assess(const Args& args);
 int cmd_simulate(const Args& args);
 int cmd_run(const Args& args);
+int cmd_compare(const Args& args);
+int cmd_export(const Args& args);
 
 // Applies --threads (0: all cores) to OpenMP.
 void set_threads(int threads);

@@ -30,6 +30,10 @@ commands:
                                     year-by-year Monte Carlo projection per scenario
   simulate AREA SCENARIO.yaml --trace COMMUNE [--draw K]
                                     one commune's story in one draw
+  compare  OUTDIR/A OUTDIR/B ... -o CMPDIR [--target "communes at standard by 2019"]
+                                    scenarios side by side, paired differences with intervals
+  export   OUTDIR/S --format gpkg|geojson|shp|fgb|csv|xlsx|tif|kml|png|svg|html -o PATH
+                                    results for GIS tools and people
   run      [-o out]                 the main job: assess and simulate the bundled Can Lộc data
   generate --communes N --seed S -o OUT.gpkg
   generate --recipe RECIPE.yaml -o OUT.gpkg
@@ -53,6 +57,8 @@ int main(int argc, char** argv) {
         {"assess", cli::cmd_assess},
         {"simulate", cli::cmd_simulate},
         {"run", cli::cmd_run},
+        {"compare", cli::cmd_compare},
+        {"export", cli::cmd_export},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);

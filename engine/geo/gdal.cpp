@@ -2,10 +2,13 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <gdal_alg.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 
@@ -215,8 +218,11 @@ LayerReader::LayerReader(std::shared_ptr<void> dataset, void* layer, std::string
     : m_dataset(std::move(dataset)), m_layer(layer), m_path(std::move(path)),
       m_name(std::move(name)) {
     auto* defn = as_layer(m_layer)->GetLayerDefn();
-    for (int i = 0; i < defn->GetFieldCount(); ++i)
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
         m_fields.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+        const auto t = defn->GetFieldDefn(i)->GetType();
+        m_types.push_back(t == OFTInteger || t == OFTInteger64 ? 1 : t == OFTReal ? 2 : 0);
+    }
     as_layer(m_layer)->ResetReading();
 }
 LayerReader::~LayerReader() = default;
@@ -261,7 +267,15 @@ bool LayerReader::next(Feature& out) {
     out.fid = f->GetFID();
     out.values.assign(m_fields.size(), std::nullopt);
     for (int i = 0; i < static_cast<int>(m_fields.size()); ++i) {
-        if (f->IsFieldSetAndNotNull(i)) out.values[static_cast<std::size_t>(i)] = f->GetFieldAsString(i);
+        if (!f->IsFieldSetAndNotNull(i)) continue;
+        if (m_types[static_cast<std::size_t>(i)] == 2) {
+            // Real values as text that reads back to the same double (GDAL's own text rounds).
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.17g", f->GetFieldAsDouble(i));
+            out.values[static_cast<std::size_t>(i)] = buf;
+        } else {
+            out.values[static_cast<std::size_t>(i)] = f->GetFieldAsString(i);
+        }
     }
     out.geometry = convert(f->GetGeometryRef());
     if (m_transform) transform_value(out.geometry, *m_transform);
@@ -318,6 +332,80 @@ LayerReader VectorSource::layer(int index) const {
     auto* l = as_dataset(m_dataset.get())->GetLayer(index);
     if (!l) throw InputError(m_path + ": no layer number " + std::to_string(index));
     return LayerReader(m_dataset, l, m_path, l->GetName());
+}
+
+GeometryValue transformed(const GeometryValue& g, const Transform& t) {
+    GeometryValue out = g;
+    transform_value(out, t);
+    return out;
+}
+
+void write_rasterised(const std::string& path, const Crs& crs, const Box& bounds, double cell,
+                      const std::vector<BurnShape>& shapes, double nodata, bool overwrite) {
+    ensure_gdal();
+    if (fs::exists(path) && !overwrite) throw InputError(path + ": already exists; choose another output or pass --overwrite");
+    if (!(cell > 0)) throw UsageError("the cell size must be positive");
+    const int nx = std::max(1, static_cast<int>(std::ceil(bounds.width() / cell)));
+    const int ny = std::max(1, static_cast<int>(std::ceil(bounds.height() / cell)));
+    if (static_cast<double>(nx) * ny > 4e8) throw UsageError("a " + std::to_string(nx) + " × " + std::to_string(ny) + " raster is too large; give a larger cell size");
+    auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    std::unique_ptr<GDALDataset> ds(mem->Create("", nx, ny, 1, GDT_Float32, nullptr));
+    double gt[6] = {bounds.min_x, cell, 0, bounds.min_y + ny * cell, 0, -cell};
+    ds->SetGeoTransform(gt);
+    OGRSpatialReference srs;
+    if (crs.known() && srs.importFromWkt(crs.wkt.c_str()) == OGRERR_NONE) ds->SetSpatialRef(&srs);
+    auto* band = ds->GetRasterBand(1);
+    band->SetNoDataValue(nodata);
+    band->Fill(nodata);
+    std::vector<std::unique_ptr<OGRGeometry>> owned;
+    std::vector<OGRGeometryH> geoms;
+    std::vector<double> values;
+    for (const auto& s : shapes) {
+        owned.push_back(to_ogr(make_geometry(s.polygon), true));
+        geoms.push_back(OGRGeometry::ToHandle(owned.back().get()));
+        values.push_back(s.value);
+    }
+    int band_list[1] = {1};
+    if (!geoms.empty() &&
+        GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, band_list, static_cast<int>(geoms.size()),
+                                geoms.data(), nullptr, nullptr, values.data(), nullptr, nullptr, nullptr) != CE_None) {
+        throw GdalError(path + ": rasterising failed: " + last_gdal_message());
+    }
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    const std::string temp = (dir / (".ntmsim-tmp-" + std::to_string(getpid()) + "-" + target.filename().string())).string();
+    auto* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
+    const char* options[] = {"COMPRESS=DEFLATE", "TILED=YES", nullptr};
+    CPLErrorReset();
+    GDALDataset* out = gtiff->CreateCopy(temp.c_str(), ds.get(), FALSE, const_cast<char**>(options), nullptr, nullptr);
+    if (!out) {
+        std::error_code ec;
+        fs::remove(temp, ec);
+        throw GdalError(path + ": cannot write the GeoTIFF (" + last_gdal_message() + "); check that the folder is writable");
+    }
+    GDALClose(out);
+    std::error_code ec;
+    if (overwrite && fs::exists(path)) fs::remove(path, ec);
+    fs::rename(temp, path, ec);
+    if (ec) {
+        fs::remove(temp, ec);
+        throw InputError(path + ": cannot move the finished file into place");
+    }
+}
+
+double raster_value_at(const std::string& path, const Point& p) {
+    ensure_gdal();
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!ds) throw InputError(path + ": not a raster GDAL can read");
+    double gt[6];
+    ds->GetGeoTransform(gt);
+    const int x = static_cast<int>(std::floor((p.x - gt[0]) / gt[1]));
+    const int y = static_cast<int>(std::floor((p.y - gt[3]) / gt[5]));
+    float v = 0;
+    if (x < 0 || y < 0 || x >= ds->GetRasterXSize() || y >= ds->GetRasterYSize()) return std::nan("");
+    if (ds->GetRasterBand(1)->RasterIO(GF_Read, x, y, 1, 1, &v, 1, 1, GDT_Float32, 0, 0) != CE_None)
+        throw GdalError(path + ": cannot read a cell");
+    return v;
 }
 
 // ---------------------------------------------------------------------------------------------

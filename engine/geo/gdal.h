@@ -48,6 +48,8 @@ class LayerReader {
     const std::string& name() const { return m_name; }
     const std::string& path() const { return m_path; }
     const std::vector<std::string>& field_names() const { return m_fields; }
+    // Per field: 0 text, 1 integer, 2 real (FieldDef::Type's order).
+    const std::vector<int>& field_types() const { return m_types; }
     // Index of a field by name (case-insensitive), or -1.
     int field_index(const std::string& name) const;
     bool has_geometry() const;
@@ -63,6 +65,7 @@ class LayerReader {
     void* m_layer;                    // OGRLayer*, owned by the dataset
     std::string m_path, m_name;
     std::vector<std::string> m_fields;
+    std::vector<int> m_types;
     std::unique_ptr<Transform> m_transform;
 };
 
@@ -138,6 +141,21 @@ class VectorSink {
     bool m_in_transaction = false;
     bool m_multi_file = false;  // Shapefile: m_temp is a folder of the files to move
 };
+
+// A geometry in another CRS.
+GeometryValue transformed(const GeometryValue& g, const Transform& t);
+
+// A single-band Float32 GeoTIFF (DEFLATE, tiled) of polygons burnt with their values (a cell
+// takes the value of the polygon covering its centre), `nodata` elsewhere. Written atomically.
+struct BurnShape {
+    MultiPolygon polygon;
+    double value = 0;
+};
+void write_rasterised(const std::string& path, const Crs& crs, const Box& bounds, double cell_size,
+                      const std::vector<BurnShape>& shapes, double nodata, bool overwrite);
+
+// Reads one cell of a single-band raster at a map coordinate (for tests and checks).
+double raster_value_at(const std::string& path, const Point& p);
 
 // The OGR driver short name for a path, from its extension (".gpkg" → "GPKG"); empty if none.
 std::string driver_for_path(const std::string& path);

@@ -85,7 +85,7 @@ CommuneOutlook commune_outlook(const sim::SimInput& in, const sim::Aggregate& ag
 }
 
 void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const ResultsMeta& meta,
-                   const std::string& dir, bool overwrite) {
+                   const std::string& dir, bool overwrite, const sim::DrawTable* draws) {
     const auto& area = *in.area;
     const auto& sc = *in.scenario;
     const std::size_t Y = agg.years, nc = agg.communes, nj = agg.criteria;
@@ -164,7 +164,8 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
                                            {"year", T::Integer},          {"p_standard_by_year", T::Real},
                                            {"p_at_standard", T::Real},    {"criteria_met_mean", T::Real},
                                            {"criteria_met_p5", T::Integer}, {"criteria_met_p50", T::Integer},
-                                           {"criteria_met_p95", T::Integer}, {"criteria_lost_mean", T::Real}});
+                                           {"criteria_met_p95", T::Integer}, {"criteria_lost_mean", T::Real},
+                                           {"criteria_met_start", T::Integer}});
             for (std::size_t c = 0; c < nc; ++c) {
                 if (!in.communes[c].assessed) continue;
                 for (std::size_t y = 0; y < Y; ++y) {
@@ -172,7 +173,8 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
                     t.row({text(in.communes[c].code), text(in.communes[c].name), integer(sc.start + static_cast<int>(y)),
                            real(o.p_reached[y]), real(share(agg.at_standard[agg.cy(c, y)], agg.draws)),
                            real(o.met_mean[y]), integer(o.met_p5[y]), integer(o.met_p50[y]), integer(o.met_p95[y]),
-                           real(agg.draws ? static_cast<double>(agg.lost[agg.cy(c, y)]) / static_cast<double>(agg.draws) : 0)});
+                           real(agg.draws ? static_cast<double>(agg.lost[agg.cy(c, y)]) / static_cast<double>(agg.draws) : 0),
+                           integer(in.communes[c].met_at_start)});
                 }
             }
             t.close();
@@ -280,6 +282,7 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
                                real(mean_money(agg, y, sim::kMoneyDebt))}, nullptr);
             sink.commit();
         }
+        if (draws) sim::write_draws(*draws, path("draws.bin"));
     } catch (...) {
         fs::remove_all(temp);
         throw;

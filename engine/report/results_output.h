@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/aggregate.h"
+#include "sim/draws.h"
 #include "sim/input.h"
 
 namespace ntm::report {
@@ -29,8 +30,9 @@ double expected_reached(const sim::Aggregate& agg, std::size_t y);
 double mean_money(const sim::Aggregate& agg, std::size_t y, std::size_t field);
 
 // Writes into `dir` (created; an existing one is an error unless overwrite): summary.csv,
-// funding.csv, communes.csv, criteria.csv, assets.csv, results.gpkg and run.csv.
+// funding.csv, communes.csv, criteria.csv, assets.csv, results.gpkg, run.csv and, with `draws`,
+// draws.bin (the per-draw outcomes compare pairs scenarios with).
 void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const ResultsMeta& meta,
-                   const std::string& dir, bool overwrite);
+                   const std::string& dir, bool overwrite, const sim::DrawTable* draws = nullptr);
 
 }  // namespace ntm::report

@@ -96,65 +96,163 @@ std::string DrawRunner::describe(const Project& p) const {
 
 DrawRunner::DrawRunner(const SimInput& in) : m_in(in) {
     const std::size_t ns = in.slots.size(), nc = in.communes.size(), nj = in.criteria_count();
+    const auto Y = static_cast<std::size_t>(in.years);
     m_x_plan.resize(ns);
     m_D_plan.resize(ns);
     m_x_done.resize(ns);
     m_D_done.resize(ns);
     m_cursor.resize(ns);
-    m_cursor_by_year.resize(ns * static_cast<std::size_t>(in.years));
+    m_cursor_by_year.resize(ns * Y);
     m_status_met.resize(nc * nj);
     m_income.resize(nc * nj);
     m_met.resize(nc * nj);
     m_local.resize(nc);
     m_reached_year.resize(nc);
+    m_year_spent.assign(static_cast<std::size_t>(in.years), 0.0);
+    m_year_gap.assign(static_cast<std::size_t>(in.years), 0.0);
     m_need.resize(nc);
     m_spent.resize(nc);
     m_plans.resize(nc);
+    m_overrun.resize(nc);
+    m_met_count.resize(nc);
+    m_status_open.resize(nc);
+    m_closed.resize(nc);
+    m_dirty.resize(nc);
+    m_changed.resize(nc * nj);
+    m_order.reserve(nc);
+    m_bucket.resize(nj + 2);
+    m_open_j.resize(nj);
+    m_touched.reserve(ns);
+    m_touched_stamp.assign(ns, 0);
+    m_cursor_start.resize(ns);
+    // A commune's criteria can only change when something they depend on changes; a threshold
+    // moving from one year to the next is one such thing (income thresholds rise by year).
+    m_thresholds_move.assign(nc * Y, 0);
+    m_status_first.assign(nc + 1, 0);
+    m_crit_kind.assign(nc * nj, 0);
+    m_crit_slot_first.assign(nc * nj + 1, 0);
+    for (std::size_t c = 0; c < nc; ++c) {
+        m_status_first[c] = static_cast<std::uint32_t>(m_status_j.size());
+        m_commune_slot_first.push_back(static_cast<std::uint32_t>(m_commune_slot.size()));
+        for (std::size_t j = 0; j < nj; ++j) {
+            const auto& parts = in.communes[c].criteria[j];
+            if (parts.has_status) m_status_j.push_back(static_cast<std::uint16_t>(j));
+            m_crit_kind[c * nj + j] = static_cast<std::uint8_t>((parts.has_status ? kCritStatus : 0) | (parts.has_income ? kCritIncome : 0));
+            m_crit_slot_first[c * nj + j] = static_cast<std::uint32_t>(m_commune_slot.size());
+            m_commune_slot.insert(m_commune_slot.end(), parts.slots.begin(), parts.slots.end());
+            for (std::size_t y = 1; y < Y; ++y) {
+                bool moves = parts.has_income && parts.income_threshold[y] != parts.income_threshold[y - 1];
+                for (const auto s : parts.slots) moves = moves || in.slots[s].threshold[y] != in.slots[s].threshold[y - 1];
+                if (moves) m_thresholds_move[c * Y + y] = 1;
+            }
+        }
+    }
+    m_status_first[nc] = static_cast<std::uint32_t>(m_status_j.size());
+    m_commune_slot_first.push_back(static_cast<std::uint32_t>(m_commune_slot.size()));
+    m_crit_slot_first[nc * nj] = static_cast<std::uint32_t>(m_commune_slot.size());
+    m_slot.resize(ns);
+    m_threshold.resize(ns * Y);
+    for (std::size_t s = 0; s < ns; ++s) {
+        const auto& sl = in.slots[s];
+        m_slot[s] = {sl.first, sl.count, sl.op, sl.measurable};
+        std::copy_n(sl.threshold.begin(), Y, &m_threshold[s * Y]);
+    }
+    m_hazard_base.resize(nc * nj);
+    m_hazard_per_bn.resize(nc * nj);
+    for (std::size_t c = 0; c < nc; ++c)
+        for (std::size_t j = 0; j < nj; ++j) {
+            m_hazard_base[c * nj + j] = in.communes[c].criteria[j].hazard_base;
+            m_hazard_per_bn[c * nj + j] = in.communes[c].criteria[j].hazard_per_bn;
+        }
+    m_walk.resize(ns);
+    m_walk_end.resize(ns);
+
+    // The state every draw starts from, with its criteria evaluated at the start year's thresholds.
+    for (std::size_t s = 0; s < ns; ++s) {
+        m_x_done[s] = in.slots[s].x0;
+        m_D_done[s] = in.slots[s].D0;
+    }
+    m_start.status_open.assign(nc, 0);
+    m_start.met_count.assign(nc, 0);
+    for (std::size_t c = 0; c < nc; ++c) {
+        std::size_t open = 0, met = 0;
+        for (std::size_t j = 0; j < nj; ++j) {
+            const auto& parts = in.communes[c].criteria[j];
+            m_status_met[c * nj + j] = parts.status_met0;
+            m_income[c * nj + j] = parts.income0;
+            open += parts.has_status && !parts.status_met0;
+        }
+        for (std::size_t j = 0; j < nj; ++j) {
+            m_met[c * nj + j] = criterion_met(c, j, 0);
+            met += m_met[c * nj + j] != 0;
+        }
+        m_start.status_open[c] = static_cast<std::uint16_t>(open);
+        m_start.met_count[c] = static_cast<std::uint16_t>(met);
+    }
+    m_start.x = m_x_done;
+    m_start.D = m_D_done;
+    m_start.status_met = m_status_met;
+    m_start.income = m_income;
+    m_start.met = m_met;
 }
 
 double DrawRunner::slot_value(std::size_t, double x, double D) const { return D > 0 ? x / D : 0.0; }
 
 bool DrawRunner::slot_met(std::size_t s, double x, double D, int y) const {
-    const auto& sl = m_in.slots[s];
+    const auto& sl = m_slot[s];
     if (!sl.measurable) return false;
-    return criteria::compare(slot_value(s, x, D), sl.op, sl.threshold[static_cast<std::size_t>(y)]);
+    return criteria::compare(slot_value(s, x, D), sl.op,
+                             m_threshold[s * static_cast<std::size_t>(m_in.years) + static_cast<std::size_t>(y)]);
 }
 
 bool DrawRunner::criterion_met(std::size_t c, std::size_t j, int y) const {
-    const auto& parts = m_in.communes[c].criteria[j];
     const std::size_t cj = c * m_in.criteria_count() + j;
-    if (parts.has_status && !m_status_met[cj]) return false;
-    if (parts.has_income &&
-        !criteria::compare(m_income[cj], parts.income_op, parts.income_threshold[static_cast<std::size_t>(y)]))
-        return false;
-    for (const auto s : parts.slots)
+    const auto kind = m_crit_kind[cj];
+    if ((kind & kCritStatus) && !m_status_met[cj]) return false;
+    if (kind & kCritIncome) {
+        const auto& parts = m_in.communes[c].criteria[j];
+        if (!criteria::compare(m_income[cj], parts.income_op, parts.income_threshold[static_cast<std::size_t>(y)])) return false;
+    }
+    for (std::uint32_t i = m_crit_slot_first[cj]; i < m_crit_slot_first[cj + 1]; ++i) {
+        const std::uint32_t s = m_commune_slot[i];
         if (!slot_met(s, m_x_done[s], m_D_done[s], y)) return false;
+    }
     return true;
 }
 
-void DrawRunner::plan_commune(std::size_t c, int y, double overrun, std::vector<PlanItem>& out) const {
+void DrawRunner::plan_commune(std::size_t c, int y, double overrun, std::vector<PlanItem>& out) {
     out.clear();
-    const auto& ci = m_in.communes[c];
-    for (std::size_t j = 0; j < ci.criteria.size(); ++j) {
-        for (const auto s : ci.criteria[j].slots) {
-            const auto& sl = m_in.slots[s];
-            if (!sl.measurable || slot_met(s, m_x_plan[s], m_D_plan[s], y)) continue;
-            double x = m_x_plan[s], D = m_D_plan[s], cost = 0;
-            std::uint32_t k = m_cursor[s];
-            bool closes = false;
-            while (k < sl.count) {
-                const auto& p = m_in.projects[sl.first + k];
-                x += p.dx;
-                D += p.dD;
-                cost += p.cost_bn * overrun;
-                ++k;
-                if (slot_met(s, x, D, y)) {
-                    closes = true;
-                    break;
+    const bool moved = thresholds_move(c, y);
+    for (std::uint32_t i = m_commune_slot_first[c]; i < m_commune_slot_first[c + 1]; ++i) {
+        const std::uint32_t s = m_commune_slot[i];
+        const auto& sl = m_slot[s];
+        Walk& walk = m_walk[s];
+        if (walk == kWalkUnknown || moved) {
+            // Nothing left to build (every project done, or none at all) adds nothing to the plan.
+            if (!sl.measurable || m_cursor[s] == sl.count || slot_met(s, m_x_plan[s], m_D_plan[s], y)) {
+                walk = kWalkNothing;
+            } else {
+                // The projects, from the cursor on, until the slot is met (or all of them).
+                double x = m_x_plan[s], D = m_D_plan[s];
+                std::uint32_t k = m_cursor[s];
+                walk = kWalkPartial;
+                while (k < sl.count) {
+                    const auto& p = m_in.projects[sl.first + k];
+                    x += p.dx;
+                    D += p.dD;
+                    ++k;
+                    if (slot_met(s, x, D, y)) {
+                        walk = kWalkCloses;
+                        break;
+                    }
                 }
+                m_walk_end[s] = k;
             }
-            if (k > m_cursor[s]) out.push_back({s, k, cost, closes});
         }
+        if (walk == kWalkNothing) continue;
+        double cost = 0;
+        for (std::uint32_t k = m_cursor[s]; k < m_walk_end[s]; ++k) cost += m_in.projects[sl.first + k].cost_bn * overrun;
+        out.push_back({s, m_walk_end[s], cost, walk == kWalkCloses});
     }
     // Each VND should move the commune towards its thresholds: works that close an indicator
     // first, cheapest first; then partial progress, cheapest first.
@@ -167,41 +265,45 @@ void DrawRunner::plan_commune(std::size_t c, int y, double overrun, std::vector<
 
 void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>* ledger, int trace,
                      std::string* story) {
+    run_draw(draw, agg, false, ledger, trace, story);
+}
+
+void DrawRunner::run_differences(std::uint32_t draw, Aggregate& agg) { run_draw(draw, agg, true, nullptr, -1, nullptr); }
+
+void DrawRunner::run_draw(std::uint32_t draw, Aggregate& agg, bool differences, std::vector<YearLedger>* ledger,
+                          int trace, std::string* story) {
     const auto& in = m_in;
     const auto& sc = *in.scenario;
     const std::size_t nc = in.communes.size(), nj = in.criteria_count(), ns = in.slots.size();
     const int Y = in.years;
     const Rng rng(sc.seed);
+    constexpr std::uint32_t kMinusOne = ~0U;  // differences are added modulo 2³²; the running sum is exact
 
-    for (std::size_t s = 0; s < ns; ++s) {
-        m_x_plan[s] = m_x_done[s] = in.slots[s].x0;
-        m_D_plan[s] = m_D_done[s] = in.slots[s].D0;
-        m_cursor[s] = 0;
-    }
-    for (std::size_t c = 0; c < nc; ++c) {
-        m_local[c] = 0;
-        m_reached_year[c] = -1;
-        for (std::size_t j = 0; j < nj; ++j) {
-            const auto& parts = in.communes[c].criteria[j];
-            m_status_met[c * nj + j] = parts.status_met0;
-            m_income[c * nj + j] = parts.income0;
-        }
-        for (std::size_t j = 0; j < nj; ++j) m_met[c * nj + j] = criterion_met(c, j, 0);
-    }
+    // Every draw starts from the same state, computed once by the constructor.
+    m_x_plan = m_x_done = m_start.x;
+    m_D_plan = m_D_done = m_start.D;
+    std::fill(m_cursor.begin(), m_cursor.end(), 0U);
+    std::fill(m_walk.begin(), m_walk.end(), kWalkUnknown);
+    m_status_met = m_start.status_met;
+    m_income = m_start.income;
+    m_met = m_start.met;
+    m_met_count = m_start.met_count;
+    m_status_open = m_start.status_open;
+    std::fill(m_local.begin(), m_local.end(), 0.0);
+    std::fill(m_reached_year.begin(), m_reached_year.end(), -1);
+    std::fill(m_closed.begin(), m_closed.end(), 0);
+    std::fill(m_dirty.begin(), m_dirty.end(), 0);
+    std::fill(m_changed.begin(), m_changed.end(), 0);
     m_pending.clear();
     if (ledger) ledger->assign(static_cast<std::size_t>(Y), YearLedger{});
 
     Purse pool;
     pool.by_sector = sc.sector_shares.has_value();
     double debt = 0, arrears = 0;
-    std::vector<double> repay_due(static_cast<std::size_t>(Y) + 64, 0.0);
+    m_repay_due.assign(static_cast<std::size_t>(Y) + 64, 0.0);
     const scenario::FundingSource* credit = nullptr;
     for (const auto& f : sc.funding)
         if (f.source == Source::Credit) credit = &f;
-
-    std::vector<std::uint32_t> order;
-    order.reserve(nc);
-    std::vector<std::size_t> not_met(nc);
 
     for (int y = 0; y < Y; ++y) {
         const int year = in.start + y;
@@ -211,16 +313,19 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
         L.carried_in = pool.total() + local_total;
         std::string* out = (trace >= 0 && story) ? story : nullptr;
 
-        // Works funded earlier complete now.
-        for (auto it = m_pending.begin(); it != m_pending.end();) {
-            if (it->due <= y) {
-                m_x_done[it->slot] += it->dx;
-                m_D_done[it->slot] += it->dD;
-                it = m_pending.erase(it);
+        // Works funded earlier complete now (in the order they were funded).
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < m_pending.size(); ++i) {
+            const auto& w = m_pending[i];
+            if (w.due <= y) {
+                m_x_done[w.slot] += w.dx;
+                m_D_done[w.slot] += w.dD;
+                touch(in.slots[w.slot].commune, in.slots[w.slot].criterion);
             } else {
-                ++it;
+                m_pending[kept++] = w;
             }
         }
+        m_pending.resize(kept);
         // Income grows from the second year on.
         if (y > 0 && sc.income_growth) {
             for (std::size_t c = 0; c < nc; ++c)
@@ -228,6 +333,7 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
                     if (!in.communes[c].criteria[j].has_income) continue;
                     RngStream r(rng, Stream::SimIncome, draw, cy_key(c, y));
                     m_income[c * nj + j] *= 1 + sc.income_growth->sample(r, false);
+                    touch(c, j);
                 }
         }
 
@@ -263,23 +369,26 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
         }
 
         // 2. Loans due are repaid first.
-        const double due = repay_due[static_cast<std::size_t>(y)] + arrears;
+        const double due = m_repay_due[static_cast<std::size_t>(y)] + arrears;
         L.repaid = pool.withdraw(due);
         arrears = due - L.repaid;
         debt -= L.repaid;
 
         // 3. Each commune's plan for the year: what closes its gaps, within its capacity.
         double total_need = 0, money_at_hand = pool.total();
-        std::vector<double> overrun(nc, 1.0);
         for (std::size_t c = 0; c < nc; ++c) {
             m_need[c] = 0;
             m_spent[c] = 0;
             m_plans[c].clear();
             money_at_hand += m_local[c];
             if (!in.communes[c].assessed) continue;
+            // A commune with nothing left to build keeps nothing to build until a threshold moves:
+            // its plan is empty (needing 0) and its overrun draw would never be used.
+            if (m_closed[c] && !thresholds_move(c, y)) continue;
             RngStream r(rng, Stream::SimOverrun, draw, cy_key(c, y));
-            overrun[c] = sc.overrun.sample(r);
-            plan_commune(c, y, overrun[c], m_plans[c]);
+            m_overrun[c] = sc.overrun.sample(r);
+            plan_commune(c, y, m_overrun[c], m_plans[c]);
+            m_closed[c] = m_plans[c].empty();
             double need = 0;
             for (const auto& item : m_plans[c]) need += item.cost;
             m_need[c] = std::min(need, sc.capacity_per_commune_bn);
@@ -297,12 +406,13 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
                 pool.add(b, sc.sector_shares);
                 for (int k = 1; k <= credit->repay_years; ++k) {
                     const auto yy = static_cast<std::size_t>(y + k);
-                    if (yy < repay_due.size()) repay_due[yy] += b / credit->repay_years;
+                    if (yy < m_repay_due.size()) m_repay_due[yy] += b / credit->repay_years;
                 }
             }
         }
 
         // 5. Fund the plans in the policy's order.
+        ++m_stamp;
         auto fund = [&](std::size_t c, Purse& purse) {
             const auto& plan = m_plans[c];
             double& spent = m_spent[c];
@@ -313,7 +423,7 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
                 const auto& sl = in.slots[item.slot];
                 for (std::uint32_t k = m_cursor[item.slot]; k < item.end; ++k) {
                     const auto& p = in.projects[sl.first + k];
-                    const double cost = p.cost_bn * overrun[c];
+                    const double cost = p.cost_bn * m_overrun[c];
                     if (spent + cost > cap + kEps) {
                         capped = true;
                         break;
@@ -325,12 +435,19 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
                     purse.take(sl.sector, rest);
                     spent += cost;
                     L.spent_by_sector[idx(sl.sector)] += cost;
+                    if (m_touched_stamp[item.slot] != m_stamp) {  // first work on the slot this year
+                        m_touched_stamp[item.slot] = m_stamp;
+                        m_cursor_start[item.slot] = m_cursor[item.slot];
+                        m_touched.push_back(item.slot);
+                    }
                     m_cursor[item.slot] = k + 1;
+                    m_walk[item.slot] = kWalkUnknown;
                     m_x_plan[item.slot] += p.dx;
                     m_D_plan[item.slot] += p.dD;
                     if (sc.build_lag_years == 0) {
                         m_x_done[item.slot] += p.dx;
                         m_D_done[item.slot] += p.dD;
+                        touch(c, sl.criterion);
                     } else {
                         m_pending.push_back({item.slot, p.dx, p.dD, y + sc.build_lag_years});
                     }
@@ -341,24 +458,22 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
                 }
             }
         };
-        // Criteria not met per commune, from the end of last year (closest to the standard first).
-        for (std::size_t c = 0; c < nc; ++c) {
-            not_met[c] = 0;
-            for (std::size_t j = 0; j < nj; ++j) not_met[c] += !m_met[c * nj + j];
-        }
-        auto closest_order = [&](auto keep) {
-            std::vector<std::uint32_t> o;
-            for (std::size_t k = 0; k <= nj; ++k)  // counting sort: stable, by commune index within a count
-                for (std::size_t c = 0; c < nc; ++c)
-                    if (not_met[c] == k && keep(c)) o.push_back(static_cast<std::uint32_t>(c));
-            return o;
+        // The communes `keep` selects, closest to the standard first (fewest criteria not met at
+        // the end of last year), by commune index among equals: a counting sort.
+        auto closest_order = [&](auto keep) -> const std::vector<std::uint32_t>& {
+            std::fill(m_bucket.begin(), m_bucket.end(), 0U);
+            for (std::size_t c = 0; c < nc; ++c)
+                if (keep(c)) ++m_bucket[nj - m_met_count[c] + 1];
+            for (std::size_t k = 1; k < m_bucket.size(); ++k) m_bucket[k] += m_bucket[k - 1];
+            m_order.resize(m_bucket.back());
+            for (std::size_t c = 0; c < nc; ++c)
+                if (keep(c)) m_order[m_bucket[nj - m_met_count[c]]++] = static_cast<std::uint32_t>(c);
+            return m_order;
         };
         auto has_plan = [&](std::size_t c) { return !m_plans[c].empty(); };
         // Targets before their deadline come first.
-        const auto targets = closest_order([&](std::size_t c) {
-            return has_plan(c) && in.communes[c].target_by >= year;
-        });
-        for (const auto c : targets) fund(c, pool);
+        for (const auto c : closest_order([&](std::size_t c) { return has_plan(c) && in.communes[c].target_by >= year; }))
+            fund(c, pool);
         auto rest = [&](std::size_t c) { return has_plan(c) && !(in.communes[c].target_by >= year); };
         switch (sc.policy) {
             case scenario::Policy::ClosestToStandardFirst:
@@ -369,11 +484,11 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
                 std::vector<std::pair<double, std::uint32_t>> keyed;
                 for (std::size_t c = 0; c < nc; ++c) {
                     if (!rest(c)) continue;
-                    std::vector<char> open(nj, 0);
-                    for (const auto& item : m_plans[c]) open[in.slots[item.slot].criterion] |= 1;
+                    std::fill(m_open_j.begin(), m_open_j.end(), 0);
+                    for (const auto& item : m_plans[c]) m_open_j[in.slots[item.slot].criterion] |= 1;
                     double gained = 0;
                     for (std::size_t j = 0; j < nj; ++j) {
-                        if (!open[j]) continue;
+                        if (!m_open_j[j]) continue;
                         bool all_close = true;
                         for (const auto& item : m_plans[c])
                             if (in.slots[item.slot].criterion == j && !item.closes) all_close = false;
@@ -418,50 +533,80 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
 
         // 6. What no asset measures: a yearly chance, higher where money was spent.
         for (std::size_t c = 0; c < nc; ++c) {
-            for (std::size_t j = 0; j < nj; ++j) {
-                const auto& parts = in.communes[c].criteria[j];
+            if (m_status_open[c] == 0) continue;
+            for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i) {
+                const std::size_t j = m_status_j[i];
                 char& met = m_status_met[c * nj + j];
-                if (!parts.has_status || met) continue;
-                const double p = std::min(1.0, parts.hazard_base + parts.hazard_per_bn * m_spent[c]);
+                if (met) continue;
+                const double p = std::min(1.0, m_hazard_base[c * nj + j] + m_hazard_per_bn[c * nj + j] * m_spent[c]);
                 if (rng.uniform(static_cast<std::uint32_t>(Stream::SimSoft), draw, cy_key(c, y),
-                                static_cast<std::uint32_t>(j)) < p)
+                                static_cast<std::uint32_t>(j)) < p) {
                     met = 1;
+                    --m_status_open[c];
+                    touch(c, j);
+                }
             }
         }
 
-        // 7. Criteria, the standard, and the record of the year.
+        // 7. Criteria, the standard, and the record of the year. Only communes where something
+        // changed are evaluated again; the others keep last year's verdicts. In differences mode
+        // (after the first year) only changes are written.
         std::size_t district_at = 0, district_reached = 0;
         const auto yy = static_cast<std::size_t>(y);
+        const bool full = !differences || y == 0;
         for (std::size_t c = 0; c < nc; ++c) {
             const bool assessed = in.communes[c].assessed;
-            std::size_t met_count = 0, lost = 0;
+            const bool tracing = out && static_cast<int>(c) == trace;
+            const std::size_t before_count = m_met_count[c];
+            std::size_t met_count = before_count, lost = 0;
             std::string gained_ids, lost_ids;
-            for (std::size_t j = 0; j < nj; ++j) {
-                const bool met = assessed && criterion_met(c, j, y);
-                char& before = m_met[c * nj + j];
-                if (before && !met) {
-                    ++lost;
-                    lost_ids += " " + in.set->criteria[j].id;
-                } else if (!before && met) {
-                    gained_ids += " " + in.set->criteria[j].id;
+            std::uint32_t* met_row = &agg.criterion_met[(c * agg.years + yy) * nj];
+            // In the first year, a criterion nothing touched keeps its verdict from the start
+            // state (same thresholds); a commune not assessed loses whatever that verdict granted.
+            const bool all = thresholds_move(c, y) || (y == 0 && !assessed);
+            if (all || m_dirty[c]) {
+                m_dirty[c] = 0;
+                met_count = 0;
+                for (std::size_t j = 0; j < nj; ++j) {
+                    char& before = m_met[c * nj + j];
+                    char& changed = m_changed[c * nj + j];
+                    const bool met = all || changed ? assessed && criterion_met(c, j, y) : before != 0;
+                    changed = 0;
+                    if (before && !met) {
+                        ++lost;
+                        if (tracing) lost_ids += " " + in.set->criteria[j].id;
+                    } else if (!before && met && tracing) {
+                        gained_ids += " " + in.set->criteria[j].id;
+                    }
+                    if (!full && met != static_cast<bool>(before)) met_row[j] += met ? 1U : kMinusOne;
+                    before = met;
+                    met_count += met;
                 }
-                before = met;
-                met_count += met;
-                if (met) ++agg.criterion_met[(c * agg.years + yy) * nj + j];
+                m_met_count[c] = static_cast<std::uint16_t>(met_count);
             }
             const bool standard = assessed && met_count == nj;
-            if (standard && m_reached_year[c] < 0) m_reached_year[c] = y;
-            agg.met_hist[(c * agg.years + yy) * (nj + 1) + met_count]++;
+            const bool was_reached = m_reached_year[c] >= 0;
+            if (standard && !was_reached) m_reached_year[c] = y;
+            const bool reached = m_reached_year[c] >= 0;
+            std::uint32_t* hist = &agg.met_hist[(c * agg.years + yy) * (nj + 1)];
+            if (full) {
+                for (std::size_t j = 0; j < nj; ++j) met_row[j] += static_cast<std::uint32_t>(m_met[c * nj + j]);
+                hist[met_count]++;
+                agg.at_standard[agg.cy(c, yy)] += standard;
+                agg.reached[agg.cy(c, yy)] += reached;
+            } else {
+                if (met_count != before_count) {
+                    hist[before_count] += kMinusOne;
+                    hist[met_count]++;
+                }
+                const bool was_standard = assessed && before_count == nj;
+                if (standard != was_standard) agg.at_standard[agg.cy(c, yy)] += standard ? 1U : kMinusOne;
+                if (reached && !was_reached) agg.reached[agg.cy(c, yy)]++;
+            }
             agg.lost[agg.cy(c, yy)] += lost;
-            if (standard) {
-                agg.at_standard[agg.cy(c, yy)]++;
-                ++district_at;
-            }
-            if (m_reached_year[c] >= 0) {
-                agg.reached[agg.cy(c, yy)]++;
-                ++district_reached;
-            }
-            if (out && static_cast<int>(c) == trace) {
+            district_at += standard;
+            district_reached += reached;
+            if (tracing) {
                 std::string line = "  own money left " + format_fixed(m_local[c], 2) + " bn; spent " + format_fixed(m_spent[c], 2) + " bn of a plan of " +
                                    format_fixed(m_need[c], 2) + " bn; criteria met " + std::to_string(met_count) + "/" +
                                    std::to_string(nj) + (gained_ids.empty() ? "" : "; gained" + gained_ids) +
@@ -482,8 +627,25 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
         for (const double v : m_local) local_total += v;
         L.carried_out = pool.total() + local_total;
         L.debt = debt;
-        for (std::size_t s = 0; s < ns; ++s) m_cursor_by_year[s * static_cast<std::size_t>(Y) + yy] = m_cursor[s];
+        if (differences) {
+            // Works completed by the end of year y + lag: the slot's histogram moves from the
+            // cursor at the start of this year to the one at its end.
+            const auto done_year = static_cast<std::size_t>(y + sc.build_lag_years);
+            for (const auto s : m_touched) {
+                const auto count = in.slots[s].count;
+                if (done_year >= agg.years || m_cursor[s] == m_cursor_start[s]) continue;
+                const std::uint64_t row = agg.slot_base[s] + done_year * (count + 1ULL);
+                agg.slot_hist[row + m_cursor_start[s]] += kMinusOne;
+                agg.slot_hist[row + m_cursor[s]]++;
+            }
+            m_touched.clear();
+        } else {
+            m_touched.clear();
+            for (std::size_t s = 0; s < ns; ++s) m_cursor_by_year[s * static_cast<std::size_t>(Y) + yy] = m_cursor[s];
+        }
 
+        m_year_spent[yy] = L.spent;
+        m_year_gap[yy] = L.gap;
         auto* m = &agg.money[yy * kMoneyFields];
         m[kMoneyCarriedIn] += to_fixed(L.carried_in);
         m[kMoneyBorrowed] += to_fixed(L.borrowed);
@@ -497,22 +659,60 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
         if (ledger) (*ledger)[yy] = L;
     }
 
-    // Works completed by the end of each year (funded `lag` years before).
-    for (std::size_t s = 0; s < ns; ++s) {
-        const auto count = in.slots[s].count;
-        if (count == 0) continue;
-        const std::uint64_t base = agg.slot_base[s];
-        for (int y = 0; y < Y; ++y) {
-            const int funded_year = y - sc.build_lag_years;
-            const std::uint32_t pos = funded_year >= 0 ? m_cursor_by_year[s * static_cast<std::size_t>(Y) + static_cast<std::size_t>(funded_year)] : 0;
-            agg.slot_hist[base + static_cast<std::uint64_t>(y) * (count + 1) + pos]++;
+    // Works completed by the end of each year (funded `lag` years before). In differences mode
+    // the draw started every slot at position 0 in year 0: integrate_differences() adds that.
+    if (!differences) {
+        for (std::size_t s = 0; s < ns; ++s) {
+            const auto count = in.slots[s].count;
+            if (count == 0) continue;
+            const std::uint64_t base = agg.slot_base[s];
+            for (int y = 0; y < Y; ++y) {
+                const int funded_year = y - sc.build_lag_years;
+                const std::uint32_t pos = funded_year >= 0 ? m_cursor_by_year[s * static_cast<std::size_t>(Y) + static_cast<std::size_t>(funded_year)] : 0;
+                agg.slot_hist[base + static_cast<std::uint64_t>(y) * (count + 1) + pos]++;
+            }
         }
     }
     agg.draws++;
 }
 
+void integrate_differences(const SimInput& in, Aggregate& agg) {
+    const std::size_t Y = agg.years, nj = agg.criteria;
+    // Each row (commune or slot) holds `width` counts per year: year y's are the sum of the
+    // differences of years 0..y.
+    auto running_sum = [Y](std::uint32_t* row, std::size_t width) {
+        for (std::size_t y = 1; y < Y; ++y)
+            for (std::size_t k = 0; k < width; ++k) row[y * width + k] += row[(y - 1) * width + k];
+    };
+    for (std::size_t c = 0; c < agg.communes; ++c) {
+        running_sum(&agg.reached[c * Y], 1);
+        running_sum(&agg.at_standard[c * Y], 1);
+        running_sum(&agg.met_hist[c * Y * (nj + 1)], nj + 1);
+        running_sum(&agg.criterion_met[c * Y * nj], nj);
+    }
+    for (std::size_t s = 0; s < in.slots.size(); ++s) {
+        const auto count = in.slots[s].count;
+        if (count == 0) continue;
+        std::uint32_t* row = &agg.slot_hist[agg.slot_base[s]];
+        row[0] += static_cast<std::uint32_t>(agg.draws);  // every draw starts at position 0
+        running_sum(row, count + 1);
+    }
+}
+
+void DrawRunner::record(DrawTable& t, std::uint32_t row) const {
+    for (std::uint32_t c = 0; c < t.communes; ++c)
+        t.reached_at(row, c) = static_cast<std::uint8_t>(m_reached_year[c] < 0 ? 0 : m_reached_year[c] + 1);
+    for (std::uint32_t y = 0; y < t.years; ++y) {
+        t.spent[std::size_t{row} * t.years + y] = m_year_spent[y];
+        t.gap[std::size_t{row} * t.years + y] = m_year_gap[y];
+    }
+}
+
 Aggregate simulate(const SimInput& in, std::uint32_t first, std::uint32_t count,
-                   const std::function<void(std::size_t)>& progress) {
+                   const std::function<void(std::size_t)>& progress, DrawTable* draws) {
+    if (draws) {
+        draws->resize(first, count, static_cast<std::uint32_t>(in.communes.size()), static_cast<std::uint32_t>(in.years));
+    }
     const int threads = std::max(1, omp_get_max_threads());
     std::vector<Aggregate> parts(static_cast<std::size_t>(threads), Aggregate(in));
     std::atomic<std::size_t> done{0};
@@ -522,14 +722,16 @@ Aggregate simulate(const SimInput& in, std::uint32_t first, std::uint32_t count,
         auto& mine = parts[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 1)
         for (long long d = 0; d < static_cast<long long>(count); ++d) {
-            runner.run(first + static_cast<std::uint32_t>(d), mine);
+            runner.run_differences(first + static_cast<std::uint32_t>(d), mine);
+            if (draws) runner.record(*draws, static_cast<std::uint32_t>(d));  // its own row: no race
             const auto n = ++done;
             if (progress && omp_get_thread_num() == 0) progress(n);
         }
     }
-    // Integer sums: the order of merging cannot change the result.
+    // Integer sums (modulo 2³² for the differences): the order of merging cannot change the result.
     Aggregate total = std::move(parts[0]);
     for (std::size_t t = 1; t < parts.size(); ++t) total.merge(parts[t]);
+    integrate_differences(in, total);
     return total;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/aggregate.h"
+#include "sim/draws.h"
 #include "sim/input.h"
 
 namespace ntm::sim {
@@ -21,6 +22,15 @@ class DrawRunner {
     void run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>* ledger = nullptr,
              int trace = -1, std::string* story = nullptr);
 
+    // For simulate(): adds draw `draw` to `agg` as year-to-year differences of the per-commune and
+    // per-slot counts, so a commune whose state did not change costs no write; `agg` holds counts
+    // again after integrate_differences() (simulate() does both).
+    void run_differences(std::uint32_t draw, Aggregate& agg);
+
+    // Writes the last draw's outcome into row `row` of `t`: the year each commune first reached
+    // the standard, and each year's spending and funding gap (for paired comparisons).
+    void record(DrawTable& t, std::uint32_t row) const;
+
    private:
     struct PlanItem {
         std::uint32_t slot;
@@ -31,11 +41,35 @@ class DrawRunner {
 
     double slot_value(std::size_t s, double x, double D) const;
     bool slot_met(std::size_t s, double x, double D, int y) const;
-    void plan_commune(std::size_t c, int y, double overrun, std::vector<PlanItem>& out) const;
+    void plan_commune(std::size_t c, int y, double overrun, std::vector<PlanItem>& out);
     bool criterion_met(std::size_t c, std::size_t j, int y) const;
     std::string describe(const Project& p) const;
 
+    void run_draw(std::uint32_t draw, Aggregate& agg, bool differences, std::vector<YearLedger>* ledger,
+                  int trace, std::string* story);
+    bool thresholds_move(std::size_t c, int y) const {
+        return m_thresholds_move[c * static_cast<std::size_t>(m_in.years) + static_cast<std::size_t>(y)] != 0;
+    }
+
     const SimInput& m_in;
+    // Fixed for the input, computed once per runner.
+    std::vector<char> m_thresholds_move;        // [c][y]: a threshold of the commune differs from y − 1's
+    std::vector<std::uint32_t> m_status_first;  // [c]: its status criteria are m_status_j[first[c], first[c + 1])
+    std::vector<std::uint16_t> m_status_j;
+    // What a draw-year reads of each slot and criterion, in flat arrays (SimInput's structs hold
+    // strings and vectors, so reading them through the structs misses the cache).
+    struct SlotHot {
+        std::uint32_t first = 0, count = 0;
+        criteria::Op op = criteria::Op::Ge;
+        bool measurable = true;
+    };
+    std::vector<SlotHot> m_slot;
+    std::vector<std::uint32_t> m_commune_slot_first, m_commune_slot;  // [c]: its slots, all criteria
+    std::vector<std::uint32_t> m_crit_slot_first;  // [c][j]: its slots are m_commune_slot[first, next first)
+    enum : std::uint8_t { kCritStatus = 1, kCritIncome = 2 };
+    std::vector<std::uint8_t> m_crit_kind;  // [c][j]: which parts it has besides slots
+    std::vector<double> m_threshold;  // [s][y]
+    std::vector<double> m_hazard_base, m_hazard_per_bn;  // [c][j]
     // Scratch state of one draw.
     std::vector<double> m_x_plan, m_D_plan, m_x_done, m_D_done;
     std::vector<std::uint32_t> m_cursor;
@@ -45,8 +79,37 @@ class DrawRunner {
     std::vector<char> m_met;                      // [c][j] at the end of the last year
     std::vector<double> m_local;                  // communes' own money (the people's)
     std::vector<int> m_reached_year;
+    std::vector<double> m_year_spent, m_year_gap;  // the last draw's, per year
     std::vector<double> m_need, m_spent;
     std::vector<std::vector<PlanItem>> m_plans;
+    std::vector<double> m_overrun;             // [c] this year's, drawn only for communes with a plan
+    std::vector<std::uint16_t> m_met_count;    // [c]: criteria met at the end of the last year (m_met)
+    std::vector<std::uint16_t> m_status_open;  // [c]: status criteria not met yet
+    std::vector<char> m_closed;  // [c]: nothing left to build at the plan state, until thresholds move
+    std::vector<char> m_dirty;    // [c]: something its criteria depend on changed this year
+    std::vector<char> m_changed;  // [c][j]: something criterion j of c depends on changed this year
+    void touch(std::size_t c, std::size_t j) {
+        m_dirty[c] = 1;
+        m_changed[c * m_in.criteria_count() + j] = 1;
+    }
+    std::vector<std::uint32_t> m_order, m_bucket;  // the policy's order of communes, counting sort
+    std::vector<double> m_repay_due;               // [y]: loan repayments falling due
+    std::vector<char> m_open_j;                    // scratch of the cost-effectiveness policy
+    // Slots whose cursor moved this year (differences mode), with their cursor at the year's start.
+    std::vector<std::uint32_t> m_touched, m_touched_stamp, m_cursor_start;
+    std::uint32_t m_stamp = 0;
+    // Per slot, the walk along its projects from the cursor at the plan state: it changes only when
+    // the slot is funded or its threshold moves, so it is kept across years (the cost is not: it
+    // carries the year's overrun).
+    enum Walk : std::uint8_t { kWalkUnknown, kWalkNothing, kWalkPartial, kWalkCloses };
+    std::vector<Walk> m_walk;
+    // The state every draw starts from (the constructor evaluates it once).
+    struct Start {
+        std::vector<double> x, D, income;
+        std::vector<char> status_met, met;
+        std::vector<std::uint16_t> met_count, status_open;
+    } m_start;
+    std::vector<std::uint32_t> m_walk_end;
     struct Pending {
         std::uint32_t slot;
         double dx, dD;
@@ -55,9 +118,13 @@ class DrawRunner {
     std::vector<Pending> m_pending;
 };
 
+// Turns an aggregate of run_differences() draws into counts (a running sum over the years).
+void integrate_differences(const SimInput& in, Aggregate& agg);
+
 // Runs draws [first, first + count) in parallel (OpenMP) and returns their aggregate, the same
 // for any thread count. `progress` (optional) is called with the number of draws finished.
+// With `draws`, also fills the per-draw table (resized here).
 Aggregate simulate(const SimInput& in, std::uint32_t first, std::uint32_t count,
-                   const std::function<void(std::size_t)>& progress = {});
+                   const std::function<void(std::size_t)>& progress = {}, DrawTable* draws = nullptr);
 
 }  // namespace ntm::sim

@@ -117,6 +117,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
         ci_in.population = commune.population;
         ci_in.households = commune.households;
         ci_in.criteria.resize(set.criteria.size());
+        ci_in.met_at_start = baseline[ci].met;
         for (std::size_t j = 0; j < set.criteria.size(); ++j) {
             const auto& crit = set.criteria[j];
             auto& parts = ci_in.criteria[j];

@@ -60,6 +60,7 @@ struct CommuneInput {
     bool assessed = true;
     long long population = 0, households = 0;
     int target_by = 0;  // 0: not a target
+    int met_at_start = 0;  // criteria met in the assessment of the start year
     double fixed_share = 0;
     std::vector<CriterionParts> criteria;  // per criterion of the set
 };

@@ -1,0 +1,246 @@
+// Compare and export, read back through GDAL: counts, values, CRS, Vietnamese names; the styled
+// GeoPackage; the GeoTIFF at commune centroids; a real PNG; an HTML report with no external URL;
+// a failed export leaves nothing behind.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "core/text.h"
+#include "geo/gdal.h"
+#include "render/raster.h"
+#include "support/fixtures.h"
+#include "support/run.h"
+#include "test_paths.h"
+
+namespace ntm {
+namespace {
+
+using test::quote;
+using test::run;
+namespace fs = std::filesystem;
+
+std::string ntmsim(const std::string& args) { return std::string(test::kNtmsim) + " " + args; }
+
+std::string slurp(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+// Two Can Lộc scenarios simulated once for the whole suite.
+class Export : public ::testing::Test {
+   protected:
+    static void SetUpTestSuite() {
+        s_dir = new test::TempDir("export");
+        const std::string root = test::kSourceDir;
+        const auto r = run(ntmsim("simulate " + quote(root + "/datasets/canloc") + " " +
+                                  quote(root + "/scenarios/canloc/baseline.yaml") + " " +
+                                  quote(root + "/scenarios/canloc/targets-first.yaml") + " --draws 200 -o " +
+                                  quote(*s_dir / "out") + " 2>/dev/null"));
+        ASSERT_EQ(r.exit_code, 0) << r.out;
+    }
+    static void TearDownTestSuite() { delete s_dir; }
+    static std::string results(const char* s) { return *s_dir / (std::string("out/") + s); }
+    static test::TempDir* s_dir;
+};
+test::TempDir* Export::s_dir = nullptr;
+
+// The communes layer of a vector output: code → (name, value of `field`).
+std::map<std::string, std::pair<std::string, std::string>> communes_of(const std::string& path, const std::string& layer,
+                                                                       const std::string& field) {
+    auto src = geo::VectorSource::open(path);
+    auto l = layer.empty() ? src.layer(0) : src.layer(layer);
+    const int code = l.field_index("code"), name = l.field_index("name"), value = l.field_index(field);
+    EXPECT_GE(code, 0);
+    EXPECT_GE(value, 0) << field;
+    std::map<std::string, std::pair<std::string, std::string>> out;
+    geo::Feature f;
+    while (l.next(f))
+        out[f.values[static_cast<std::size_t>(code)].value_or("")] = {f.values[static_cast<std::size_t>(name)].value_or(""),
+                                                                     f.values[static_cast<std::size_t>(value)].value_or("")};
+    return out;
+}
+
+TEST_F(Export, CompareRanksAndPairsAndRefusesOtherAreas) {
+    const std::string cmp = *s_dir / "cmp";
+    const auto r = run(ntmsim("compare " + quote(results("baseline")) + " " + quote(results("targets-first")) +
+                              " --target \"communes at standard by 2019\" -o " + quote(cmp)));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    for (const char* f : {"district.csv", "communes.csv", "changes.csv", "money.csv", "years.csv", "compare.gpkg"})
+        EXPECT_TRUE(fs::exists(fs::path(cmp) / f)) << f;
+    // The paired interval is tighter than the two runs' own spread would allow, and the target
+    // communes are the ones that change most.
+    // Pushing the targets helps them and delays others: the biggest gains are the targets'.
+    auto src = geo::VectorSource::open(cmp + "/changes.csv");
+    auto l = src.layer(0);
+    geo::Feature f;
+    const std::set<std::string> targets = {"Gia Hanh", "Phú Lộc", "Xuân Lộc", "Kim Lộc", "Thuần Thiện", "Song Lộc", "Trung Lộc"};
+    int gains = 0;
+    while (l.next(f) && gains < 3) {
+        const double diff = *parse_double(*f.values[static_cast<std::size_t>(l.field_index("diff"))]);
+        if (diff <= 0) continue;
+        ++gains;
+        EXPECT_TRUE(targets.count(f.values[static_cast<std::size_t>(l.field_index("name"))].value_or(""))) << r.out;
+    }
+    EXPECT_EQ(gains, 3);
+    // Different seeds are refused unless allowed.
+    const std::string other = *s_dir / "other";
+    const std::string root = test::kSourceDir;
+    ASSERT_EQ(run(ntmsim("simulate " + quote(root + "/datasets/canloc") + " " + quote(root + "/scenarios/canloc/shortfall.yaml") +
+                         " --draws 200 --seed 5 -o " + quote(other) + " 2>/dev/null")).exit_code, 0);
+    const auto refused = run(ntmsim("compare " + quote(results("baseline")) + " " + quote(other + "/shortfall") + " -o " +
+                                    quote(*s_dir / "cmp2") + " 2>&1"));
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.out.find("different seeds"), std::string::npos) << refused.out;
+    EXPECT_FALSE(fs::exists(*s_dir / "cmp2"));
+    EXPECT_EQ(run(ntmsim("compare " + quote(results("baseline")) + " " + quote(other + "/shortfall") +
+                         " --allow-different-seeds -o " + quote(*s_dir / "cmp2") + " 2>/dev/null")).exit_code, 0);
+}
+
+TEST_F(Export, VectorFormatsReadBackWithNamesValuesAndCrs) {
+    const auto reference = communes_of(results("baseline") + "/results.gpkg", "communes", "p_std_2019");
+    ASSERT_EQ(reference.size(), 23u);
+    struct Case {
+        const char* format;
+        const char* path;
+        const char* file;  // inside the output, "" for a single file
+        const char* field;
+        int epsg;
+    };
+    const Case cases[] = {{"gpkg", "a.gpkg", "", "p_std_2019", 3405},
+                          {"geojson", "b", "communes.geojson", "p_std_2019", 4326},
+                          {"shp", "c", "communes.shp", "p_std_2019", 3405},
+                          {"fgb", "d", "communes.fgb", "p_std_2019", 3405},
+                          {"kml", "e.kml", "", "p_std_2019", 4326}};
+    for (const auto& c : cases) {
+        const std::string out = *s_dir / c.path;
+        const auto r = run(ntmsim("export " + quote(results("baseline")) + " --format " + c.format + " -o " + quote(out)));
+        ASSERT_EQ(r.exit_code, 0) << c.format << "\n" << r.out;
+        const std::string file = std::string(c.file).empty() ? out : out + "/" + c.file;
+        const auto got = communes_of(file, std::string(c.format) == "gpkg" ? "communes" : "", c.field);
+        EXPECT_EQ(got.size(), reference.size()) << c.format;
+        for (const auto& [code, v] : reference) {
+            ASSERT_TRUE(got.count(code)) << c.format << " " << code;
+            EXPECT_EQ(got.at(code).first, v.first) << c.format;  // Vietnamese names intact
+            const auto a = parse_double(v.second), b = parse_double(got.at(code).second);
+            EXPECT_EQ(a.has_value(), b.has_value()) << c.format << " " << code;
+            if (a && b) EXPECT_NEAR(*a, *b, 1e-9) << c.format << " " << code;
+        }
+        auto src = geo::VectorSource::open(file);
+        EXPECT_EQ(src.layer(0).crs().epsg, c.epsg) << c.format;
+    }
+    EXPECT_TRUE(fs::exists(*s_dir / "c/communes.cpg"));
+}
+
+TEST_F(Export, StyledGeoPackagePassesTheGeoPackageChecks) {
+    const std::string out = *s_dir / "styled.gpkg";
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format gpkg --year 2019 -o " + quote(out))).exit_code, 0);
+    // The checks GDAL's validate_gpkg makes that matter to QGIS: the required tables, the SRS,
+    // contents with extents, an R-tree per spatial layer, and our layer_styles.
+    auto q = [&](const std::string& sql) {
+        return run("ogrinfo -ro -q " + quote(out) + " -sql " + quote(sql)).out;
+    };
+    EXPECT_NE(q("SELECT COUNT(*) AS n FROM gpkg_spatial_ref_sys WHERE srs_id = 3405").find("n (Integer) = 1"), std::string::npos);
+    const auto contents = q("SELECT table_name, min_x FROM gpkg_contents WHERE data_type = 'features' AND min_x IS NOT NULL");
+    for (const char* t : {"communes", "road_plan", "canal_plan"}) EXPECT_NE(contents.find(t), std::string::npos) << t;
+    EXPECT_NE(q("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'rtree_communes_geom'").find("n (Integer) = 1"), std::string::npos);
+    const auto styles = q("SELECT f_table_name, styleName, useAsDefault, styleQML FROM layer_styles");
+    EXPECT_NE(styles.find("graduatedSymbol"), std::string::npos);
+    EXPECT_NE(styles.find("p_std_2019"), std::string::npos);
+    EXPECT_NE(styles.find("road_plan"), std::string::npos);
+    const auto integrity = run("sqlite3 " + quote(out) + " 'PRAGMA integrity_check'");
+    if (integrity.exit_code == 0) EXPECT_NE(integrity.out.find("ok"), std::string::npos);
+}
+
+TEST_F(Export, GeoTiffHoldsTheCommuneValueAtItsCentroid) {
+    const std::string out = *s_dir / "p2019.tif";
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format tif --year 2019 --cell 50 -o " + quote(out))).exit_code, 0);
+    auto src = geo::VectorSource::open(results("baseline") + "/results.gpkg");
+    auto l = src.layer("communes");
+    const int field = l.field_index("p_std_2019");
+    geo::Feature f;
+    int checked = 0;
+    while (l.next(f)) {
+        const auto v = f.values[static_cast<std::size_t>(field)];
+        if (!v) continue;  // the township has no value
+        const Point c = centroid(f.geometry.polygons);
+        EXPECT_NEAR(geo::raster_value_at(out, c), *parse_double(*v), 1e-6);
+        ++checked;
+    }
+    EXPECT_EQ(checked, 22);
+    EXPECT_NE(run("gdalinfo " + quote(out)).out.find("NoData Value=-9999"), std::string::npos);
+}
+
+TEST_F(Export, PngIsARealMapAndHtmlOpensOffline) {
+    const std::string png = *s_dir / "map.png";
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format png --year 2019 --lang vi -o " + quote(png))).exit_code, 0);
+    const auto image = render::decode_png(slurp(png));
+    EXPECT_EQ(image.width, 1200);
+    EXPECT_EQ(image.height, 900);
+    int coloured = 0;
+    for (int y = 0; y < image.height; y += 7)
+        for (int x = 0; x < image.width; x += 7) {
+            const auto c = image.at(x, y);
+            coloured += !(c.r == 255 && c.g == 255 && c.b == 255);
+        }
+    EXPECT_GT(coloured, 2000);  // communes fill a good part of the frame
+    const std::string html = *s_dir / "report.html";
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format html -o " + quote(html))).exit_code, 0);
+    const auto text = slurp(html);
+    EXPECT_NE(text.find("<svg"), std::string::npos);
+    EXPECT_NE(text.find("Gia Hanh"), std::string::npos);
+    // Nothing to fetch: the only URLs are SVG namespace declarations.
+    const std::regex url(R"((https?:)?//[A-Za-z0-9.-]+)");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), url); it != std::sregex_iterator(); ++it) {
+        const auto u = it->str();
+        EXPECT_TRUE(u == "http://www.w3.org" || u == "//www.w3.org") << u;
+    }
+    EXPECT_EQ(text.find("src=\"http"), std::string::npos);
+}
+
+TEST_F(Export, XlsxHasOneSheetPerTableAndVietnameseHeaders) {
+    const std::string out = *s_dir / "tables.xlsx";
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format xlsx --lang vi -o " + quote(out))).exit_code, 0);
+    auto src = geo::VectorSource::open(out);
+    const auto sheets = src.layer_names();
+    for (const char* s : {"summary", "communes", "funding"}) EXPECT_NE(std::find(sheets.begin(), sheets.end(), s), sheets.end()) << s;
+    auto communes = src.layer("communes");
+    EXPECT_GE(communes.field_index("Tên xã"), 0);
+    geo::Feature f;
+    bool found = false;
+    while (communes.next(f))
+        for (const auto& v : f.values) found |= v.value_or("") == "Thuần Thiện";
+    EXPECT_TRUE(found);
+}
+
+TEST_F(Export, FailedExportLeavesNothingAndNeverOverwrites) {
+    // A folder that does not exist (root ignores permissions, so a read-only folder would not fail).
+    const std::string bad = *s_dir / "no/such/folder/a.gpkg";
+    const auto r = run(ntmsim("export " + quote(results("baseline")) + " --format gpkg -o " + quote(bad) + " 2>&1"));
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_FALSE(fs::exists(*s_dir / "no"));
+    // /proc refuses new files even to root: nothing is left there either.
+    const auto p = run(ntmsim("export " + quote(results("baseline")) + " --format png -o /proc/ntmsim-test.png 2>&1"));
+    EXPECT_NE(p.exit_code, 0);
+    EXPECT_FALSE(fs::exists("/proc/ntmsim-test.png"));
+    // An existing output is kept unless --overwrite.
+    const std::string out = *s_dir / "keep.gpkg";
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format gpkg -o " + quote(out))).exit_code, 0);
+    const auto size = fs::file_size(out);
+    EXPECT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format gpkg -o " + quote(out) + " 2>/dev/null")).exit_code, 1);
+    EXPECT_EQ(fs::file_size(out), size);
+    int temps = 0;
+    for (const auto& e : fs::directory_iterator(s_dir->path()))
+        temps += e.path().filename().string().rfind(".ntmsim-tmp", 0) == 0;
+    EXPECT_EQ(temps, 0);
+}
+
+}  // namespace
+}  // namespace ntm
