@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "criteria/evaluate.h"
@@ -15,20 +16,6 @@ namespace po = boost::program_options;
 
 namespace ntm::cli {
 
-namespace {
-criteria::LayersPresent layers_present(const io::LoadResult& r) {
-    criteria::LayersPresent p;
-    for (const auto& l : r.layers) {
-        if (l.name == "roads") p.roads = l.present;
-        if (l.name == "canals") p.canals = l.present;
-        if (l.name == "farmland") p.farmland = l.present;
-        if (l.name == "schools") p.schools = l.present;
-        if (l.name == "facilities") p.facilities = l.present;
-        if (l.name == "status") p.status = l.present;
-    }
-    return p;
-}
-}  // namespace
 
 int cmd_assess(const Args& args) {
     po::options_description opts(
@@ -45,32 +32,15 @@ int cmd_assess(const Args& args) {
         "overwrite", "replace existing outputs")(
         "threads", po::value(&threads), "threads to use (default: all cores)")(
         "quiet,q", "print only the per-commune table, not the gaps");
-    po::options_description hidden;
-    hidden.add_options()("area", po::value(&area_path));
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("area", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\n";
-        return kExitOk;
-    }
+    if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
     if (area_path.empty()) throw UsageError("give the study area: ntmsim assess AREA --criteria SET --year Y");
     if (set_name.empty()) throw UsageError("give --criteria (vn-2016, hatinh-2017, vn-2021 or a YAML file)");
     if (year <= 0) throw UsageError("give --year, e.g. --year 2017");
     set_threads(threads);
 
     const auto set = criteria::load_criteria_set(set_name);
-    const auto loaded = io::load_study_area(area_path);
-    if (loaded.problems.has_errors()) {
-        for (const auto& p : loaded.problems.items())
-            if (p.severity == io::Problem::Severity::Error) std::fprintf(stderr, "%s\n", p.str().c_str());
-        throw InputError(area_path + ": " + std::to_string(loaded.problems.errors()) +
-                         " problem(s) in the input; fix them first (ntmsim validate lists them)");
-    }
+    const auto loaded = load_usable_area(area_path);
     const auto& area = loaded.area;
     const auto t0 = std::chrono::steady_clock::now();
     const auto measures = indicators::measure_area(area);

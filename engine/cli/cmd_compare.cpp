@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "core/text.h"
@@ -61,19 +62,8 @@ int cmd_compare(const Args& args) {
         "target", po::value(&target), "what to rank by: \"communes at standard by YEAR\" (default: the last year)")(
         "allow-different-seeds", "compare runs with different seeds or draw counts (with a warning)")(
         "overwrite", "replace an existing output folder");
-    po::options_description hidden;
-    hidden.add_options()("inputs", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("inputs", -1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\n";
-        return kExitOk;
-    }
+    if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), -1, vm)) return kExitOk;
     const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (inputs.size() < 2) throw UsageError("give at least two results folders: ntmsim compare OUTDIR/A OUTDIR/B -o CMPDIR");
     if (output.empty()) throw UsageError("give the output folder: -o CMPDIR");

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "core/error.h"
 #include "report/export.h"
 
@@ -36,19 +37,8 @@ int cmd_export(const Args& args) {
         "measure", po::value(&measure), "p_standard (default), criteria_met or median_year")(
         "cell", po::value(&cell), "GeoTIFF cell size in metres (default 100)")(
         "lang", po::value(&lang), "en (default) or vi")("overwrite", "replace an existing output");
-    po::options_description hidden;
-    hidden.add_options()("folder", po::value(&folder));
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("folder", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\n";
-        return kExitOk;
-    }
+    if (!parse_args(args, opts, "folder", po::value(&folder), 1, vm)) return kExitOk;
     if (folder.empty()) throw UsageError("give a results folder: ntmsim export OUTDIR/SCENARIO --format gpkg -o PATH");
     if (format.empty()) throw UsageError("give --format");
     if (lang != "en" && lang != "vi") throw UsageError("--lang is en or vi");

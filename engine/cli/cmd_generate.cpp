@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "io/write.h"
@@ -34,12 +35,7 @@ int cmd_generate(const Args& args) {
         "overwrite", "replace an existing output")(
         "threads", po::value(&threads), "threads to use (default: all cores)");
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\n";
-        return kExitOk;
-    }
+    if (!parse_args(args, opts, "", nullptr, 0, vm)) return kExitOk;
     if (output.empty()) throw UsageError("give the output: -o OUT.gpkg");
     if (recipe_path.empty() && communes <= 0) {
         throw UsageError("give --communes N (a positive number) or --recipe FILE");

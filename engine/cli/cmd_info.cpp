@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "indicators/measure.h"
@@ -94,19 +95,8 @@ int cmd_info(const Args& args) {
         "format", po::value(&format), "text (default) or csv: one row per commune, then 'inside' "
                                       "(sum over communes) and 'layer' (each layer's own totals)")(
         "threads", po::value(&threads), "threads to use (default: all cores)");
-    po::options_description hidden;
-    hidden.add_options()("area", po::value(&area_path));
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("area", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\n";
-        return kExitOk;
-    }
+    if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
     if (area_path.empty()) throw UsageError("give the study area: ntmsim info AREA");
     if (format != "text" && format != "csv") throw UsageError("--format is text or csv");
     set_threads(threads);

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "core/data_dir.h"
 #include "core/error.h"
 #include "core/progress.h"
@@ -23,19 +24,6 @@ namespace fs = std::filesystem;
 namespace ntm::cli {
 
 namespace {
-
-criteria::LayersPresent layers_of(const io::LoadResult& r) {
-    criteria::LayersPresent p;
-    for (const auto& l : r.layers) {
-        if (l.name == "roads") p.roads = l.present;
-        if (l.name == "canals") p.canals = l.present;
-        if (l.name == "farmland") p.farmland = l.present;
-        if (l.name == "schools") p.schools = l.present;
-        if (l.name == "facilities") p.facilities = l.present;
-        if (l.name == "status") p.status = l.present;
-    }
-    return p;
-}
 
 struct Row {
     std::string name;
@@ -75,15 +63,9 @@ void print_table(const std::vector<Row>& rows, std::size_t assessed) {
 int simulate_all(const std::string& area_path, const std::vector<std::string>& scenario_paths,
                  const std::string& outdir, const po::variables_map& vm, int draws_override,
                  long long seed_override, const std::string& trace_commune, int trace_draw) {
-    const auto loaded = io::load_study_area(area_path);
-    if (loaded.problems.has_errors()) {
-        for (const auto& p : loaded.problems.items())
-            if (p.severity == io::Problem::Severity::Error) std::fprintf(stderr, "%s\n", p.str().c_str());
-        throw InputError(area_path + ": " + std::to_string(loaded.problems.errors()) +
-                         " problem(s) in the input; fix them first (ntmsim validate lists them)");
-    }
+    const auto loaded = load_usable_area(area_path);
     const auto& area = loaded.area;
-    const auto layers = layers_of(loaded);
+    const auto layers = layers_present(loaded);
     note("measuring " + std::to_string(area.communes.size()) + " communes");
     const auto measures = indicators::measure_area(area);
     std::map<std::string, criteria::CriteriaSet> sets;
@@ -179,19 +161,8 @@ int cmd_simulate(const Args& args) {
         "trace", po::value(&trace), "print one commune's story (name or code) in one draw, instead of simulating")(
         "draw", po::value(&trace_draw), "the draw to --trace (default 0)")(
         "overwrite", "replace existing result folders");
-    po::options_description hidden;
-    hidden.add_options()("inputs", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("inputs", -1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\n";
-        return kExitOk;
-    }
+    if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), -1, vm)) return kExitOk;
     const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (inputs.size() < 2) throw UsageError("give the study area and at least one scenario: ntmsim simulate AREA SCENARIO.yaml... -o OUTDIR");
     area_path = inputs[0];
@@ -213,12 +184,7 @@ int cmd_run(const Args& args) {
         "draws", po::value(&draws), "number of draws (default: the scenarios' own)")(
         "threads", po::value(&threads), "threads to use (default: all cores)");
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\n";
-        return kExitOk;
-    }
+    if (!parse_args(args, opts, "", nullptr, 0, vm)) return kExitOk;
     set_threads(threads);
     const std::string area = data_dir() + "/datasets/canloc";
     const std::string scen_dir = data_dir() + "/scenarios/canloc";

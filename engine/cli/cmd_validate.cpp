@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "io/load.h"
@@ -48,19 +49,8 @@ int cmd_validate(const Args& args) {
         "overwrite", "replace an existing --output")(
         "threads", po::value(&threads), "threads to use (default: all cores)")(
         "quiet,q", "print only the problems and the summary");
-    po::options_description hidden;
-    hidden.add_options()("area", po::value(&area_path));
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("area", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\n";
-        return kExitOk;
-    }
+    if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
     if (area_path.empty()) throw UsageError("give the study area to check: ntmsim validate AREA");
     if (!output.empty() && !vm.count("repair")) throw UsageError("--output goes with --repair");
     set_threads(threads);

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "geo/gdal.h"
+#include "report/csv_table.h"
 
 namespace fs = std::filesystem;
 
@@ -34,18 +35,6 @@ std::vector<double> district_counts(const ResultsFolder& r, int ti) {
     return out;
 }
 
-class Table {
-   public:
-    Table(const std::string& path, std::vector<FieldDef> fields)
-        : m_sink(geo::VectorSink::create(path, "CSV")),
-          m_writer(m_sink.create_layer(fs::path(path).stem().string(), nullptr, geo::GeomKind::None, false, fields)) {}
-    void row(const std::vector<FieldValue>& v) { m_writer.write(v, nullptr); }
-    void close() { m_sink.commit(); }
-
-   private:
-    geo::VectorSink m_sink;
-    geo::LayerWriter m_writer;
-};
 }  // namespace
 
 Paired paired_interval(const std::vector<double>& x) {
@@ -156,7 +145,7 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
     try {
         const auto scores = score(rs, target);
         {
-            Table t(path("district.csv"), {{"rank", T::Integer}, {"scenario", T::String}, {"name", T::String},
+            CsvTable t(path("district.csv"), {{"rank", T::Integer}, {"scenario", T::String}, {"name", T::String},
                                            {"target_year", T::Integer}, {"expected_at_standard", T::Real},
                                            {"diff_vs_" + ref.label, T::Real}, {"diff_lo95", T::Real}, {"diff_hi95", T::Real},
                                            {"spent_bn", T::Real}, {"criteria_gained", T::Real}, {"cost_per_criterion_bn", T::Real},
@@ -167,7 +156,7 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
             t.close();
         }
         {
-            Table t(path("years.csv"), {{"scenario", T::String}, {"year", T::Integer}, {"expected_at_standard", T::Real},
+            CsvTable t(path("years.csv"), {{"scenario", T::String}, {"year", T::Integer}, {"expected_at_standard", T::Real},
                                         {"spent_bn", T::Real}, {"gap_bn", T::Real}, {"criteria_met_mean", T::Real}});
             for (const auto& r : rs)
                 for (int y = 0; y < r.years(); ++y) {
@@ -180,7 +169,7 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
             t.close();
         }
         {
-            Table t(path("money.csv"), {{"scenario", T::String}, {"item", T::String}, {"total_bn", T::Real}});
+            CsvTable t(path("money.csv"), {{"scenario", T::String}, {"item", T::String}, {"total_bn", T::Real}});
             for (const auto& r : rs)
                 for (const auto& [item, series] : r.funding) {
                     double total = 0;
@@ -234,7 +223,7 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
             commune_rows.push_back(row);
         }
         {
-            Table t(path("communes.csv"), fields);
+            CsvTable t(path("communes.csv"), fields);
             for (const auto& row : commune_rows) t.row(row);
             t.close();
         }
@@ -242,7 +231,7 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
             return std::abs(a.diff) > std::abs(b.diff);
         });
         {
-            Table t(path("changes.csv"), {{"scenario", T::String}, {"code", T::String}, {"name", T::String},
+            CsvTable t(path("changes.csv"), {{"scenario", T::String}, {"code", T::String}, {"name", T::String},
                                           {"target_year", T::Integer}, {"p_" + ref.label, T::Real}, {"p_scenario", T::Real},
                                           {"diff", T::Real}});
             for (const auto& ch : changes) {

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "geo/gdal.h"
+#include "report/csv_table.h"
 
 namespace fs = std::filesystem;
 
@@ -33,18 +34,6 @@ double p_completed(const sim::Aggregate& agg, const sim::SimInput& in, std::size
     return share(n, agg.draws);
 }
 
-class Table {
-   public:
-    Table(const std::string& path, std::vector<FieldDef> fields)
-        : m_sink(geo::VectorSink::create(path, "CSV")),
-          m_writer(m_sink.create_layer(fs::path(path).stem().string(), nullptr, geo::GeomKind::None, false, fields)) {}
-    void row(const std::vector<FieldValue>& v) { m_writer.write(v, nullptr); }
-    void close() { m_sink.commit(); }
-
-   private:
-    geo::VectorSink m_sink;
-    geo::LayerWriter m_writer;
-};
 }  // namespace
 
 double expected_reached(const sim::Aggregate& agg, std::size_t y) {
@@ -102,7 +91,7 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
     auto path = [&](const char* leaf) { return (temp / leaf).string(); };
     try {
         {
-            Table t(path("run.csv"), {{"key", T::String}, {"value", T::String}});
+            CsvTable t(path("run.csv"), {{"key", T::String}, {"value", T::String}});
             t.row({text("scenario"), text(sc.name)});
             t.row({text("scenario_file"), text(meta.scenario_file)});
             t.row({text("area"), text(meta.area)});
@@ -117,7 +106,7 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
             t.close();
         }
         {
-            Table t(path("summary.csv"), {{"year", T::Integer},
+            CsvTable t(path("summary.csv"), {{"year", T::Integer},
                                           {"expected_reached", T::Real},
                                           {"expected_at_standard", T::Real},
                                           {"p_all_reached", T::Real},
@@ -139,7 +128,7 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
             t.close();
         }
         {
-            Table t(path("funding.csv"), {{"year", T::Integer}, {"item", T::String}, {"mean_bn", T::Real}});
+            CsvTable t(path("funding.csv"), {{"year", T::Integer}, {"item", T::String}, {"mean_bn", T::Real}});
             for (std::size_t y = 0; y < Y; ++y) {
                 const long long year = sc.start + static_cast<int>(y);
                 for (std::size_t i = 0; i < scenario::kSources.size(); ++i)
@@ -160,7 +149,7 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
         std::vector<CommuneOutlook> outlook;
         for (std::size_t c = 0; c < nc; ++c) outlook.push_back(commune_outlook(in, agg, c));
         {
-            Table t(path("communes.csv"), {{"code", T::String},           {"name", T::String},
+            CsvTable t(path("communes.csv"), {{"code", T::String},           {"name", T::String},
                                            {"year", T::Integer},          {"p_standard_by_year", T::Real},
                                            {"p_at_standard", T::Real},    {"criteria_met_mean", T::Real},
                                            {"criteria_met_p5", T::Integer}, {"criteria_met_p50", T::Integer},
@@ -180,7 +169,7 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
             t.close();
         }
         {
-            Table t(path("criteria.csv"), {{"code", T::String}, {"year", T::Integer}, {"criterion", T::String}, {"p_met", T::Real}});
+            CsvTable t(path("criteria.csv"), {{"code", T::String}, {"year", T::Integer}, {"criterion", T::String}, {"p_met", T::Real}});
             for (std::size_t c = 0; c < nc; ++c) {
                 if (!in.communes[c].assessed) continue;
                 for (std::size_t y = 0; y < Y; ++y)
@@ -196,7 +185,7 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
                                               {"median_year", T::Integer}};
         for (std::size_t y = 0; y < Y; ++y) asset_fields.push_back({"p_" + std::to_string(sc.start + static_cast<int>(y)), T::Real});
         {
-            Table t(path("assets.csv"), asset_fields);
+            CsvTable t(path("assets.csv"), asset_fields);
             auto sink = geo::VectorSink::create(path("results.gpkg"), "GPKG");
             sink.begin_transaction();
             const geo::Crs* crs = area.crs.known() ? &area.crs : nullptr;

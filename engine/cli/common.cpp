@@ -1,0 +1,56 @@
+#include "cli/common.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "core/error.h"
+
+namespace po = boost::program_options;
+
+namespace ntm::cli {
+
+bool parse_args(const Args& args, const po::options_description& opts, const std::string& positional,
+                const po::value_semantic* value, int count, po::variables_map& vm) {
+    po::options_description all;
+    all.add(opts);
+    po::positional_options_description pos;
+    if (!positional.empty()) {
+        po::options_description hidden;
+        hidden.add_options()(positional.c_str(), value);
+        all.add(hidden);
+        pos.add(positional.c_str(), count);
+    }
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << opts << "\n";
+        return false;
+    }
+    return true;
+}
+
+io::LoadResult load_usable_area(const std::string& path) {
+    auto loaded = io::load_study_area(path);
+    if (loaded.problems.has_errors()) {
+        for (const auto& p : loaded.problems.items())
+            if (p.severity == io::Problem::Severity::Error) std::fprintf(stderr, "%s\n", p.str().c_str());
+        throw InputError(path + ": " + std::to_string(loaded.problems.errors()) +
+                         " problem(s) in the input; fix them first (ntmsim validate lists them)");
+    }
+    return loaded;
+}
+
+criteria::LayersPresent layers_present(const io::LoadResult& r) {
+    criteria::LayersPresent p;
+    for (const auto& l : r.layers) {
+        if (l.name == "roads") p.roads = l.present;
+        if (l.name == "canals") p.canals = l.present;
+        if (l.name == "farmland") p.farmland = l.present;
+        if (l.name == "schools") p.schools = l.present;
+        if (l.name == "facilities") p.facilities = l.present;
+        if (l.name == "status") p.status = l.present;
+    }
+    return p;
+}
+
+}  // namespace ntm::cli
