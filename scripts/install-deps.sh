@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libgdal-dev gdal-bin libgeos-dev
+  libgdal-dev gdal-bin python3-gdal libgeos-dev
   libboost-dev libboost-program-options-dev
   libyaml-cpp-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -185,6 +185,7 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
         for (const auto& r : rs) {
             fields.push_back({"p_" + r.label, T::Real});
             fields.push_back({"met_" + r.label, T::Real});
+            fields.push_back({"year_" + r.label, T::Integer});  // median year the standard is reached
             if (&r != &ref) {
                 fields.push_back({"diff_" + r.label, T::Real});
                 fields.push_back({"lo_" + r.label, T::Real});
@@ -204,6 +205,13 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
                 const auto& r = rs[s];
                 row.push_back(r.communes[c].p_reached[static_cast<std::size_t>(ti)]);
                 row.push_back(r.communes[c].met_mean[static_cast<std::size_t>(ti)]);
+                FieldValue median;
+                for (std::size_t y = 0; y < r.communes[c].p_reached.size(); ++y)
+                    if (r.communes[c].p_reached[y] >= 0.5) {
+                        median = static_cast<long long>(r.start + static_cast<int>(y));
+                        break;
+                    }
+                row.push_back(median);
                 if (s == 0) continue;
                 const auto& ta = r.draw_table;
                 const auto& tb = ref.draw_table;
