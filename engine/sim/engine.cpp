@@ -183,7 +183,8 @@ DrawRunner::DrawRunner(const SimInput& in) : m_in(in) {
             open += parts.has_status && !parts.status_met0;
         }
         for (std::size_t j = 0; j < nj; ++j) {
-            m_met[c * nj + j] = criterion_met(c, j, 0);
+            // Townships are not assessed: nothing of theirs is met, so nothing can be lost.
+            m_met[c * nj + j] = in.communes[c].assessed && criterion_met(c, j, 0);
             met += m_met[c * nj + j] != 0;
         }
         m_start.status_open[c] = static_cast<std::uint16_t>(open);
