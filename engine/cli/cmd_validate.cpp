@@ -1,6 +1,9 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
+#include <climits>
+#include <cstdint>
 #include <iostream>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -48,7 +51,8 @@ int cmd_validate(const Args& args) {
                                         "(the input is never changed)")(
         "overwrite", "replace an existing --output")(
         "threads", po::value(&threads), "threads to use (default: all cores)")(
-        "quiet,q", "print only the problems and the summary");
+        "quiet,q", "print only the problems and the summary")(
+        "all", "print every problem (by default, after 5 of a kind in a layer the rest are counted)");
     po::variables_map vm;
     if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
     if (area_path.empty()) throw UsageError("give the study area to check: ntmsim validate AREA");
@@ -62,7 +66,21 @@ int cmd_validate(const Args& args) {
         print_report(result);
         std::printf("\n");
     }
-    for (const auto& p : result.problems.items()) std::printf("%s\n", p.str().c_str());
+    // One broken commune can strand hundreds of assets: after a few of a kind in a layer, count
+    // the rest, so the other kinds of problem stay in view.
+    const std::size_t shown_per_kind = vm.count("all") ? SIZE_MAX : 5;
+    std::map<std::pair<std::string, std::string>, std::size_t> seen, total;
+    for (const auto& p : result.problems.items()) ++total[{p.code, p.where.file + "|" + p.where.layer}];
+    for (const auto& p : result.problems.items()) {
+        const auto key = std::make_pair(p.code, p.where.file + "|" + p.where.layer);
+        const auto n = ++seen[key];
+        if (n <= shown_per_kind) {
+            std::printf("%s\n", p.str().c_str());
+        } else if (n == shown_per_kind + 1) {
+            std::printf("... and %zu more [%s] in layer '%s' (ntmsim validate --all lists them)\n",
+                        total[key] - shown_per_kind, p.code.c_str(), p.where.layer.c_str());
+        }
+    }
     const auto errors = result.problems.errors();
     const auto warnings = result.problems.warnings();
     const auto repaired = result.problems.items().size() - errors - warnings;
