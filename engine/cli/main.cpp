@@ -34,7 +34,8 @@ commands:
                                     scenarios side by side, paired differences with intervals
   export   OUTDIR/S --format gpkg|geojson|shp|fgb|csv|xlsx|tif|kml|png|svg|html -o PATH
                                     results for GIS tools and people
-  run      [-o out]                 the main job: assess and simulate the bundled Can Lộc data
+  run      [-o out]                 the main job on the bundled Can Lộc data: assess,
+                                    simulate, compare and export into out/
   generate --communes N --seed S -o OUT.gpkg
   generate --recipe RECIPE.yaml -o OUT.gpkg
                                     a synthetic study area of any size
