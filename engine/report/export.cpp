@@ -296,6 +296,7 @@ Measure measure_of(const ExportOptions& o, int year, bool comparison, const std:
 
 struct CommuneValues {
     std::vector<render::PolygonFeature> features;
+    std::vector<bool> assessed;  // false for townships
     geo::Crs crs;
     Box bounds;
 };
@@ -306,6 +307,7 @@ CommuneValues commune_values(const std::string& folder, const std::string& field
     const int fi = layer.field_index(field);
     if (fi < 0) throw UsageError(folder + ": the communes layer has no field '" + field + "' (is the year within the period?)");
     const int name = layer.field_index("name");
+    const int kind = layer.field_index("kind");
     CommuneValues out;
     out.crs = layer.crs();
     geo::Feature f;
@@ -317,6 +319,7 @@ CommuneValues commune_values(const std::string& folder, const std::string& field
         pf.label = name >= 0 ? f.values[static_cast<std::size_t>(name)].value_or("") : "";
         out.bounds.expand(ntm::bounds(pf.geometry));
         out.features.push_back(std::move(pf));
+        out.assessed.push_back(kind < 0 || f.values[static_cast<std::size_t>(kind)].value_or("") != "township");
     }
     return out;
 }
@@ -328,19 +331,17 @@ render::MapSpec map_spec(const std::string& folder, const ExportOptions& o, int 
     render::MapSpec spec;
     spec.title = m.title;
     spec.subtitle = subtitle;
-    spec.polygons = std::move(values.features);
+    spec.polygons = values.features;
     const std::string legend = o.lang == "vi" ? "Chú giải" : "Legend";
     if (comparison) {
         spec.ramp = render::diverging_ramp(legend, 0);
     } else if (m.kind == Measure::Year) {
-        int first = 9999, last = 0;
-        for (const auto& p : spec.polygons)
-            if (!std::isnan(p.value)) {
-                first = std::min(first, static_cast<int>(p.value));
-                last = std::max(last, static_cast<int>(p.value));
-            }
-        if (first > last) first = last = year;
-        spec.ramp = render::year_ramp(legend, first, last, o.lang == "vi" ? "sau kỳ" : "after the period");
+        // The period's years; an assessed commune with no median year reaches the standard
+        // (if at all) after the period, which is not the same as "not assessed".
+        const auto r = read_results(folder);
+        for (std::size_t i = 0; i < spec.polygons.size(); ++i)
+            if (std::isnan(spec.polygons[i].value) && values.assessed[i]) spec.polygons[i].value = r.end + 1;
+        spec.ramp = render::year_ramp(legend, r.start, r.end, o.lang == "vi" ? "sau kỳ" : "after the period");
     } else if (m.kind == Measure::Count) {
         spec.ramp = render::sequential_ramp(legend, 0);
         double hi = 1;

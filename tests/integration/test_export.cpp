@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "geo/gdal.h"
 #include "render/raster.h"
+#include "render/style.h"
 #include "support/fixtures.h"
 #include "support/run.h"
 #include "test_paths.h"
@@ -210,6 +211,24 @@ TEST_F(Export, PngIsARealMapAndHtmlOpensOffline) {
         EXPECT_TRUE(u == "http://www.w3.org" || u == "//www.w3.org") << u;
     }
     EXPECT_EQ(text.find("src=\"http"), std::string::npos);
+}
+
+TEST_F(Export, OnlyTownshipsAreGreyOnTheMedianYearMap) {
+    // A commune whose median year falls after the period is "after the period", not "not
+    // assessed": both maps must show exactly the same grey (no-data) pixels, the township's.
+    auto grey_pixels = [&](const std::string& measure) {
+        const std::string png = *s_dir / ("grey-" + measure + ".png");
+        EXPECT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format png --year 2019 --measure " + measure +
+                             " -o " + quote(png))).exit_code, 0);
+        const auto image = render::decode_png(slurp(png));
+        long n = 0;
+        for (const auto& c : image.pixels) n += c == render::kNoDataGrey;
+        return n;
+    };
+    const long p = grey_pixels("p_standard"), median = grey_pixels("median_year");
+    EXPECT_GT(p, 1000);
+    // Equal but for antialiased swatch edges in the legends (a commune is thousands of pixels).
+    EXPECT_NEAR(static_cast<double>(median), static_cast<double>(p), 100);
 }
 
 TEST_F(Export, XlsxHasOneSheetPerTableAndVietnameseHeaders) {
