@@ -35,19 +35,6 @@ using namespace ntm;
 
 namespace {
 
-criteria::LayersPresent layers_of(const io::LoadResult& r) {
-    criteria::LayersPresent p;
-    for (const auto& l : r.layers) {
-        if (l.name == "roads") p.roads = l.present;
-        if (l.name == "canals") p.canals = l.present;
-        if (l.name == "farmland") p.farmland = l.present;
-        if (l.name == "schools") p.schools = l.present;
-        if (l.name == "facilities") p.facilities = l.present;
-        if (l.name == "status") p.status = l.present;
-    }
-    return p;
-}
-
 double cpu_seconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
@@ -273,7 +260,7 @@ int main(int argc, char** argv) {
         if (deterministic) make_deterministic(sc);
         const auto set = criteria::load_criteria_set(sc.criteria);
         const auto t_compile = std::chrono::steady_clock::now();
-        const auto in = sim::compile(loaded.area, measures, set, sc, layers_of(loaded));
+        const auto in = sim::compile(loaded.area, measures, set, sc, loaded.area.layers);
         const double compile_s = seconds_since(t_compile);
         const double prepare_s = seconds_since(t_load);
         const std::size_t nc = in.communes.size();

@@ -44,7 +44,7 @@ int cmd_assess(const Args& args) {
     const auto& area = loaded.area;
     const auto t0 = std::chrono::steady_clock::now();
     const auto measures = indicators::measure_area(area);
-    const auto results = criteria::evaluate(set, area, measures, year, layers_present(loaded));
+    const auto results = criteria::evaluate(set, area, measures, year, area.layers);
     const auto t1 = std::chrono::steady_clock::now();
 
     const std::size_t total = set.criteria.size();

@@ -63,41 +63,45 @@ void print_table(const std::vector<Row>& rows, std::size_t assessed) {
 int simulate_all(const std::string& area_path, const std::vector<std::string>& scenario_paths,
                  const std::string& outdir, const po::variables_map& vm, int draws_override,
                  long long seed_override, const std::string& trace_commune, int trace_draw) {
-    const auto loaded = load_usable_area(area_path);
-    const auto& area = loaded.area;
-    const auto layers = layers_present(loaded);
-    note("measuring " + std::to_string(area.communes.size()) + " communes");
-    const auto measures = indicators::measure_area(area);
+    // Every scenario file, criteria set and output folder is checked before the area is loaded
+    // and measured, so a typo or an existing output fails in a second, not after the work.
+    std::vector<scenario::Scenario> scenarios;
     std::map<std::string, criteria::CriteriaSet> sets;
-    std::vector<Row> rows;
-    std::size_t assessed = 0;
-    for (const auto& c : area.communes) assessed += c.kind == CommuneKind::Commune;
-    if (!outdir.empty()) fs::create_directories(outdir);
-
-    // Target communes named by any of the scenarios, with their deadline: every scenario is
-    // scored on them, so a scenario without targets can be compared with one that has.
-    std::map<int, int> targets;
-    for (const auto& path : scenario_paths) {
-        for (const auto& t : scenario::load_scenario(path).targets)
-            for (const auto& name : t.communes) {
-                int c = area.commune_index(name);
-                for (std::size_t i = 0; c < 0 && i < area.communes.size(); ++i)
-                    if (area.communes[i].name == name) c = static_cast<int>(i);
-                if (c >= 0) targets[c] = std::max(targets[c], t.by);
-            }
-    }
     for (const auto& path : scenario_paths) {
         auto sc = scenario::load_scenario(path);
         if (draws_override > 0) sc.draws = draws_override;
         if (seed_override >= 0) sc.seed = static_cast<std::uint64_t>(seed_override);
         if (!sets.count(sc.criteria)) sets.emplace(sc.criteria, criteria::load_criteria_set(sc.criteria));
+        if (!outdir.empty() && trace_commune.empty() && !vm.count("overwrite")) {
+            const auto dir = fs::path(outdir) / fs::path(path).stem();
+            if (fs::exists(dir)) throw InputError(dir.string() + ": already exists; choose another output folder or pass --overwrite");
+        }
+        scenarios.push_back(std::move(sc));
+    }
+    const auto loaded = load_usable_area(area_path);
+    const auto& area = loaded.area;
+    note("measuring " + std::to_string(area.communes.size()) + " communes");
+    const auto measures = indicators::measure_area(area);
+    std::vector<Row> rows;
+    std::size_t assessed = 0;
+    for (const auto& c : area.communes) assessed += c.kind == CommuneKind::Commune;
+    if (!outdir.empty() && trace_commune.empty()) fs::create_directories(outdir);
+
+    // Target communes named by any of the scenarios, with their deadline: every scenario is
+    // scored on them, so a scenario without targets can be compared with one that has.
+    std::map<int, int> targets;
+    for (const auto& sc : scenarios)
+        for (const auto& t : sc.targets)
+            for (const auto& name : t.communes)
+                if (const int c = area.find_commune(name); c >= 0) targets[c] = std::max(targets[c], t.by);
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+        const auto& sc = scenarios[k];
+        const auto& path = scenario_paths[k];
         const auto& set = sets.at(sc.criteria);
-        const auto input = sim::compile(area, measures, set, sc, layers);
+        const auto input = sim::compile(area, measures, set, sc, area.layers);
 
         if (!trace_commune.empty()) {
-            int c = area.commune_index(trace_commune);
-            for (std::size_t i = 0; c < 0 && i < area.communes.size(); ++i)
-                if (area.communes[i].name == trace_commune) c = static_cast<int>(i);
+            const int c = area.find_commune(trace_commune);
             if (c < 0) throw UsageError("--trace: no commune named or coded '" + trace_commune + "'");
             sim::DrawRunner runner(input);
             sim::Aggregate one(input);

@@ -40,17 +40,4 @@ io::LoadResult load_usable_area(const std::string& path) {
     return loaded;
 }
 
-criteria::LayersPresent layers_present(const io::LoadResult& r) {
-    criteria::LayersPresent p;
-    for (const auto& l : r.layers) {
-        if (l.name == "roads") p.roads = l.present;
-        if (l.name == "canals") p.canals = l.present;
-        if (l.name == "farmland") p.farmland = l.present;
-        if (l.name == "schools") p.schools = l.present;
-        if (l.name == "facilities") p.facilities = l.present;
-        if (l.name == "status") p.status = l.present;
-    }
-    return p;
-}
-
 }  // namespace ntm::cli

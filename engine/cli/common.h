@@ -5,7 +5,6 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "criteria/evaluate.h"
 #include "io/load.h"
 
 namespace ntm::cli {
@@ -19,8 +18,5 @@ bool parse_args(const Args& args, const boost::program_options::options_descript
 
 // Loads a study area and throws InputError, after listing them, when it has errors.
 io::LoadResult load_usable_area(const std::string& path);
-
-// Which layers the area came with (a missing layer makes its indicators unknown).
-criteria::LayersPresent layers_present(const io::LoadResult& r);
 
 }  // namespace ntm::cli

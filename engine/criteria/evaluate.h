@@ -47,10 +47,7 @@ struct CommuneResult {
     bool standard = false;  // every criterion met
 };
 
-// Which layers the area came with: a missing layer makes its indicators unknown, not zero.
-struct LayersPresent {
-    bool roads = true, canals = true, farmland = true, schools = true, facilities = true, status = true;
-};
+using LayersPresent = ntm::LayersPresent;
 
 // Evaluates every commune in `year`. Status rows are taken from the latest year ≤ `year`.
 std::vector<CommuneResult> evaluate(const CriteriaSet& set, const StudyArea& area,

@@ -295,6 +295,16 @@ class Loader {
         if (area.name.empty() || area.name == ".") area.name = fs::absolute(m_path).parent_path().filename().string();
 
         for (const auto& spec : layer_specs()) load_layer(spec);
+        for (const auto& l : m_result.layers) {
+            bool* present = l.name == "roads"        ? &area.layers.roads
+                            : l.name == "canals"     ? &area.layers.canals
+                            : l.name == "farmland"   ? &area.layers.farmland
+                            : l.name == "schools"    ? &area.layers.schools
+                            : l.name == "facilities" ? &area.layers.facilities
+                            : l.name == "status"     ? &area.layers.status
+                                                     : nullptr;
+            if (present) *present = l.present;
+        }
         area.rebuild_index();
         const Catalogue catalogue = m_options.catalogue_path ? load_catalogue(*m_options.catalogue_path)
                                                              : default_catalogue();

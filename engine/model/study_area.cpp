@@ -7,6 +7,13 @@ int StudyArea::commune_index(const std::string& code) const {
     return it == m_by_code.end() ? -1 : it->second;
 }
 
+int StudyArea::find_commune(const std::string& name_or_code) const {
+    if (const int c = commune_index(name_or_code); c >= 0) return c;
+    for (std::size_t i = 0; i < communes.size(); ++i)
+        if (communes[i].name == name_or_code) return static_cast<int>(i);
+    return -1;
+}
+
 void StudyArea::rebuild_index() {
     m_by_code.clear();
     for (std::size_t i = 0; i < communes.size(); ++i) {

@@ -84,6 +84,11 @@ struct StatusRow {
     Origin origin;
 };
 
+// Which layers an area came with: a missing layer makes its indicators unknown, not zero.
+struct LayersPresent {
+    bool roads = true, canals = true, farmland = true, schools = true, facilities = true, status = true;
+};
+
 struct StudyArea {
     std::string name;     // from area.yaml or the file name
     std::string source;   // the path given by the user
@@ -97,9 +102,12 @@ struct StudyArea {
     std::vector<School> schools;
     std::vector<Facility> facilities;
     std::vector<StatusRow> status;
+    LayersPresent layers;  // set by the loader
 
     // Index of a commune by code, or -1.
     int commune_index(const std::string& code) const;
+    // Index of a commune by code, else by name (the first with it), or -1.
+    int find_commune(const std::string& name_or_code) const;
     void rebuild_index();
 
    private:

@@ -85,14 +85,6 @@ Candidates candidates(const StudyArea& area, const indicators::AreaMeasures& m, 
     return c;
 }
 
-int find_commune(const StudyArea& area, const std::string& name_or_code) {
-    const int by_code = area.commune_index(name_or_code);
-    if (by_code >= 0) return by_code;
-    for (std::size_t i = 0; i < area.communes.size(); ++i)
-        if (area.communes[i].name == name_or_code) return static_cast<int>(i);
-    return -1;
-}
-
 }  // namespace
 
 SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures,
@@ -191,7 +183,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
     }
     for (const auto& t : s.targets) {
         for (const auto& name : t.communes) {
-            const int c = find_commune(area, name);
+            const int c = area.find_commune(name);
             if (c < 0) {
                 throw ConfigError(s.path + ", allocation.targets: no commune named or coded '" + name +
                                   "' in the study area");
@@ -201,7 +193,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
         }
     }
     for (const auto& [name, share] : s.fixed_shares) {
-        const int c = find_commune(area, name);
+        const int c = area.find_commune(name);
         if (c < 0) throw ConfigError(s.path + ", allocation.fixed_shares: no commune named or coded '" + name + "'");
         in.communes[static_cast<std::size_t>(c)].fixed_share = share;
     }
