@@ -174,10 +174,8 @@ class FieldReader {
     }
 
     Location where(const geo::Feature& f, const std::string& ours) const {
-        const int idx = m_index.count(ours) ? m_index.at(ours) : -1;
         std::string field = ours;
         if (m_lm && m_lm->fields.count(ours)) field = m_lm->fields.at(ours);
-        (void)idx;
         return Location{m_file, m_layer, f.fid, field, line_of(f)};
     }
 

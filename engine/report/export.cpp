@@ -57,8 +57,6 @@ std::string header(const std::string& field, const std::string& lang) {
 // Shapefile field names stop at 10 characters: the documented short names (docs/formats.md).
 std::string shapefile_name(const std::string& f) {
     if (f == "median_year") return "med_year";
-    if (f == "indicator") return "indicator";
-    if (f.size() <= 10) return f;
     return f.substr(0, 10);
 }
 
