@@ -20,7 +20,7 @@ const char* kUsage = R"(ntmsim: plan and simulate Vietnam's New Rural Developmen
 usage: ntmsim COMMAND [options]
 
 commands:
-  validate AREA [--repair]          check a study area; list every problem with its place
+  validate AREA [--repair] [--all]  check a study area; list every problem with its place
   info     AREA                     km of road and canal, ha of farmland, schools, facilities
                                     and population, per layer and per commune
   assess   AREA --criteria SET --year Y [-o OUT.gpkg]
