@@ -124,10 +124,21 @@ class CommuneMeasurer {
         // Canals reach farmland up to their service width beyond the commune's box.
         std::vector<std::uint32_t> canal_ids = m_canals.query(box);
         std::vector<MultiLineString> canal_inside;  // clipped geometry, for the served area
+        // Lined canals lying along a boundary that a neighbour owns: not this commune's pieces,
+        // but they serve its farmland all the same (docs/model.md).
+        std::vector<MultiLineString> lined_on_boundary;
+        std::vector<double> lined_on_boundary_width;
         for (const auto k : canal_ids) {
             const auto& canal = m_area.canals[k];
-            const double len = clipped_length(ci, clip, canal.geometry);
-            if (len <= 0) continue;
+            double inside_m = 0;
+            const double len = clipped_length(ci, clip, canal.geometry, &inside_m);
+            if (len <= 0) {
+                if (m_options.served && canal.lined && inside_m > 0) {
+                    lined_on_boundary.push_back(clip.clip(canal.geometry));
+                    lined_on_boundary_width.push_back(service_width(canal, m_options));
+                }
+                continue;
+            }
             w.inv.canal_m[static_cast<std::size_t>(canal.level)][canal.lined ? 1 : 0] += len;
             w.canals.push_back({static_cast<std::uint32_t>(ci), k, canal.level, canal.lined, len, 0});
             if (m_options.served) canal_inside.push_back(clip.clip(canal.geometry));
@@ -143,18 +154,21 @@ class CommuneMeasurer {
             if (m_options.served)
                 for (auto& p : inside.polygons) farmland.polygons.push_back(std::move(p));
         }
-        if (m_options.served) served(w, farmland, canal_inside);
+        if (m_options.served) served(w, farmland, canal_inside, lined_on_boundary, lined_on_boundary_width);
         return w;
     }
 
    private:
     // Length of the lines inside commune ci, less what lies along a boundary it shares with a
-    // commune that owns the shared boundary.
-    double clipped_length(std::size_t ci, const geo::PolygonClipper& clip, const MultiLineString& lines) const {
+    // commune that owns the shared boundary. `inside_m`, when given, gets the length inside with
+    // nothing taken off.
+    double clipped_length(std::size_t ci, const geo::PolygonClipper& clip, const MultiLineString& lines,
+                          double* inside_m = nullptr) const {
         double total = 0;
         for (const auto& part : lines.parts) {
             auto lc = clip.clip_line(part);
             total += lc.length;
+            if (inside_m) *inside_m += lc.length;
             if (lc.on_boundary.parts.empty()) continue;
             const Box along = bounds(lc.on_boundary);
             for (const auto d : m_communes.query(along)) {
@@ -168,10 +182,17 @@ class CommuneMeasurer {
     }
 
     // Served farmland now, and the marginal area each unlined piece would add if lined.
-    void served(CommuneWork& w, const MultiPolygon& farmland, const std::vector<MultiLineString>& inside) const {
+    void served(CommuneWork& w, const MultiPolygon& farmland, const std::vector<MultiLineString>& inside,
+                const std::vector<MultiLineString>& lined_on_boundary,
+                const std::vector<double>& lined_on_boundary_width) const {
         if (farmland.polygons.empty()) return;
         std::vector<const LineString*> lined;
         std::vector<double> widths;
+        for (std::size_t i = 0; i < lined_on_boundary.size(); ++i)
+            for (const auto& part : lined_on_boundary[i].parts) {
+                lined.push_back(&part);
+                widths.push_back(lined_on_boundary_width[i]);
+            }
         for (std::size_t i = 0; i < w.canals.size(); ++i) {
             if (!w.canals[i].lined) continue;
             const double width = service_width(m_area.canals[w.canals[i].canal], m_options);

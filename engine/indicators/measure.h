@@ -8,8 +8,9 @@
 //   length. A piece lying along a boundary shared by two communes counts once, for the commune
 //   whose code sorts first (then the one first in the layer).
 // - Points belong to the first commune (in layer order) that covers them.
-// - Farmland is served when it lies within the service width of a lined canal piece of its own
-//   commune; where strips overlap, each m² counts once (the strips are unioned first).
+// - Farmland is served when it lies within the service width of a lined canal inside its
+//   commune or on its boundary (a boundary canal serves both sides); where strips overlap, each
+//   m² counts once (the strips are unioned first).
 #include <array>
 #include <cstdint>
 #include <vector>

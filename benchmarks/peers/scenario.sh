@@ -2,21 +2,23 @@
 # Writes the national-like scenario for a generated area of N communes (ntmsim generate) to FILE:
 # the money is given per commune and multiplied by N, so areas of any size see the same pressure.
 #
-#   bash benchmarks/simulate/scenario.sh N FILE
+#   bash benchmarks/peers/scenario.sh N FILE [SCALE]
 #
-# benchmarks/simulate/national.yaml is this script's output for N = 10000 (the issue's size).
+# SCALE (default 1) multiplies every amount: benchmarks/run.py compares the scenario with a 0.8
+# variant. benchmarks/peers/national.yaml is this script's output for N = 10000.
 set -euo pipefail
 n=${1:?communes}
 file=${2:?output file}
+scale=${3:-1}
 # amount PER_COMMUNE: bn a year for the whole area
-amount() { awk -v a="$1" -v n="$n" 'BEGIN { printf "%.6g", a * n }'; }
+amount() { awk -v a="$1" -v n="$n" -v s="$scale" 'BEGIN { printf "%.6g", a * n * s }'; }
 
 cat >"$file" <<YAML
 # National-like scenario for a generated area of $n communes (written by
-# benchmarks/simulate/scenario.sh $n): vn-2016 criteria, 2017–2031, 1000 draws. Every amount is
+# benchmarks/peers/scenario.sh $n $scale): vn-2016 criteria, 2017–2031, 1000 draws. Every amount is
 # a per-commune figure [assumption] × $n, chosen so that a good share of the communes, but not
 # all, reach the standard by 2031. For benchmarking the engine, not for planning.
-name: "National-like benchmark ($n communes)"
+name: "National-like benchmark ($n communes, money × $scale)"
 criteria: vn-2016
 period: {start: 2017, end: 2031}
 draws: 1000

@@ -7,7 +7,7 @@
 //                  [--dump DIR] [--csv FILE]
 //
 // --dump DIR writes the compiled SimInput as .npy arrays plus scenario.json, the input of
-// peer_numpy.py (benchmarks/simulate/README.md lists the files). --deterministic turns every
+// sim_numpy.py (benchmarks/README.md lists the files). --deterministic turns every
 // uncertainty off in memory (funds, participation, overruns at their expected values; soft
 // criteria hazards forced to 0 or 1), so the projection is the same in every draw.
 #include <omp.h>

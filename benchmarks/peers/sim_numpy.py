@@ -12,12 +12,12 @@ and slots wherever the model allows:
   this walks the order position by position, vectorised over the draws of the batch); soft
   criteria hazards with spending sensitivity; evaluate the criteria and record P(standard).
 
-It covers what benchmarks/simulate/national.yaml uses (closest-to-standard-first, no targets, no
+It covers what benchmarks/peers/national.yaml uses (closest-to-standard-first, no targets, no
 sector earmarks, works finished within the year, no income growth) and refuses anything else.
 Random numbers come from numpy (not Philox), so only a deterministic scenario agrees with the
 engine exactly; `bench_simulate --deterministic` dumps one.
 
-    python3 peer_numpy.py DIR [--draws N] [--batch B] [--max-batches K] [--csv FILE]
+    python3 sim_numpy.py DIR [--draws N] [--batch B] [--max-batches K] [--csv FILE]
 
 Batches of draws are independent, so with --max-batches the time of the batches run is scaled
 linearly to all the draws (and the output says so).
@@ -76,9 +76,9 @@ class Model:
     def __init__(self, a, sc):
         self.sc = sc
         if sc["policy"] != "closest_to_standard_first" or sc["sector_shares"] or sc["build_lag_years"] != 0 or sc["income_growth"]:
-            sys.exit("peer_numpy.py: only closest_to_standard_first, no sector shares, no build lag, no income growth")
+            sys.exit("sim_numpy.py: only closest_to_standard_first, no sector shares, no build lag, no income growth")
         if np.any(a["commune_target_by"] != 0) or np.any(a["crit_has_income"]):
-            sys.exit("peer_numpy.py: targets and income growth are not part of the simplified model")
+            sys.exit("sim_numpy.py: targets and income growth are not part of the simplified model")
         self.nc, self.nj = a["crit_has_status"].shape
         self.Y = sc["years"]
         self.households = a["commune_households"].astype(np.float64)
@@ -294,9 +294,9 @@ def main():
     done = sum(run)
     scaled = secs * draws / done
     n = m.nc * m.Y * draws
-    print(f"peer_numpy: {m.nc} communes, {m.ns} slots, {m.Y} years; {done} of {draws} draws in {secs:.2f} s "
+    print(f"sim_numpy: {m.nc} communes, {m.ns} slots, {m.Y} years; {done} of {draws} draws in {secs:.2f} s "
           f"(batches of {args.batch})" + (f"; scaled linearly to {draws} draws: {scaled:.1f} s" if done < draws else ""))
-    print(f"peer_numpy: {scaled * 1e9 / n:.1f} ns per commune-year-draw")
+    print(f"sim_numpy: {scaled * 1e9 / n:.1f} ns per commune-year-draw")
     print("expected communes at the standard by year:", " ".join(f"{v / done:.3f}" for v in rc))
     if args.csv:
         with open(args.csv, "w") as f:
