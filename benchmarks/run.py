@@ -5,7 +5,7 @@ data in the same run, each checked to give the same numbers. benchmarks/run.sh b
 this; see benchmarks/README.md.
 
     run.py --build DIR [--smoke] [--scales 20,250,10000] [--peer-scales 250,10000]
-           [--geopandas-scales 250] [--draws 1000] [--peer-draws 100] [--out DIR]
+           [--geopandas-scales 250] [--sqlite-scales 250] [--draws 1000] [--peer-draws 100] [--out DIR]
            [--markdown BENCHMARKS.md]
 
 --smoke: 20 communes, few draws, every step and every peer once, and the equality checks; no
@@ -156,7 +156,7 @@ def json_lines(text):
     return [json.loads(l) for l in text.splitlines() if l.startswith("{")]
 
 
-def run_peers(args, communes, area, work, with_geopandas):
+def run_peers(args, communes, area, work, with_geopandas, with_sqlite):
     name = SCALE_NAMES.get(communes, f"{communes} communes")
     log(f"== peers: {name}, {communes} communes")
     rows, checks = [], []
@@ -170,7 +170,9 @@ def run_peers(args, communes, area, work, with_geopandas):
         for r in json_lines(out):
             rows.append({"communes": communes, "peer": f"ntmsim-t{r['threads']}", "task": task,
                          "seconds": r["seconds"], "peak_rss_kib": r["peak_rss_kib"], "loadavg": la})
-    peers = [("postgis", ["--work", tempfile.mkdtemp(prefix="ntmsim-pg-")]), ("sqlite", [])]
+    peers = [("postgis", ["--work", tempfile.mkdtemp(prefix="ntmsim-pg-")])]
+    if with_sqlite:
+        peers.append(("sqlite", []))
     if with_geopandas:
         peers.append(("geopandas", []))
     for peer, extra in peers:
@@ -412,6 +414,7 @@ def main():
     ap.add_argument("--scales", default="20,250,10000")
     ap.add_argument("--peer-scales", default="250,10000")
     ap.add_argument("--geopandas-scales", default="250")
+    ap.add_argument("--sqlite-scales", default="250")
     ap.add_argument("--numpy-scale", type=int, default=10000)
     ap.add_argument("--draws", type=int, default=1000)
     ap.add_argument("--peer-draws", type=int, default=100)
@@ -424,7 +427,7 @@ def main():
     args.ntmsim = os.path.join(args.build, "ntmsim")
     args.bench_dir = os.path.join(args.build, "benchmarks")
     if args.smoke:
-        args.scales, args.peer_scales, args.geopandas_scales = "20", "20", "20"
+        args.scales, args.peer_scales, args.geopandas_scales, args.sqlite_scales = "20", "20", "20", "20"
         args.numpy_scale, args.draws, args.peer_draws = 20, 40, 8
     skip = set(filter(None, args.skip.split(",")))
     os.makedirs(args.out, exist_ok=True)
@@ -459,10 +462,11 @@ def main():
             return areas[n]
         if "peers" not in skip:
             gp = set(map(int, filter(None, args.geopandas_scales.split(","))))
+            sq = set(map(int, filter(None, args.sqlite_scales.split(","))))
             for n in map(int, args.peer_scales.split(",")):
                 work = os.path.join(work_root, f"peers-{n}")
                 os.makedirs(work)
-                rows, checks = run_peers(args, n, area_of(n), work, n in gp)
+                rows, checks = run_peers(args, n, area_of(n), work, n in gp, n in sq)
                 res["peers"] += rows
                 res["checks"] += checks
                 ok = ok and all(c["equal"] for c in checks)

@@ -215,36 +215,141 @@ MultiPolygon PolygonClipper::clip_polygons(const MultiPolygon& polygons) const {
     return to_multipolygon(ctx, inside.get());
 }
 
-MultiPolygon union_of_buffers(const std::vector<const LineString*>& lines,
+namespace {
+// The union of the lines' buffers (round caps, each line its own distance; distances ≤ 0 left
+// out) as a GEOS geometry; null when none is left.
+GeomPtr geos_union_of_buffers(GeosContext& ctx, const std::vector<const LineString*>& lines,
                               const std::vector<double>& distances) {
-    auto& ctx = thread_context();
     auto h = ctx.handle();
-    std::vector<GEOSGeometry*> parts;
+    std::vector<GeomPtr> parts;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         if (distances[i] <= 0) continue;
         auto g = to_geos(ctx, *lines[i]);
-        GEOSGeometry* b = GEOSBuffer_r(h, g.get(), distances[i], 8);
-        if (!b) ctx.fail("buffer a canal");
-        parts.push_back(b);
+        parts.push_back(own(ctx, GEOSBuffer_r(h, g.get(), distances[i], 8), "buffer a canal"));
     }
-    if (parts.empty()) return {};
-    auto coll = own(ctx, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                                     static_cast<unsigned>(parts.size())),
+    if (parts.empty()) return GeomPtr(nullptr, GeomDeleter{h});
+    std::vector<GEOSGeometry*> raw;
+    for (auto& p : parts) raw.push_back(p.release());
+    auto coll = own(ctx, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, raw.data(),
+                                                     static_cast<unsigned>(raw.size())),
                     "collect buffers");
-    auto u = own(ctx, GEOSUnaryUnion_r(h, coll.get()), "union of buffers");
-    return to_multipolygon(ctx, u.get());
+    return own(ctx, GEOSUnaryUnion_r(h, coll.get()), "union of buffers");
 }
 
-double area_of_intersection(const MultiPolygon& a, const MultiPolygon& b) {
-    if (a.polygons.empty() || b.polygons.empty() || !bounds(a).intersects(bounds(b))) return 0;
-    auto& ctx = thread_context();
-    auto ga = to_geos(ctx, a);
-    auto gb = to_geos(ctx, b);
-    auto r = own(ctx, GEOSIntersection_r(ctx.handle(), ga.get(), gb.get()), "intersection");
-    double out = 0;
-    if (GEOSArea_r(ctx.handle(), r.get(), &out) != 1) ctx.fail("area");
-    return out;
+Box envelope(GeosContext& ctx, const GEOSGeometry* g) {
+    Box b;
+    if (GEOSisEmpty_r(ctx.handle(), g) == 1) return b;
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    if (GEOSGeom_getXMin_r(ctx.handle(), g, &x0) != 1 || GEOSGeom_getYMin_r(ctx.handle(), g, &y0) != 1 ||
+        GEOSGeom_getXMax_r(ctx.handle(), g, &x1) != 1 || GEOSGeom_getYMax_r(ctx.handle(), g, &y1) != 1)
+        ctx.fail("envelope");
+    b.expand(Point{x0, y0});
+    b.expand(Point{x1, y1});
+    return b;
 }
+
+double area_of(GeosContext& ctx, const GEOSGeometry* g) {
+    double a = 0;
+    if (GEOSArea_r(ctx.handle(), g, &a) != 1) ctx.fail("area");
+    return a;
+}
+}  // namespace
+
+
+struct ServedFarmland::Impl {
+    GeosContext* ctx = nullptr;
+    std::vector<GeomPtr> parcels;
+    std::vector<double> parcel_area;
+    BoxIndex parcel_index;
+    std::vector<GeomPtr> served;  // the strips served so far (their union is what is served)
+    std::vector<Box> served_box;
+    std::vector<PreparedPtr> served_prepared;  // made on first use
+
+    const GEOSPreparedGeometry* prepared(std::size_t i) {
+        auto h = ctx->handle();
+        while (served_prepared.size() < served.size()) served_prepared.emplace_back(nullptr, PreparedDeleter{h});
+        if (!served_prepared[i]) {
+            served_prepared[i] = PreparedPtr(GEOSPrepare_r(h, served[i].get()), PreparedDeleter{h});
+            if (!served_prepared[i]) ctx->fail("prepare a strip");
+        }
+        return served_prepared[i].get();
+    }
+
+    // Farmland area inside g (a polygon or multipolygon): parcel by parcel, a parcel g covers
+    // whole without an overlay.
+    double farmland_within(const GEOSGeometry* g) const {
+        auto h = ctx->handle();
+        PreparedPtr prepared(GEOSPrepare_r(h, g), PreparedDeleter{h});
+        if (!prepared) ctx->fail("prepare a strip");
+        double total = 0;
+        for (const auto i : parcel_index.query(envelope(*ctx, g))) {
+            const GEOSGeometry* parcel = parcels[i].get();
+            if (!check_predicate(*ctx, GEOSPreparedIntersects_r(h, prepared.get(), parcel), "intersects")) continue;
+            if (check_predicate(*ctx, GEOSPreparedCovers_r(h, prepared.get(), parcel), "covers")) {
+                total += parcel_area[i];
+                continue;
+            }
+            auto inside = own(*ctx, GEOSIntersection_r(h, parcel, g), "farmland within a strip");
+            total += area_of(*ctx, inside.get());
+        }
+        return total;
+    }
+};
+
+ServedFarmland::ServedFarmland(const MultiPolygon& farmland) : m_impl(std::make_unique<Impl>()) {
+    m_impl->ctx = &thread_context();
+    std::vector<Box> boxes;
+    for (const auto& p : farmland.polygons) {
+        auto g = to_geos(*m_impl->ctx, p);
+        m_impl->parcel_area.push_back(area_of(*m_impl->ctx, g.get()));
+        boxes.push_back(bounds(p));
+        m_impl->parcels.push_back(std::move(g));
+    }
+    m_impl->parcel_index = BoxIndex(boxes);
+}
+
+ServedFarmland::~ServedFarmland() = default;
+
+double ServedFarmland::serve(const std::vector<const LineString*>& lines, const std::vector<double>& distances) {
+    auto& ctx = *m_impl->ctx;
+    auto strips = geos_union_of_buffers(ctx, lines, distances);
+    if (!strips) return 0;
+    const double area = m_impl->farmland_within(strips.get());
+    m_impl->served_box.push_back(envelope(ctx, strips.get()));
+    m_impl->served.push_back(std::move(strips));
+    return area;
+}
+
+double ServedFarmland::add(const std::vector<const LineString*>& lines, const std::vector<double>& distances) {
+    auto& ctx = *m_impl->ctx;
+    auto strips = geos_union_of_buffers(ctx, lines, distances);
+    if (!strips) return 0;
+    const Box box = envelope(ctx, strips.get());
+    // What the strips hold beyond everything served so far, taking off the served strips that
+    // reach into their box one at a time (each difference is local to the new strips' box).
+    // A served strip that covers the new ones leaves nothing; one that reaches in is first cut
+    // to their box (which changes nothing inside it), so the overlay works on a small piece.
+    auto h = ctx.handle();
+    GeomPtr fresh(GEOSGeom_clone_r(h, strips.get()), GeomDeleter{h});
+    if (!fresh) ctx.fail("copy a strip");
+    for (std::size_t i = 0; i < m_impl->served.size(); ++i) {
+        if (!m_impl->served_box[i].intersects(box)) continue;
+        const GEOSPreparedGeometry* prepared = m_impl->prepared(i);
+        if (!check_predicate(ctx, GEOSPreparedIntersects_r(h, prepared, fresh.get()), "intersects")) continue;
+        if (check_predicate(ctx, GEOSPreparedCovers_r(h, prepared, fresh.get()), "covers")) return 0;
+        auto near = own(ctx, GEOSClipByRect_r(h, m_impl->served[i].get(), box.min_x, box.min_y, box.max_x, box.max_y),
+                        "cut a served strip to a box");
+        fresh = own(ctx, GEOSDifference_r(h, fresh.get(), near.get()), "new strip");
+        if (GEOSisEmpty_r(h, fresh.get()) == 1) return 0;
+    }
+    const double area = m_impl->farmland_within(fresh.get());
+    if (area > 0) {
+        m_impl->served_box.push_back(box);
+        m_impl->served.push_back(std::move(strips));
+    }
+    return area;
+}
+
 
 std::vector<MultiPolygon> voronoi_cells(const std::vector<Point>& points, const MultiPolygon& clip) {
     auto& ctx = thread_context();
@@ -324,13 +429,6 @@ MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b) {
     return to_multipolygon(ctx, r.get());
 }
 
-MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b) {
-    auto& ctx = thread_context();
-    auto ga = to_geos(ctx, a);
-    auto gb = to_geos(ctx, b);
-    auto r = own(ctx, GEOSDifference_r(ctx.handle(), ga.get(), gb.get()), "difference");
-    return to_multipolygon(ctx, r.get());
-}
 
 MultiLineString intersection(const MultiLineString& lines, const MultiPolygon& polygon) {
     auto& ctx = thread_context();

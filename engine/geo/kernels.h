@@ -64,11 +64,29 @@ MultiPolygon union_all(const std::vector<const MultiPolygon*>& parts);
 MultiPolygon buffer(const MultiLineString& lines, double distance);
 MultiPolygon buffer(const Point& p, double distance, int quadrant_segments = 8);
 MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b);
-MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b);
 MultiLineString intersection(const MultiLineString& lines, const MultiPolygon& polygon);
-// Union of the buffers of several lines, each with its own distance (round caps): the strips
-// served by canals. Distances ≤ 0 are left out.
-MultiPolygon union_of_buffers(const std::vector<const LineString*>& lines, const std::vector<double>& distances);
-double area_of_intersection(const MultiPolygon& a, const MultiPolygon& b);
+// Farmland served by strips along canals, and what each further strip would add (the rules of
+// docs/model.md). The parcels and the strips served so far stay GEOS geometries between calls,
+// and every overlay is local: a parcel against a strip, a strip against the strips in its box.
+// Parcels are taken not to overlap one another (each m² in one parcel).
+// Thread contract: belongs to the thread that made it (it holds that thread's GEOS geometries).
+class ServedFarmland {
+   public:
+    explicit ServedFarmland(const MultiPolygon& farmland);
+    ~ServedFarmland();
+    ServedFarmland(const ServedFarmland&) = delete;
+    ServedFarmland& operator=(const ServedFarmland&) = delete;
+
+    // Serves the strips around `lines` (each buffered by its distance, round ends, unioned) and
+    // returns the farmland area they serve. Call once, before add().
+    double serve(const std::vector<const LineString*>& lines, const std::vector<double>& distances);
+    // The farmland area the strips around `lines` would add to what is served so far; when it is
+    // positive, the strips join what is served.
+    double add(const std::vector<const LineString*>& lines, const std::vector<double>& distances);
+
+   private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 
 }  // namespace ntm::geo

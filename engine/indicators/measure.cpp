@@ -201,8 +201,8 @@ class CommuneMeasurer {
                 widths.push_back(width);
             }
         }
-        MultiPolygon covered = geo::union_of_buffers(lined, widths);
-        w.inv.served_m2 = geo::area_of_intersection(farmland, covered);
+        geo::ServedFarmland served(farmland);
+        w.inv.served_m2 = served.serve(lined, widths);
         for (std::size_t i = 0; i < w.canals.size(); ++i) {
             auto& piece = w.canals[i];
             if (piece.lined) continue;
@@ -213,14 +213,7 @@ class CommuneMeasurer {
                 parts.push_back(&part);
                 piece_widths.push_back(width);
             }
-            const MultiPolygon strip = geo::union_of_buffers(parts, piece_widths);
-            if (strip.polygons.empty()) continue;
-            const MultiPolygon fresh = covered.polygons.empty() ? strip : geo::difference(strip, covered);
-            piece.marginal_served_m2 = geo::area_of_intersection(farmland, fresh);
-            if (piece.marginal_served_m2 > 0) {
-                const MultiPolygon* both[] = {&covered, &strip};
-                covered = geo::union_all({both[0], both[1]});
-            }
+            piece.marginal_served_m2 = served.add(parts, piece_widths);
         }
     }
 
