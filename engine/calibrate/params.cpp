@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -87,7 +89,7 @@ void set_mean(Distribution& d, double mean) {
 
 std::string param_help() {
     return "soft.base, soft.per_bn_spent, soft.ID.base, soft.ID.per_bn_spent, participation, overrun, "
-           "funding.realisation, funding.SOURCE.amount, income.growth";
+           "funding.realisation, funding.growth, funding.SOURCE.amount, income.growth";
 }
 
 double param_value(const Scenario& s, const std::string& key) {
@@ -103,6 +105,11 @@ double param_value(const Scenario& s, const std::string& key) {
     }
     if (key == "overrun") return s.overrun.expected();
     if (key == "funding.realisation") return 1;
+    if (key == "funding.growth") {
+        for (const auto& f : s.funding)
+            if (pooled(f.source) && f.amount > 0) return f.growth;
+        return 0;
+    }
     if (key == "income.growth") return s.income_growth ? s.income_growth->expected() : 0;
     static const std::regex kAmount(R"(funding\.([a-z]+)\.amount)");
     std::smatch m;
@@ -131,12 +138,12 @@ Param parse_param(const std::string& arg, const Scenario& base) {
     } else if (p.key == "overrun") {
         p.low = 0.5;
         p.high = 3;
-    } else if (p.key == "funding.realisation") {
+    } else if (p.key == "funding.realisation" || p.key == "funding.growth") {
         bool any = false;
         for (const auto& f : base.funding) any = any || (pooled(f.source) && f.amount > 0);
         if (!any) bad(arg, "the scenario has no pooled source with an amount to scale");
-        p.low = 0.05;
-        p.high = 2;
+        p.low = p.key == "funding.growth" ? -0.2 : 0.05;
+        p.high = p.key == "funding.growth" ? 0.5 : 2;
     } else if (p.key == "income.growth") {
         if (!base.income_growth) bad(arg, "the scenario models no income growth (key income.growth)");
         p.low = -0.05;
@@ -159,7 +166,7 @@ Param parse_param(const std::string& arg, const Scenario& base) {
         p.low = *lo;
         p.high = *hi;
         if ((p.key == "participation" || hazard_base) && (p.low < 0 || p.high > 1)) bad(arg, "a share or chance: bounds within 0:1");
-        if ((p.key == "overrun" || p.key == "funding.realisation" || p.key.rfind("funding.", 0) == 0) && p.low < 0)
+        if ((p.key == "overrun" || (p.key.rfind("funding.", 0) == 0 && p.key != "funding.growth")) && p.low < 0)
             bad(arg, "bounds cannot be negative");
     }
     return p;
@@ -187,6 +194,9 @@ Scenario with_params(const Scenario& base, const std::vector<Param>& params, con
         } else if (key == "funding.realisation") {
             for (auto& f : s.funding)
                 if (pooled(f.source)) f.amount = find_source(base, f.source)->amount * v;
+        } else if (key == "funding.growth") {
+            for (auto& f : s.funding)
+                if (pooled(f.source)) f.growth = v;
         } else if (key == "income.growth") {
             set_mean(*s.income_growth, v);
         } else {
@@ -200,51 +210,59 @@ Scenario with_params(const Scenario& base, const std::vector<Param>& params, con
 
 namespace {
 
+// The shortest text that reads back as the same double (0.15, not 0.14999999999999999), so the
+// file reproduces the fit exactly and reads cleanly.
+std::string num(double v) {
+    std::array<char, 32> buf{};
+    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    return std::string(buf.data(), r.ptr);
+}
+
 void emit_distribution(YAML::Emitter& e, const Distribution& d) {
     switch (d.kind) {
-        case Distribution::Kind::Fixed: e << d.mean; return;
+        case Distribution::Kind::Fixed: e << num(d.mean); return;
         case Distribution::Kind::Normal:
         case Distribution::Kind::Lognormal:
             e << YAML::Flow << YAML::BeginMap << YAML::Key << (d.kind == Distribution::Kind::Normal ? "normal" : "lognormal")
-              << YAML::Value << YAML::BeginMap << YAML::Key << "mean" << YAML::Value << d.mean << YAML::Key << "sd"
-              << YAML::Value << d.sd << YAML::EndMap << YAML::EndMap;
+              << YAML::Value << YAML::BeginMap << YAML::Key << "mean" << YAML::Value << num(d.mean) << YAML::Key << "sd"
+              << YAML::Value << num(d.sd) << YAML::EndMap << YAML::EndMap;
             return;
         case Distribution::Kind::Beta:
             e << YAML::Flow << YAML::BeginMap << YAML::Key << "beta" << YAML::Value << YAML::BeginMap << YAML::Key << "mean"
-              << YAML::Value << d.mean << YAML::Key << "sd" << YAML::Value << d.sd << YAML::EndMap << YAML::EndMap;
+              << YAML::Value << num(d.mean) << YAML::Key << "sd" << YAML::Value << num(d.sd) << YAML::EndMap << YAML::EndMap;
             return;
         case Distribution::Kind::Uniform:
             e << YAML::Flow << YAML::BeginMap << YAML::Key << "uniform" << YAML::Value << YAML::BeginMap << YAML::Key << "low"
-              << YAML::Value << d.low << YAML::Key << "high" << YAML::Value << d.high << YAML::EndMap << YAML::EndMap;
+              << YAML::Value << num(d.low) << YAML::Key << "high" << YAML::Value << num(d.high) << YAML::EndMap << YAML::EndMap;
             return;
         case Distribution::Kind::Triangular:
             e << YAML::Flow << YAML::BeginMap << YAML::Key << "triangular" << YAML::Value << YAML::BeginMap << YAML::Key
-              << "low" << YAML::Value << d.low << YAML::Key << "mode" << YAML::Value << d.mode << YAML::Key << "high"
-              << YAML::Value << d.high << YAML::EndMap << YAML::EndMap;
+              << "low" << YAML::Value << num(d.low) << YAML::Key << "mode" << YAML::Value << num(d.mode) << YAML::Key << "high"
+              << YAML::Value << num(d.high) << YAML::EndMap << YAML::EndMap;
             return;
     }
 }
 
 void emit_funding(YAML::Emitter& e, const FundingSource& f) {
     e << YAML::Flow << YAML::BeginMap << YAML::Key << "source" << YAML::Value << std::string(scenario::source_name(f.source));
-    if (f.source != Source::People) e << YAML::Key << "amount" << YAML::Value << f.amount;
-    if (f.growth != 0) e << YAML::Key << "growth" << YAML::Value << f.growth;
+    if (f.source != Source::People) e << YAML::Key << "amount" << YAML::Value << num(f.amount);
+    if (f.growth != 0) e << YAML::Key << "growth" << YAML::Value << num(f.growth);
     if (!f.uncertainty.is_fixed() || f.uncertainty.mean != 1) {
         e << YAML::Key << "uncertainty" << YAML::Value;
         emit_distribution(e, f.uncertainty);
     }
     if (f.source == Source::People) {
-        e << YAML::Key << "per_household_mVND" << YAML::Value << f.per_household_mvnd << YAML::Key << "participation"
+        e << YAML::Key << "per_household_mVND" << YAML::Value << num(f.per_household_mvnd) << YAML::Key << "participation"
           << YAML::Value;
         emit_distribution(e, f.participation);
-        e << YAML::Key << "labour_days_per_household" << YAML::Value << f.labour_days_per_household << YAML::Key
-          << "labour_day_mVND" << YAML::Value << f.labour_day_mvnd << YAML::Key << "donated_land_m2_per_household"
-          << YAML::Value << f.donated_land_m2_per_household << YAML::Key << "land_mVND_per_m2" << YAML::Value
-          << f.land_mvnd_per_m2;
+        e << YAML::Key << "labour_days_per_household" << YAML::Value << num(f.labour_days_per_household) << YAML::Key
+          << "labour_day_mVND" << YAML::Value << num(f.labour_day_mvnd) << YAML::Key << "donated_land_m2_per_household"
+          << YAML::Value << num(f.donated_land_m2_per_household) << YAML::Key << "land_mVND_per_m2" << YAML::Value
+          << num(f.land_mvnd_per_m2);
     }
     if (f.source == Source::Credit) {
         e << YAML::Key << "repay_years" << YAML::Value << f.repay_years;
-        if (f.debt_cap < 1e299) e << YAML::Key << "debt_cap" << YAML::Value << f.debt_cap;
+        if (f.debt_cap < 1e299) e << YAML::Key << "debt_cap" << YAML::Value << num(f.debt_cap);
     }
     e << YAML::EndMap;
 }
@@ -270,10 +288,18 @@ void write_text_atomically(const std::string& path, const std::string& text) {
 void write_calibrated_scenario(const std::string& path, const std::string& base_path, const Scenario& s,
                                const std::vector<Param>& params, const std::vector<std::string>& header, bool overwrite) {
     if (fs::exists(path) && !overwrite) throw InputError(path + ": already exists; choose another name or pass --overwrite");
+    // The parent by a relative path when both files lie under the working folder (a project
+    // folder that moves as a whole), else by its absolute path.
     const auto dir = fs::absolute(path).parent_path();
-    const auto parent = fs::relative(fs::absolute(base_path), dir).generic_string();
+    const auto base_abs = fs::weakly_canonical(fs::absolute(base_path));
+    const auto cwd = fs::current_path();
+    auto under_cwd = [&](const fs::path& p) {
+        const auto rel = fs::relative(p, cwd);
+        return !rel.empty() && rel.begin()->string() != "..";
+    };
+    const auto parent = under_cwd(base_abs) && under_cwd(fs::weakly_canonical(dir)) ? fs::relative(base_abs, fs::weakly_canonical(dir)).generic_string()
+                                                                                   : base_abs.generic_string();
     YAML::Emitter e;
-    e.SetDoublePrecision(17);  // the fitted values exactly, so the file reproduces the fit
     e << YAML::BeginMap;
     e << YAML::Key << "name" << YAML::Value << s.name;
     e << YAML::Key << "extends" << YAML::Value << parent;
@@ -304,7 +330,7 @@ void write_calibrated_scenario(const std::string& path, const std::string& base_
         for (const auto& id : ids) {
             const auto& h = id == "default" ? s.soft_default : s.hazard(id);
             e << YAML::Key << id << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "base" << YAML::Value
-              << h.base << YAML::Key << "per_bn_spent" << YAML::Value << h.per_bn_spent << YAML::EndMap;
+              << num(h.base) << YAML::Key << "per_bn_spent" << YAML::Value << num(h.per_bn_spent) << YAML::EndMap;
         }
         e << YAML::EndMap;
     }

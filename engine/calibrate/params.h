@@ -17,6 +17,7 @@ namespace ntm::calibrate {
 //   funding.realisation                   factor on every pooled source's amount (central,
 //                                         province, district, commune, enterprise, other): the
 //                                         share of the planned money that is realised
+//   funding.growth                        yearly growth of every pooled source (the same for all)
 //   funding.SOURCE.amount                 one source's yearly amount (bn)
 //   income.growth                         mean yearly income growth (needs income: in the file)
 struct Param {

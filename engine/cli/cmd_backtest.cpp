@@ -170,7 +170,7 @@ int cmd_backtest(const Args& args) {
     opts.add_options()("help,h", "show this help")(
         "observed", po::value(&observed), "observed progress (CSV: area, year, measure, value, source)")(
         "train-until", po::value(&until), "calibrate on the observed years up to this one; forecast the rest")(
-        "fit", po::value(&fit_keys)->multitoken(), "parameters to fit (default: soft.base funding.realisation)")(
+        "fit", po::value(&fit_keys)->multitoken(), "parameters to fit (default: soft.base soft.per_bn_spent funding.realisation)")(
         "area", po::value(&area_id), "the observed area the study area stands for (default: the file's first)")(
         "fit-draws", po::value(&fit_draws), "draws per calibration trial (default 200)")(
         "draws", po::value(&draws), "draws of the forecast (default: the scenario's)")(
@@ -185,7 +185,7 @@ int cmd_backtest(const Args& args) {
     if (!vm.count("train-until")) throw UsageError("give the last year to calibrate on: --train-until YEAR");
     if (out.empty()) throw UsageError("give the output folder: -o OUTDIR");
     if (fit_draws < 2 || draws < 0) throw UsageError("--fit-draws: at least 2; --draws: positive");
-    if (fit_keys.empty()) fit_keys = {"soft.base", "funding.realisation"};
+    if (fit_keys.empty()) fit_keys = {"soft.base", "soft.per_bn_spent", "funding.realisation"};
     if (fs::exists(out) && !vm.count("overwrite")) throw InputError(out + ": already exists; choose another output folder or pass --overwrite");
     set_threads(threads);
     // The period is checked before the area is loaded and measured.

@@ -80,6 +80,18 @@ void print_checks(const CalibrationInputs& in, const std::vector<calibrate::Obse
     }
 }
 
+// The 90% interval of a fitted value, or why there is none.
+std::string interval_text(const calibrate::FitResult& f, std::size_t i) {
+    const auto& p = f.params[i];
+    const double v = f.values[i], se = f.se[i];
+    if (!std::isfinite(se)) return "not identified by these observations";
+    std::string t = format_fixed(std::max(p.low, v - 1.645 * se), 4) + " – " + format_fixed(std::min(p.high, v + 1.645 * se), 4);
+    const double tol = 1e-6 * (p.high - p.low);
+    if (v - p.low <= tol) t += " (at its lower bound: the data push it further; the interval is not reliable)";
+    if (p.high - v <= tol) t += " (at its upper bound: the data push it further; the interval is not reliable)";
+    return t;
+}
+
 void print_fit(const calibrate::FitResult& f) {
     std::printf("\nFitted by the simulated method of moments: %zu observed values, %u draws (seed %llu, the same\n"
                 "draws for every trial: common random numbers), NLopt Nelder–Mead, %d evaluations: %s.\n\n",
@@ -88,10 +100,7 @@ void print_fit(const calibrate::FitResult& f) {
     for (std::size_t i = 0; i < f.params.size(); ++i) {
         const auto& p = f.params[i];
         const double se = f.se[i];
-        std::string interval = "not identified by these observations";
-        if (std::isfinite(se))
-            interval = format_fixed(std::max(p.low, f.values[i] - 1.645 * se), 4) + " – " +
-                       format_fixed(std::min(p.high, f.values[i] + 1.645 * se), 4);
+        const auto interval = interval_text(f, i);
         std::printf("%s %10s %10s %10s   %s\n", pad_right(p.key, 26).c_str(), format_fixed(f.start[i], 4).c_str(),
                     format_fixed(f.values[i], 4).c_str(), std::isfinite(se) ? format_fixed(se, 4).c_str() : "∞",
                     interval.c_str());
@@ -116,11 +125,8 @@ std::vector<std::string> fit_header(const calibrate::FitResult& f, const Calibra
         "Fitted values (standard error; 90% interval):"};
     for (std::size_t i = 0; i < f.params.size(); ++i) {
         const double se = f.se[i];
-        h.push_back("  " + f.params[i].key + " = " + format_fixed(f.values[i], 4) +
-                    (std::isfinite(se) ? " (se " + format_fixed(se, 4) + "; " +
-                                             format_fixed(std::max(f.params[i].low, f.values[i] - 1.645 * se), 4) + " – " +
-                                             format_fixed(std::min(f.params[i].high, f.values[i] + 1.645 * se), 4) + ")"
-                                       : " (not identified by these observations)"));
+        h.push_back("  " + f.params[i].key + " = " + format_fixed(f.values[i], 4) + " (" +
+                    (std::isfinite(se) ? "se " + format_fixed(se, 4) + "; " : std::string()) + interval_text(f, i) + ")");
     }
     h.push_back("Everything else comes from the scenario this file extends.");
     return h;
