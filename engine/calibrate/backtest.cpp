@@ -113,7 +113,21 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
         for (int y = base.start - 1; y <= base.end; ++y)
             if (!(m.kind == Measure::Kind::Criterion && y < base.start)) points.push_back({m, y});
     const std::uint32_t draws = options.forecast_draws ? options.forecast_draws : static_cast<std::uint32_t>(base.draws);
-    const auto e = run_points(model, r.calibrated, points, draws, base.end);
+    // Draw d of the forecast runs with parameter set d mod K: each set gets its own draws, and
+    // the pooled ensemble carries both the simulation's and the calibration's uncertainty.
+    const std::uint32_t sets = std::clamp<std::uint32_t>(options.parameter_sets, 1, draws);
+    r.parameter_sets = parameter_draws(r.fit, sets, base.seed);
+    Ensemble e;
+    e.points = points;
+    e.draws = draws;
+    e.values.assign(std::size_t{draws} * points.size(), 0);
+    for (std::uint32_t k = 0; k < sets; ++k) {
+        // Draws [first, first + count) of the scenario, in one block per set.
+        const std::uint32_t first = static_cast<std::uint32_t>(std::uint64_t{draws} * k / sets);
+        const std::uint32_t count = static_cast<std::uint32_t>(std::uint64_t{draws} * (k + 1) / sets) - first;
+        const auto part = run_points(model, with_params(base, params, r.parameter_sets[k]), points, count, base.end, first);
+        std::copy(part.values.begin(), part.values.end(), e.values.begin() + static_cast<std::ptrdiff_t>(std::size_t{first} * points.size()));
+    }
     auto point_index = [&](const Measure& m, int y) -> std::optional<std::size_t> {
         for (std::size_t p = 0; p < points.size(); ++p)
             if (points[p].measure == m && points[p].year == y) return p;
@@ -150,12 +164,16 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
         s.trend = linear_trend(h, o.year);
         r.scored.push_back(s);
     }
-    std::vector<Scored> own, proxy;
-    for (const auto& s : r.scored) (s.proxy ? proxy : own).push_back(s);
-    for (int k = 0; k < 3; ++k) {
-        r.own[static_cast<std::size_t>(k)] = summarise(own, k);
-        r.proxy[static_cast<std::size_t>(k)] = summarise(proxy, k);
-    }
+    for (const bool proxy : {false, true})
+        for (const auto& m : r.measures) {
+            std::vector<Scored> these;
+            for (const auto& x : r.scored)
+                if (x.proxy == proxy && x.observed.measure == m) these.push_back(x);
+            if (these.empty()) continue;
+            BacktestResult::SkillRow row{proxy, m, {}};
+            for (int k = 0; k < 3; ++k) row.by[static_cast<std::size_t>(k)] = summarise(these, k);
+            r.skill.push_back(row);
+        }
     return r;
 }
 

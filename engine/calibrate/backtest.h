@@ -17,6 +17,10 @@ struct BacktestOptions {
     std::string area;  // the observed area the study area stands for
     FitOptions fit;
     std::uint32_t forecast_draws = 0;  // 0: the scenario's own
+    // The forecast's draws are split over this many parameter sets drawn around the fit
+    // (parameter_draws), so its intervals carry the calibration's uncertainty as well as the
+    // simulation's. 1: the fitted values only.
+    std::uint32_t parameter_sets = 20;
 };
 
 // One observed value after the training years, with every forecaster's forecast of it.
@@ -38,12 +42,19 @@ struct ForecastCell {
 struct BacktestResult {
     FitResult fit;
     scenario::Scenario calibrated;
+    std::vector<std::vector<double>> parameter_sets;  // the forecast's, the fit first
     int first_forecast_year = 0, last_year = 0;
     std::vector<Measure> measures;      // forecast, in the order first observed
     std::vector<ForecastCell> cells;    // [measure][year], years start − 1 … end
     std::vector<Scored> scored;
-    // Means over the area's own scored values and over the proxies: model, last value, trend.
-    std::array<SkillSummary, 3> own, proxy;
+    // Means over the scored values of one measure (the area's own, or proxies): model, last
+    // value, trend. Kept per measure: a count's and a mean's errors do not add up.
+    struct SkillRow {
+        bool proxy = false;
+        Measure measure;
+        std::array<SkillSummary, 3> by;
+    };
+    std::vector<SkillRow> skill;
     std::vector<std::string> not_comparable;  // other areas' counts, left out (a different area)
 };
 

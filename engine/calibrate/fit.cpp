@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "core/rng.h"
 #include "sim/input.h"
 
 namespace ublas = boost::numeric::ublas;
@@ -17,11 +18,45 @@ namespace ublas = boost::numeric::ublas;
 namespace ntm::calibrate {
 
 Ensemble run_points(const Model& model, const scenario::Scenario& s, const std::vector<Point>& points,
-                    std::uint32_t draws, int last_year) {
+                    std::uint32_t draws, int last_year, std::uint32_t first_draw) {
     scenario::Scenario cut = s;
     cut.end = std::clamp(last_year, s.start, s.end);
     const auto in = sim::compile(*model.area, *model.measures, *model.set, cut, model.layers);
-    return simulate_ensemble(in, points, 0, draws);
+    return simulate_ensemble(in, points, first_draw, draws);
+}
+
+std::vector<std::vector<double>> parameter_draws(const FitResult& f, std::size_t count, std::uint64_t seed) {
+    const std::size_t n = f.values.size();
+    // V = D R D over the identified parameters, factored V = L Lᵀ (Cholesky, n is a handful).
+    std::vector<double> L(n * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j <= i; ++j) {
+            if (!std::isfinite(f.se[i]) || !std::isfinite(f.se[j])) continue;
+            const double r = i == j ? 1.0 : f.correlation[i][j];
+            double v = (std::isfinite(r) ? r : 0.0) * f.se[i] * f.se[j];
+            for (std::size_t k = 0; k < j; ++k) v -= L[i * n + k] * L[j * n + k];
+            if (i == j) {
+                L[i * n + i] = v > 0 ? std::sqrt(v) : 0.0;
+            } else {
+                L[i * n + j] = L[j * n + j] > 0 ? v / L[j * n + j] : 0.0;
+            }
+        }
+    const Rng rng(seed);
+    std::vector<std::vector<double>> out;
+    for (std::size_t k = 0; k < count; ++k) {
+        std::vector<double> x = f.values;
+        if (k > 0) {
+            RngStream z(rng, Stream::CalibrateParameters, static_cast<std::uint32_t>(k), 0);
+            std::vector<double> zs(n);
+            for (auto& v : zs) v = z.normal();
+            for (std::size_t i = 0; i < n; ++i) {
+                for (std::size_t j = 0; j <= i; ++j) x[i] += L[i * n + j] * zs[j];
+                x[i] = std::clamp(x[i], f.params[i].low, f.params[i].high);
+            }
+        }
+        out.push_back(std::move(x));
+    }
+    return out;
 }
 
 double reporting_sd(const Measure& m, std::size_t communes) {

@@ -34,7 +34,7 @@ struct Model {
 // values per draw. The period is cut at last_year: the model is causal, so the years before it
 // are the same as in a full run.
 Ensemble run_points(const Model& model, const scenario::Scenario& s, const std::vector<Point>& points,
-                    std::uint32_t draws, int last_year);
+                    std::uint32_t draws, int last_year, std::uint32_t first_draw = 0);
 
 // A reported figure's own tolerance, added to the simulation's spread when weighting: a count
 // ±1 commune, a share ±1 commune of `communes`, a mean ±0.05 (figures given to one decimal).
@@ -61,6 +61,12 @@ struct FitResult {
     std::uint32_t draws = 0;
     std::uint64_t seed = 0;
 };
+
+// `count` parameter vectors drawn from the fit's normal approximation N(values, V) (V from the
+// standard errors and correlations; a parameter not identified stays at its value), each cut to
+// its bounds. Set k uses the counter-based generator at (seed, set k): the same for any thread
+// count. Set 0 is the fit itself.
+std::vector<std::vector<double>> parameter_draws(const FitResult& fit, std::size_t count, std::uint64_t seed);
 
 // Fits `params` of `base` to the targets (observed values of the area, each in the simulated
 // period or its starting state). Throws UsageError when there are fewer targets than parameters

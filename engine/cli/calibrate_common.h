@@ -1,6 +1,7 @@
 #pragma once
 // What `calibrate` and `backtest` share: loading the area, scenario, criteria set and observed
 // file; choosing the observed area; printing the fit.
+#include <boost/program_options.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,20 @@
 #include "io/load.h"
 
 namespace ntm::cli {
+
+// The options `calibrate` and `backtest` share.
+struct FitArgs {
+    std::string observed, area_id;
+    std::vector<std::string> keys;
+    int fit_draws = 200, max_evals = 150, threads = 0;
+    // Adds --observed, --fit, --area, the fit's draws (named `draws_option`), --max-evals and
+    // --threads to `opts`.
+    void add_options(boost::program_options::options_description& opts, const char* draws_option,
+                     const std::string& fit_help);
+    // Checks them (UsageError) and applies --threads.
+    void check_and_apply() const;
+    calibrate::FitOptions fit_options() const;
+};
 
 struct CalibrationInputs {
     io::LoadResult loaded;

@@ -1,4 +1,5 @@
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <unistd.h>
@@ -41,9 +42,10 @@ std::optional<double> observed_at(const calibrate::ObservedSeries& obs, const st
 }
 
 void print_forecasts(const BacktestResult& r, const calibrate::ObservedSeries& obs, const std::string& area) {
-    std::printf("\nForecasts from %d (calibrated on the years before): median and 90%% interval over the draws;\n"
-                "naive forecasts from the %s values up to %d; observed: %s, or another area's value marked (proxy).\n",
-                r.first_forecast_year, area.c_str(), r.first_forecast_year - 1, area.c_str());
+    std::printf("\nForecasts from %d (calibrated on the years before): median and 90%% interval over the draws, which\n"
+                "run with %zu parameter sets drawn around the fit (its uncertainty included); naive forecasts from the\n"
+                "%s values up to %d; observed: %s, or another area's value marked (proxy).\n",
+                r.first_forecast_year, r.parameter_sets.size(), area.c_str(), r.first_forecast_year - 1, area.c_str());
     for (const auto& m : r.measures) {
         std::printf("\n%s\n%6s %10s %23s %14s %10s %10s\n", m.name().c_str(), "year", "median", "90% interval", "observed",
                     "last", "trend");
@@ -64,22 +66,27 @@ void print_forecasts(const BacktestResult& r, const calibrate::ObservedSeries& o
     }
 }
 
-void print_skill(const std::array<calibrate::SkillSummary, 3>& s, const std::string& title) {
-    std::printf("\n%s\n%s %7s %12s %12s %10s %10s %14s\n", title.c_str(), pad_right("forecaster", 22).c_str(), "points",
-                "abs error", "rel error", "coverage", "CRPS", "CRPS skill");
+void print_skill(const BacktestResult& r, bool proxy, const std::string& title) {
+    std::printf("\n%s\n%s %s %7s %12s %10s %10s %10s %11s\n", title.c_str(), pad_right("measure", 20).c_str(),
+                pad_right("forecaster", 20).c_str(), "points", "abs error", "rel error", "coverage", "CRPS", "CRPS skill");
     const char* names[] = {"calibrated model", "last value carried", "linear trend"};
-    for (std::size_t k = 0; k < 3; ++k) {
-        const auto& x = s[k];
-        std::string skill = "-";
-        if (k > 0 && x.points > 0 && x.mean_crps > 0 && s[0].points == x.points)
-            skill = format_fixed(1 - s[0].mean_crps / x.mean_crps, 3);
-        std::printf("%s %7d %12s %12s %10s %10s %14s\n", pad_right(names[k], 22).c_str(), x.points,
-                    x.points ? format_fixed(x.mean_abs_error, 3).c_str() : "-",
-                    x.mean_rel_error ? format_fixed(*x.mean_rel_error, 3).c_str() : "-",
-                    x.coverage ? format_fixed(*x.coverage, 2).c_str() : "-", x.points ? format_fixed(x.mean_crps, 3).c_str() : "-",
-                    skill.c_str());
+    for (const auto& row : r.skill) {
+        if (row.proxy != proxy) continue;
+        const auto& model = row.by[0];
+        for (std::size_t k = 0; k < 3; ++k) {
+            const auto& x = row.by[k];
+            std::string skill = "-";
+            if (k > 0 && x.points > 0 && x.mean_crps > 0 && model.points == x.points)
+                skill = format_fixed(1 - model.mean_crps / x.mean_crps, 3);
+            std::printf("%s %s %7d %12s %10s %10s %10s %11s\n", pad_right(k == 0 ? row.measure.name() : "", 20).c_str(),
+                        pad_right(names[k], 20).c_str(), x.points,
+                        x.points ? format_measure(row.measure, x.mean_abs_error).c_str() : "-",
+                        x.mean_rel_error ? format_fixed(*x.mean_rel_error, 3).c_str() : "-",
+                        x.coverage ? format_fixed(*x.coverage, 2).c_str() : "-",
+                        x.points ? format_fixed(x.mean_crps, 3).c_str() : "-", skill.c_str());
+        }
     }
-    std::printf("(means over the scored values; CRPS skill = 1 − CRPS(model) / CRPS(naive): above 0, the model is better)\n");
+    std::printf("(means over the scored years; CRPS skill = 1 − CRPS(model) / CRPS(naive): above 0, the model is better)\n");
 }
 
 void write_outputs(const BacktestResult& r, const calibrate::ObservedSeries& obs, const std::string& area, const std::string& dir) {
@@ -105,12 +112,12 @@ void write_outputs(const BacktestResult& r, const calibrate::ObservedSeries& obs
              csv_num(x.model.low) + "," + csv_num(x.model.high) + "," + (x.covered ? "yes" : "no") + "," +
              csv_num(x.model.crps) + "," + csv_opt(x.last) + "," + csv_opt(x.trend) + "," + csv_text(x.observed.source) + "\n";
     calibrate::write_text_atomically(dir + "/scored.csv", s);
-    std::string k = "values,forecaster,points,mean_abs_error,mean_rel_error,coverage,mean_crps\n";
+    std::string k = "values,measure,forecaster,points,mean_abs_error,mean_rel_error,coverage,mean_crps\n";
     const char* names[] = {"calibrated_model", "last_value", "linear_trend"};
-    for (int g = 0; g < 2; ++g)
+    for (const auto& row : r.skill)
         for (std::size_t i = 0; i < 3; ++i) {
-            const auto& x = (g == 0 ? r.own : r.proxy)[i];
-            k += std::string(g == 0 ? "own" : "proxy") + "," + names[i] + "," + std::to_string(x.points) + "," +
+            const auto& x = row.by[i];
+            k += std::string(row.proxy ? "proxy" : "own") + "," + row.measure.name() + "," + names[i] + "," + std::to_string(x.points) + "," +
                  (x.points ? csv_num(x.mean_abs_error) : "") + "," + csv_opt(x.mean_rel_error) + "," + csv_opt(x.coverage) +
                  "," + (x.points ? csv_num(x.mean_crps) : "") + "\n";
         }
@@ -164,47 +171,45 @@ int cmd_backtest(const Args& args) {
         "value carried forward, linear trend). Writes OUTDIR/: forecast.csv, scored.csv, skill.csv,\n"
         "calibrated.yaml and a fan chart per measure (PNG and SVG). docs/validation.md explains it.\n\n"
         "Keys for --fit: " + calibrate::param_help() + "\n\nOptions");
-    std::string observed, out, area_id;
-    std::vector<std::string> fit_keys;
-    int until = 0, fit_draws = 200, draws = 0, max_evals = 150, threads = 0;
+    FitArgs fa;
+    std::string out;
+    int until = 0, draws = 0, sets = 20;
     opts.add_options()("help,h", "show this help")(
-        "observed", po::value(&observed), "observed progress (CSV: area, year, measure, value, source)")(
         "train-until", po::value(&until), "calibrate on the observed years up to this one; forecast the rest")(
-        "fit", po::value(&fit_keys)->multitoken(), "parameters to fit (default: soft.base soft.per_bn_spent funding.realisation)")(
-        "area", po::value(&area_id), "the observed area the study area stands for (default: the file's first)")(
-        "fit-draws", po::value(&fit_draws), "draws per calibration trial (default 200)")(
         "draws", po::value(&draws), "draws of the forecast (default: the scenario's)")(
-        "max-evals", po::value(&max_evals), "at most this many calibration trials (default 150)")(
-        "output,o", po::value(&out), "output folder")("threads", po::value(&threads), "threads to use (default: all cores)")(
+        "parameter-sets", po::value(&sets), "parameter sets drawn around the fit, sharing the forecast's draws (default 20; 1: the fit only)")("output,o", po::value(&out), "output folder")(
         "overwrite", "replace an existing output folder");
+    fa.add_options(opts, "fit-draws", "parameters to fit (default: soft.base soft.per_bn_spent funding.realisation)");
     po::variables_map vm;
     if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), 2, vm)) return kExitOk;
     const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (inputs.size() != 2) throw UsageError("give the study area and one scenario: ntmsim backtest AREA SCENARIO.yaml --observed FILE ...");
-    if (observed.empty()) throw UsageError("give the observed progress: --observed FILE.csv");
     if (!vm.count("train-until")) throw UsageError("give the last year to calibrate on: --train-until YEAR");
     if (out.empty()) throw UsageError("give the output folder: -o OUTDIR");
-    if (fit_draws < 2 || draws < 0) throw UsageError("--fit-draws: at least 2; --draws: positive");
-    if (fit_keys.empty()) fit_keys = {"soft.base", "soft.per_bn_spent", "funding.realisation"};
+    if (draws < 0) throw UsageError("--draws: positive");
+    if (sets < 1) throw UsageError("--parameter-sets: at least 1");
+    if (fa.keys.empty()) fa.keys = {"soft.base", "soft.per_bn_spent", "funding.realisation"};
     if (fs::exists(out) && !vm.count("overwrite")) throw InputError(out + ": already exists; choose another output folder or pass --overwrite");
-    set_threads(threads);
+    fa.check_and_apply();
     // The period is checked before the area is loaded and measured.
     calibrate::check_train_until(scenario::load_scenario(inputs[1]), until);
-    const auto in = load_calibration_inputs(inputs[0], inputs[1], observed, area_id, draws);
-    const auto params = parse_params(fit_keys, in->scenario);
+    const auto in = load_calibration_inputs(inputs[0], inputs[1], fa.observed, fa.area_id, draws);
+    const auto params = parse_params(fa.keys, in->scenario);
     print_checks(*in, calibrate::training_rows(in->observed, in->area_id, until));
     calibrate::BacktestOptions options;
     options.train_until = until;
     options.area = in->area_id;
-    options.fit.draws = static_cast<std::uint32_t>(fit_draws);
-    options.fit.max_evaluations = max_evals;
+    options.fit = fa.fit_options();
+    options.parameter_sets = static_cast<std::uint32_t>(sets);
     auto r = calibrate::backtest(in->model(), in->scenario, params, in->observed, options);
     print_fit(r.fit);
     print_forecasts(r, in->observed, in->area_id);
-    if (r.own[0].points > 0) print_skill(r.own, "Skill against " + in->area_id + "'s own values after " + std::to_string(until) + ":");
-    else std::printf("\nNo value of %s observed after %d in %s: nothing of its own to score.\n", in->area_id.c_str(), until, observed.c_str());
-    if (r.proxy[0].points > 0)
-        print_skill(r.proxy, "Skill against proxies (another area's shares and means, after " + std::to_string(until) +
+    const bool own = std::any_of(r.skill.begin(), r.skill.end(), [](const auto& row) { return !row.proxy; });
+    const bool proxies = std::any_of(r.skill.begin(), r.skill.end(), [](const auto& row) { return row.proxy; });
+    if (own) print_skill(r, false, "Skill against " + in->area_id + "'s own values after " + std::to_string(until) + ":");
+    else std::printf("\nNo value of %s observed after %d in %s: nothing of its own to score.\n", in->area_id.c_str(), until, fa.observed.c_str());
+    if (proxies)
+        print_skill(r, true, "Skill against proxies (another area's shares and means, after " + std::to_string(until) +
                                  "; a different area, so a yardstick, not a verdict):");
     for (const auto& n : r.not_comparable) std::printf("not scored (a count of a different area): %s\n", n.c_str());
 

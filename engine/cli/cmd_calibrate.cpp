@@ -19,6 +19,29 @@ namespace fs = std::filesystem;
 
 namespace ntm::cli {
 
+void FitArgs::add_options(po::options_description& opts, const char* draws_option, const std::string& fit_help) {
+    opts.add_options()("observed", po::value(&observed), "observed progress (CSV: area, year, measure, value, source)")(
+        "fit", po::value(&keys)->multitoken(), fit_help.c_str())(
+        "area", po::value(&area_id), "the observed area the study area stands for (default: the file's first)")(
+        draws_option, po::value(&fit_draws), "draws per calibration trial (default 200)")(
+        "max-evals", po::value(&max_evals), "at most this many calibration trials (default 150)")(
+        "threads", po::value(&threads), "threads to use (default: all cores)");
+}
+
+void FitArgs::check_and_apply() const {
+    if (observed.empty()) throw UsageError("give the observed progress: --observed FILE.csv");
+    if (fit_draws < 2) throw UsageError("draws per calibration trial: at least 2");
+    if (max_evals < 1) throw UsageError("--max-evals: at least 1");
+    set_threads(threads);
+}
+
+calibrate::FitOptions FitArgs::fit_options() const {
+    calibrate::FitOptions o;
+    o.draws = static_cast<std::uint32_t>(fit_draws);
+    o.max_evaluations = max_evals;
+    return o;
+}
+
 calibrate::Model CalibrationInputs::model() const {
     return {&loaded.area, &measures, &set, loaded.area.layers};
 }
@@ -139,41 +162,30 @@ int cmd_calibrate(const Args& args) {
         "(common random numbers, NLopt Nelder–Mead), prints the fitted values with standard errors and\n"
         "90% intervals, and writes a calibrated scenario file that extends SCENARIO.yaml\n"
         "(docs/validation.md).\n\nKeys: " + calibrate::param_help() + "\n\nOptions");
-    std::string observed, out, area_id;
-    std::vector<std::string> fit_keys;
-    int until = 0, draws = 200, max_evals = 150, threads = 0;
-    opts.add_options()("help,h", "show this help")(
-        "observed", po::value(&observed), "observed progress (CSV: area, year, measure, value, source)")(
-        "fit", po::value(&fit_keys)->multitoken(), "a parameter to fit, KEY or KEY=LOW:HIGH (repeat for more)")(
-        "until", po::value(&until), "fit the observed years up to this one")(
-        "area", po::value(&area_id), "the observed area the study area stands for (default: the file's first)")(
-        "draws", po::value(&draws), "draws per trial (default 200)")(
-        "max-evals", po::value(&max_evals), "at most this many trials (default 150)")(
+    FitArgs fa;
+    std::string out;
+    int until = 0;
+    opts.add_options()("help,h", "show this help")("until", po::value(&until), "fit the observed years up to this one")(
         "output,o", po::value(&out), "the calibrated scenario file (default: SCENARIO-calibrated.yaml here)")(
-        "threads", po::value(&threads), "threads to use (default: all cores)")(
         "overwrite", "replace an existing output file");
+    fa.add_options(opts, "draws", "a parameter to fit, KEY or KEY=LOW:HIGH (repeat for more)");
     po::variables_map vm;
     if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), 2, vm)) return kExitOk;
     const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (inputs.size() != 2) throw UsageError("give the study area and one scenario: ntmsim calibrate AREA SCENARIO.yaml --observed FILE ...");
-    if (observed.empty()) throw UsageError("give the observed progress: --observed FILE.csv");
-    if (fit_keys.empty()) throw UsageError("give at least one parameter to fit: --fit KEY[=LOW:HIGH] (keys: " + calibrate::param_help() + ")");
+    if (fa.keys.empty()) throw UsageError("give at least one parameter to fit: --fit KEY[=LOW:HIGH] (keys: " + calibrate::param_help() + ")");
     if (!vm.count("until")) throw UsageError("give the last observed year to fit: --until YEAR");
-    if (draws < 2) throw UsageError("--draws: at least 2");
     if (out.empty()) out = fs::path(inputs[1]).stem().string() + "-calibrated.yaml";
     if (fs::exists(out) && !vm.count("overwrite")) throw InputError(out + ": already exists; choose another name (-o) or pass --overwrite");
-    set_threads(threads);
-    const auto in = load_calibration_inputs(inputs[0], inputs[1], observed, area_id, 0);
-    const auto params = parse_params(fit_keys, in->scenario);
+    fa.check_and_apply();
+    const auto in = load_calibration_inputs(inputs[0], inputs[1], fa.observed, fa.area_id, 0);
+    const auto params = parse_params(fa.keys, in->scenario);
     if (until >= in->scenario.start + in->scenario.years())
         throw UsageError("--until " + std::to_string(until) + ": after the scenario's period (" + std::to_string(in->scenario.start) +
                          "–" + std::to_string(in->scenario.end) + ")");
     const auto rows = calibrate::training_rows(in->observed, in->area_id, until);
     print_checks(*in, rows);
-    calibrate::FitOptions options;
-    options.draws = static_cast<std::uint32_t>(draws);
-    options.max_evaluations = max_evals;
-    const auto f = calibrate::fit(in->model(), in->scenario, params, calibrate::fit_targets(rows, in->scenario.start), options);
+    const auto f = calibrate::fit(in->model(), in->scenario, params, calibrate::fit_targets(rows, in->scenario.start), fa.fit_options());
     print_fit(f);
     auto calibrated = calibrate::with_params(in->scenario, params, f.values);
     calibrated.name = in->scenario.name + " (calibrated to " + in->area_id + " up to " + std::to_string(until) + ")";

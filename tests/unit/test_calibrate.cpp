@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "calibrate/backtest.h"
 #include "calibrate/fit.h"
@@ -273,6 +274,40 @@ TEST_F(Recovery, EnsembleIsTheSameForAnyThreadCount) {
     const auto start = one.column(0);
     EXPECT_TRUE(std::all_of(start.begin(), start.end(), [&](double v) { return v == start[0]; }));
     EXPECT_GT(one.covariance(2, 2), 0);  // 2025 differs between draws
+}
+
+TEST(ParameterDraws, FollowTheFitsNormalApproximation) {
+    FitResult f;
+    f.params = {{"a", 0, 10}, {"b", -5, 5}, {"c", 0, 1}};
+    f.values = {5, 0, 0.5};
+    f.se = {1.0, 0.5, std::numeric_limits<double>::infinity()};  // c: not identified
+    f.correlation = {{1, -0.6, NAN}, {-0.6, 1, NAN}, {NAN, NAN, NAN}};
+    const auto sets = parameter_draws(f, 4001, 7);
+    EXPECT_EQ(sets[0], f.values);  // set 0 is the fit
+    double ma = 0, mb = 0;
+    for (const auto& x : sets) {
+        ma += x[0];
+        mb += x[1];
+        EXPECT_EQ(x[2], 0.5);  // not identified: never moved
+    }
+    ma /= 4001;
+    mb /= 4001;
+    double va = 0, vb = 0, cab = 0;
+    for (const auto& x : sets) {
+        va += (x[0] - ma) * (x[0] - ma);
+        vb += (x[1] - mb) * (x[1] - mb);
+        cab += (x[0] - ma) * (x[1] - mb);
+    }
+    va /= 4000;
+    vb /= 4000;
+    cab /= 4000;
+    // Means within 4 standard errors of a mean over 4,000 draws; sd and correlation within ~10%.
+    EXPECT_NEAR(ma, 5, 4 * 1.0 / std::sqrt(4000.0));
+    EXPECT_NEAR(mb, 0, 4 * 0.5 / std::sqrt(4000.0));
+    EXPECT_NEAR(std::sqrt(va), 1.0, 0.05);
+    EXPECT_NEAR(std::sqrt(vb), 0.5, 0.025);
+    EXPECT_NEAR(cab / std::sqrt(va * vb), -0.6, 0.05);
+    EXPECT_EQ(parameter_draws(f, 5, 7), parameter_draws(f, 5, 7));
 }
 
 TEST(Backtest, NoYearLeftToForecastIsRefused) {
