@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "calibrate/backtest.h"
 #include "calibrate/params.h"
@@ -86,13 +87,15 @@ void print_checks(const CalibrationInputs& in, const std::vector<calibrate::Obse
     std::size_t assessed = 0;
     for (const auto& c : in.loaded.area.communes) assessed += c.kind == CommuneKind::Commune;
     bool any = false;
+    std::optional<sim::SimInput> input;  // compiled once, when a starting-state row needs it
     for (const auto& o : rows) {
         double area_value = NAN;
         if (o.measure.kind == calibrate::Measure::Kind::Communes) {
             area_value = static_cast<double>(assessed);
         } else if (o.year == in.scenario.start - 1) {
-            const auto input = sim::compile(in.loaded.area, in.measures, in.set, in.scenario, in.loaded.area.layers);
-            area_value = calibrate::initial_value(input, o.measure);
+            if (!input) input = sim::compile(in.loaded.area, in.measures, in.set, in.scenario, in.loaded.area.layers);
+            // Per-criterion measures are not kept for the starting state: shown as "-".
+            if (o.measure.kind != calibrate::Measure::Kind::Criterion) area_value = calibrate::initial_value(*input, o.measure);
         } else {
             continue;
         }
