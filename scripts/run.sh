@@ -8,4 +8,6 @@ bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
 ./build/release/ntmsim validate -q datasets/canloc
+# The Hà Tĩnh 2010 backtest area is generated from its recipe, not committed (docs/validation.md).
+[ -f datasets/hatinh-2010/hatinh-2010.gpkg ] || ./build/release/ntmsim generate --recipe datasets/hatinh-2010/recipe.yaml -o datasets/hatinh-2010/hatinh-2010.gpkg
 ./build/release/ntmsim run -o out

@@ -16,6 +16,8 @@ int cmd_simulate(const Args& args);
 int cmd_run(const Args& args);
 int cmd_compare(const Args& args);
 int cmd_export(const Args& args);
+int cmd_calibrate(const Args& args);
+int cmd_backtest(const Args& args);
 
 // Applies --threads (0: all cores) to OpenMP.
 void set_threads(int threads);

@@ -36,6 +36,12 @@ commands:
                                     results for GIS tools and people
   run      [-o out]                 the main job on the bundled Can Lộc data: assess,
                                     simulate, compare and export into out/
+  calibrate AREA SCENARIO.yaml --observed FILE.csv --fit KEY[=LOW:HIGH]... --until YEAR
+                                    fit scenario parameters to observed progress; write a
+                                    calibrated scenario
+  backtest AREA SCENARIO.yaml --observed FILE.csv --train-until YEAR -o OUTDIR
+                                    calibrate on the years up to YEAR, forecast the rest and
+                                    score it against observed values and naive forecasts
   generate --communes N --seed S -o OUT.gpkg
   generate --recipe RECIPE.yaml -o OUT.gpkg
                                     a synthetic study area of any size
@@ -60,6 +66,8 @@ int main(int argc, char** argv) {
         {"run", cli::cmd_run},
         {"compare", cli::cmd_compare},
         {"export", cli::cmd_export},
+        {"calibrate", cli::cmd_calibrate},
+        {"backtest", cli::cmd_backtest},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);

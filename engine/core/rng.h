@@ -27,6 +27,8 @@ enum class Stream : std::uint32_t {
     SimOverrun,
     SimSoft,
     SimIncome,
+    // Calibration: parameter sets drawn around a fit, counters (set, 0, n).
+    CalibrateParameters = 64,
 };
 
 class Rng {

@@ -1,0 +1,51 @@
+#pragma once
+// The scenario parameters a calibration can fit (`--fit KEY[=LOW:HIGH]`), how a value is put
+// into a scenario, and the calibrated scenario file written afterwards.
+// Thread contract: plain functions on values; call from any thread.
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace ntm::calibrate {
+
+// Keys (docs/validation.md):
+//   soft.base, soft.per_bn_spent          the default yearly hazard of status criteria
+//   soft.ID.base, soft.ID.per_bn_spent    one criterion's hazard (ID as in soft_criteria)
+//   participation                         mean share of households contributing (people source)
+//   overrun                               mean cost overrun factor (costs.overrun)
+//   funding.realisation                   factor on every pooled source's amount (central,
+//                                         province, district, commune, enterprise, other): the
+//                                         share of the planned money that is realised
+//   funding.growth                        yearly growth of every pooled source (the same for all)
+//   funding.SOURCE.amount                 one source's yearly amount (bn)
+//   income.growth                         mean yearly income growth (needs income: in the file)
+struct Param {
+    std::string key;
+    double low = 0, high = 0;
+};
+
+// Parses KEY or KEY=LOW:HIGH against the base scenario (default bounds per key). Throws
+// UsageError naming the argument on an unknown key, bad bounds, or a key the scenario cannot
+// take (participation without a people source, income.growth without income:).
+Param parse_param(const std::string& arg, const scenario::Scenario& base);
+std::string param_help();
+
+// The key's value in the scenario (funding.realisation: 1, the file's amounts).
+double param_value(const scenario::Scenario& s, const std::string& key);
+
+// The base scenario with each key set to its value (funding.realisation scales the base's amounts).
+scenario::Scenario with_params(const scenario::Scenario& base, const std::vector<Param>& params,
+                               const std::vector<double>& values);
+
+// Writes `text` to `path` through a temporary file beside it, renamed into place.
+void write_text_atomically(const std::string& path, const std::string& text);
+
+// Writes a scenario file that extends `base_path` (by a path relative to the new file) and sets
+// the fitted keys, with `header` lines as comments at the top. Written atomically; an existing
+// file is an InputError unless `overwrite`.
+void write_calibrated_scenario(const std::string& path, const std::string& base_path,
+                               const scenario::Scenario& calibrated, const std::vector<Param>& params,
+                               const std::vector<std::string>& header, bool overwrite);
+
+}  // namespace ntm::calibrate

@@ -1,0 +1,58 @@
+#pragma once
+// What `calibrate` and `backtest` share: loading the area, scenario, criteria set and observed
+// file; choosing the observed area; printing the fit.
+#include <boost/program_options.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "calibrate/fit.h"
+#include "calibrate/observed.h"
+#include "io/load.h"
+
+namespace ntm::cli {
+
+// The options `calibrate` and `backtest` share.
+struct FitArgs {
+    std::string observed, area_id;
+    std::vector<std::string> keys;
+    int fit_draws = 200, max_evals = 150, threads = 0;
+    // Adds --observed, --fit, --area, the fit's draws (named `draws_option`), --max-evals and
+    // --threads to `opts`.
+    void add_options(boost::program_options::options_description& opts, const char* draws_option,
+                     const std::string& fit_help);
+    // Checks them (UsageError) and applies --threads.
+    void check_and_apply() const;
+    calibrate::FitOptions fit_options() const;
+};
+
+struct CalibrationInputs {
+    io::LoadResult loaded;
+    indicators::AreaMeasures measures;
+    criteria::CriteriaSet set;
+    scenario::Scenario scenario;
+    calibrate::ObservedSeries observed;
+    std::string area_id;  // the observed area the study area stands for
+    calibrate::Model model() const;
+};
+
+// Loads everything, scenario and observed file first (so a typo fails before the area is
+// measured). `area_id` empty: the observed file's first area. Throws UsageError when the file
+// has no rows of that area.
+std::unique_ptr<CalibrationInputs> load_calibration_inputs(const std::string& area_path, const std::string& scenario_path,
+                                                           const std::string& observed_path, const std::string& area_id,
+                                                           int draws_override);
+
+std::vector<calibrate::Param> parse_params(const std::vector<std::string>& args, const scenario::Scenario& base);
+
+// Prints how the study area compares with the observed one in the rows no fit can move (the
+// commune count, the starting state).
+void print_checks(const CalibrationInputs& in, const std::vector<calibrate::Observation>& rows);
+// Prints the fitted values with their uncertainty, and each target observed vs simulated.
+void print_fit(const calibrate::FitResult& fit);
+// Header lines for the calibrated scenario file: what was fitted to what, and how.
+std::vector<std::string> fit_header(const calibrate::FitResult& fit, const CalibrationInputs& in, int until);
+// A measure's value, to the decimals it needs (counts 1, shares 3, means 2).
+std::string format_measure(const calibrate::Measure& m, double v);
+
+}  // namespace ntm::cli
