@@ -174,7 +174,7 @@ class MpiTeam final : public sim::Team {
         if (root()) {
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             note("sent the compiled input (" + format_fixed(static_cast<double>(bytes.size()) / 1e6, 1) + " MB) to " +
-                 std::to_string(m_size - 1) + " ranks in " + format_fixed(secs, 2) + " s");
+                 (m_size == 2 ? std::string("the other rank") : "the other " + std::to_string(m_size - 1) + " ranks") + " in " + format_fixed(secs, 2) + " s");
             return;
         }
         in = sim::SimInput{};
@@ -191,13 +191,20 @@ class MpiTeam final : public sim::Team {
         }
         // Rank order, one part in memory at a time: the sums are exact integers, and the draw
         // tables must follow each other.
+        const auto t0 = std::chrono::steady_clock::now();
+        std::size_t received = 0;
         for (int r = 1; r < m_size; ++r) {
             sim::Aggregate part;
             sim::DrawTable part_draws;
-            from_bytes(recv_bytes(r), part, part_draws);
+            const std::string bytes = recv_bytes(r);
+            received += bytes.size();
+            from_bytes(bytes, part, part_draws);
             agg.merge(part);
             draws.append(part_draws);
         }
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        note("merged the results of " + std::to_string(m_size - 1) + (m_size == 2 ? " other rank (" : " other ranks (") +
+             format_fixed(static_cast<double>(received) / 1e6, 1) + " MB) in " + format_fixed(secs, 2) + " s");
     }
 
    private:
