@@ -191,9 +191,13 @@ int cmd_simulate(const Args& args) {
         "Projects, year by year and draw by draw, which communes reach the standard under each\n"
         "scenario; writes OUTDIR/<scenario>/ (CSV tables and results.gpkg) and prints a table.\n"
         "The same seed gives every scenario the same random draws (common random numbers).\n\n"
+#if NTM_WITH_MPI
         "On a cluster, start it with MPI (docs/scale.md): mpirun -np N ntmsim simulate ... splits\n"
         "each scenario's draws over the N ranks (OpenMP threads inside each), rank 0 writes, and\n"
         "the results are the bytes a one-process run writes.\n\nOptions");
+#else
+        "This build has no MPI scale-out (built with NTM_WITH_MPI off; docs/scale.md).\n\nOptions");
+#endif
     std::string area_path, outdir, trace, mpi_assess;
     std::vector<std::string> scenarios;
     int draws = 0, threads = 0, trace_draw = 0;
