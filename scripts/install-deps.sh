@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev fonts-dejavu-core
+  libopenmpi-dev openmpi-bin libboost-serialization-dev
   libnlopt-dev libnlopt-cxx-dev
   # the benchmark peers (benchmarks/), whose smoke run is part of the tests
   postgresql-15-postgis-3 python3-geopandas python3-rtree python3-numpy time

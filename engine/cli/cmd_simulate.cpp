@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -17,6 +18,10 @@
 #include "report/assess_output.h"
 #include "report/results_output.h"
 #include "sim/engine.h"
+#include "sim/team.h"
+#if NTM_WITH_MPI
+#include "dist/mpi_team.h"
+#endif
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -60,47 +65,67 @@ void print_table(const std::vector<Row>& rows, std::size_t assessed) {
 }  // namespace
 
 // Simulates each scenario on the area; writes OUTDIR/<scenario file stem>/ and prints the table.
-int simulate_all(const std::string& area_path, const std::vector<std::string>& scenario_paths,
+// With a team of several MPI ranks (docs/scale.md), each scenario's draws are split over the
+// ranks and merged on rank 0, which alone reads the area (unless `every_rank_assesses`), writes
+// and prints; work that may fail runs inside team.agree(), so a failure anywhere ends every rank.
+int simulate_all(sim::Team& team, const std::string& area_path, const std::vector<std::string>& scenario_paths,
                  const std::string& outdir, const po::variables_map& vm, int draws_override,
-                 long long seed_override, const std::string& trace_commune, int trace_draw) {
+                 long long seed_override, const std::string& trace_commune, int trace_draw,
+                 bool every_rank_assesses = false) {
     // Every scenario file, criteria set and output folder is checked before the area is loaded
     // and measured, so a typo or an existing output fails in a second, not after the work.
     std::vector<scenario::Scenario> scenarios;
     std::map<std::string, criteria::CriteriaSet> sets;
-    for (const auto& path : scenario_paths) {
-        auto sc = scenario::load_scenario(path);
-        if (draws_override > 0) sc.draws = draws_override;
-        if (seed_override >= 0) sc.seed = static_cast<std::uint64_t>(seed_override);
-        if (!sets.count(sc.criteria)) sets.emplace(sc.criteria, criteria::load_criteria_set(sc.criteria));
-        if (!outdir.empty() && trace_commune.empty() && !vm.count("overwrite")) {
-            const auto dir = fs::path(outdir) / fs::path(path).stem();
-            if (fs::exists(dir)) throw InputError(dir.string() + ": already exists; choose another output folder or pass --overwrite");
+    team.agree([&] {
+        if (!trace_commune.empty() && team.size() > 1)
+            throw UsageError("--trace follows one draw: run it without mpirun");
+        for (const auto& path : scenario_paths) {
+            auto sc = scenario::load_scenario(path);
+            if (draws_override > 0) sc.draws = draws_override;
+            if (seed_override >= 0) sc.seed = static_cast<std::uint64_t>(seed_override);
+            if (!sets.count(sc.criteria)) sets.emplace(sc.criteria, criteria::load_criteria_set(sc.criteria));
+            if (team.root() && !outdir.empty() && trace_commune.empty() && !vm.count("overwrite")) {
+                const auto dir = fs::path(outdir) / fs::path(path).stem();
+                if (fs::exists(dir)) throw InputError(dir.string() + ": already exists; choose another output folder or pass --overwrite");
+            }
+            scenarios.push_back(std::move(sc));
         }
-        scenarios.push_back(std::move(sc));
-    }
-    const auto loaded = load_usable_area(area_path);
-    const auto& area = loaded.area;
-    note("measuring " + std::to_string(area.communes.size()) + " communes");
-    const auto measures = indicators::measure_area(area);
-    std::vector<Row> rows;
-    std::size_t assessed = 0;
-    for (const auto& c : area.communes) assessed += c.kind == CommuneKind::Commune;
-    if (!outdir.empty() && trace_commune.empty()) fs::create_directories(outdir);
-
-    // Target communes named by any of the scenarios, with their deadline: every scenario is
-    // scored on them, so a scenario without targets can be compared with one that has.
+    });
+    // Only the ranks that compile the input read the area and measure it.
+    const bool compiles = team.root() || every_rank_assesses;
+    std::optional<io::LoadResult> loaded;
+    indicators::AreaMeasures measures;
     std::map<int, int> targets;
-    for (const auto& sc : scenarios)
-        for (const auto& t : sc.targets)
-            for (const auto& name : t.communes)
-                if (const int c = area.find_commune(name); c >= 0) targets[c] = std::max(targets[c], t.by);
+    std::size_t assessed = 0;
+    team.agree([&] {
+        if (!compiles) return;
+        loaded.emplace(load_usable_area(area_path));
+        note("measuring " + std::to_string(loaded->area.communes.size()) + " communes");
+        measures = indicators::measure_area(loaded->area);
+        if (!team.root()) return;
+        const auto& area = loaded->area;
+        for (const auto& c : area.communes) assessed += c.kind == CommuneKind::Commune;
+        if (!outdir.empty() && trace_commune.empty()) fs::create_directories(outdir);
+        // Target communes named by any of the scenarios, with their deadline: every scenario is
+        // scored on them, so a scenario without targets can be compared with one that has.
+        for (const auto& sc : scenarios)
+            for (const auto& t : sc.targets)
+                for (const auto& name : t.communes)
+                    if (const int c = area.find_commune(name); c >= 0) targets[c] = std::max(targets[c], t.by);
+    });
+    std::vector<Row> rows;
     for (std::size_t k = 0; k < scenarios.size(); ++k) {
         const auto& sc = scenarios[k];
         const auto& path = scenario_paths[k];
         const auto& set = sets.at(sc.criteria);
-        const auto input = sim::compile(area, measures, set, sc, area.layers);
+        sim::SimInput input;
+        team.agree([&] {
+            if (compiles) input = sim::compile(loaded->area, measures, set, sc, loaded->area.layers);
+        });
+        if (!every_rank_assesses) team.share_input(input, sc, set);
 
         if (!trace_commune.empty()) {
+            const auto& area = loaded->area;
             const int c = area.find_commune(trace_commune);
             if (c < 0) throw UsageError("--trace: no commune named or coded '" + trace_commune + "'");
             sim::DrawRunner runner(input);
@@ -112,19 +137,32 @@ int simulate_all(const std::string& area_path, const std::vector<std::string>& s
             continue;
         }
 
-        Progress progress(sc.name, static_cast<std::size_t>(sc.draws));
+        const auto [first, count] = team.block(static_cast<std::uint32_t>(sc.draws));
         const auto t0 = std::chrono::steady_clock::now();
+        sim::Aggregate agg;
         sim::DrawTable draws;
-        const auto agg = sim::simulate(input, 0, static_cast<std::uint32_t>(sc.draws),
-                                       [&](std::size_t) { progress.advance(); }, &draws);
-        progress.finish();
+        team.agree([&] {
+            if (!team.root()) {
+                agg = sim::simulate(input, first, count, {}, &draws);
+                return;
+            }
+            Progress progress(sc.name, count);
+            agg = sim::simulate(input, first, count, [&](std::size_t) { progress.advance(); }, &draws);
+            progress.finish();
+        });
+        team.combine(agg, draws);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         note(sc.name + ": " + std::to_string(sc.draws) + " draws × " + std::to_string(sc.years()) + " years × " +
-             std::to_string(area.communes.size()) + " communes in " + format_fixed(secs, 2) + " s");
-        if (!outdir.empty()) {
-            const std::string dir = (fs::path(outdir) / fs::path(path).stem()).string();
-            report::write_results(input, agg, {area_path, path}, dir, vm.count("overwrite") > 0, &draws);
-        }
+             std::to_string(input.communes.size()) + " communes in " + format_fixed(secs, 2) + " s" +
+             (team.size() > 1 ? " on " + std::to_string(team.size()) + " MPI ranks" : ""));
+        // Written only once every rank's draws are in; a failure to write ends every rank.
+        team.agree([&] {
+            if (team.root() && !outdir.empty()) {
+                const std::string dir = (fs::path(outdir) / fs::path(path).stem()).string();
+                report::write_results(input, agg, {area_path, path}, dir, vm.count("overwrite") > 0, &draws);
+            }
+        });
+        if (!team.root()) continue;
         Row r;
         r.name = fs::path(path).stem().string();
         r.start = sc.start;
@@ -152,8 +190,15 @@ int cmd_simulate(const Args& args) {
         "ntmsim simulate AREA SCENARIO.yaml... -o OUTDIR\n\n"
         "Projects, year by year and draw by draw, which communes reach the standard under each\n"
         "scenario; writes OUTDIR/<scenario>/ (CSV tables and results.gpkg) and prints a table.\n"
-        "The same seed gives every scenario the same random draws (common random numbers).\n\nOptions");
-    std::string area_path, outdir, trace;
+        "The same seed gives every scenario the same random draws (common random numbers).\n\n"
+#if NTM_WITH_MPI
+        "On a cluster, start it with MPI (docs/scale.md): mpirun -np N ntmsim simulate ... splits\n"
+        "each scenario's draws over the N ranks (OpenMP threads inside each), rank 0 writes, and\n"
+        "the results are the bytes a one-process run writes.\n\nOptions");
+#else
+        "This build has no MPI scale-out (built with NTM_WITH_MPI off; docs/scale.md).\n\nOptions");
+#endif
+    std::string area_path, outdir, trace, mpi_assess;
     std::vector<std::string> scenarios;
     int draws = 0, threads = 0, trace_draw = 0;
     long long seed = -1;
@@ -164,7 +209,10 @@ int cmd_simulate(const Args& args) {
         "threads", po::value(&threads), "threads to use (default: all cores)")(
         "trace", po::value(&trace), "print one commune's story (name or code) in one draw, instead of simulating")(
         "draw", po::value(&trace_draw), "the draw to --trace (default 0)")(
-        "overwrite", "replace existing result folders");
+        "overwrite", "replace existing result folders")(
+        "mpi-assess", po::value(&mpi_assess)->default_value("root"),
+        "under MPI: 'root' (rank 0 reads and measures the area and sends the compiled arrays to the other ranks) "
+        "or 'every' (every rank reads and measures it)");
     po::variables_map vm;
     if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), -1, vm)) return kExitOk;
     const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -173,8 +221,17 @@ int cmd_simulate(const Args& args) {
     scenarios.assign(inputs.begin() + 1, inputs.end());
     if (outdir.empty() && trace.empty()) throw UsageError("give the output folder: -o OUTDIR");
     if (draws < 0) throw UsageError("--draws must be positive");
+    if (mpi_assess != "root" && mpi_assess != "every") throw UsageError("--mpi-assess: give root or every, not '" + mpi_assess + "'");
     set_threads(threads);
-    return simulate_all(area_path, scenarios, outdir, vm, draws, seed, trace, trace_draw);
+#if NTM_WITH_MPI
+    if (dist::launched_by_mpi()) {
+        return dist::run_on_ranks([&](sim::Team& team) {
+            return simulate_all(team, area_path, scenarios, outdir, vm, draws, seed, trace, trace_draw, mpi_assess == "every");
+        });
+    }
+#endif
+    sim::Team alone;
+    return simulate_all(alone, area_path, scenarios, outdir, vm, draws, seed, trace, trace_draw);
 }
 
 int cmd_run(const Args& args) {
@@ -189,6 +246,9 @@ int cmd_run(const Args& args) {
         "threads", po::value(&threads), "threads to use (default: all cores)");
     po::variables_map vm;
     if (!parse_args(args, opts, "", nullptr, 0, vm)) return kExitOk;
+#if NTM_WITH_MPI
+    if (dist::launched_by_mpi()) throw UsageError("run is the one-machine job; under mpirun or srun use ntmsim simulate (docs/scale.md)");
+#endif
     set_threads(threads);
     const std::string area = data_dir() + "/datasets/canloc";
     const std::string scen_dir = data_dir() + "/scenarios/canloc";
@@ -218,7 +278,8 @@ int cmd_run(const Args& args) {
                   .run(),
               over);
     const std::string results = (fs::path(outdir) / "scenarios").string();
-    const int rc = simulate_all(area, scenarios, results, over, draws, -1, "", 0);
+    sim::Team alone;
+    const int rc = simulate_all(alone, area, scenarios, results, over, draws, -1, "", 0);
     if (rc != kExitOk) return rc;
     // The comparison (against the baseline) and what people pass on: a styled GeoPackage for
     // QGIS, HTML reports, Excel.

@@ -188,6 +188,13 @@ void ensure_gdal() {
         if (!CPLGetConfigOption("OGR_CURRENT_DATE", nullptr)) {
             CPLSetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
         }
+        // GDAL ≥ 3.6 may build a large table's spatial index in a background thread, which makes
+        // the file's page layout (not its content) depend on timing and on the CPUs the process
+        // may use (a national results.gpkg differed between a 2-CPU process and an MPI rank bound
+        // to one core). Built in the writing thread, the bytes depend on the inputs alone.
+        if (!CPLGetConfigOption("OGR_GPKG_ALLOW_THREADED_RTREE", nullptr)) {
+            CPLSetConfigOption("OGR_GPKG_ALLOW_THREADED_RTREE", "NO");
+        }
     });
 }
 
