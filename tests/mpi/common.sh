@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 # scenarios or of their draws shows in the bytes.
 make_inputs() {
   "$NTMSIM" generate --communes "$1" --seed 11 -o "$work/area.gpkg" >/dev/null
-  bash "$SRC/benchmarks/simulate/scenario.sh" "$1" "$work/closest.yaml"
+  bash "$SRC/benchmarks/peers/scenario.sh" "$1" "$work/closest.yaml"
   sed 's/policy: closest_to_standard_first/policy: equal_share/' "$work/closest.yaml" >"$work/equal.yaml"
   grep -q 'policy: equal_share' "$work/equal.yaml" || fail "equal.yaml has no equal_share policy"
 }
