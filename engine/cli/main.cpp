@@ -34,6 +34,9 @@ commands:
                                     scenarios side by side, paired differences with intervals
   export   OUTDIR/S --format gpkg|geojson|shp|fgb|csv|xlsx|tif|kml|png|svg|html -o PATH
                                     results for GIS tools and people
+  serve    OUTDIR [--port 8080] [--host 127.0.0.1]
+                                    the viewer in a browser: maps, charts and comparisons
+                                    of the results in OUTDIR
   run      [-o out]                 the main job on the bundled Can Lộc data: assess,
                                     simulate, compare and export into out/
   generate --communes N --seed S -o OUT.gpkg
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
         {"run", cli::cmd_run},
         {"compare", cli::cmd_compare},
         {"export", cli::cmd_export},
+        {"serve", cli::cmd_serve},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
