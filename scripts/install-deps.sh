@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev fonts-dejavu-core
+  nlohmann-json3-dev chromium
 )
 
 missing=()

@@ -43,6 +43,8 @@ const TEXT = {
 
 // Sequential colours (viridis stops) for probabilities and shares; years use the same ramp.
 const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+// Works by median year: red for soon, pale orange for late, apart from the communes' ramp.
+const WORKS_RAMP = ['#99000d', '#e31a1c', '#fc4e2a', '#fd8d3c', '#feb24c'];
 const GREY_NA = '#bdbdbd';
 const GREY_LATE = '#f0f0f0';
 const SOURCE_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
@@ -113,17 +115,16 @@ function rampStops(min, max) {
   return out;
 }
 
-function yearStops(v) {
-  const stops = [];
+// Colour of a year of the period on a ramp.
+function yearColour(v, year, ramp = RAMP) {
   const n = v.end - v.start;
-  for (let y = v.start; y <= v.end; ++y) stops.push(y, RAMP[Math.round(((y - v.start) / Math.max(n, 1)) * (RAMP.length - 1))]);
-  return stops;
+  return ramp[Math.round(((year - v.start) / Math.max(n, 1)) * (ramp.length - 1))];
 }
 
-// Colour of a year on the year ramp (works layers and the median-year measure share it).
-function yearColour(v, year) {
-  const n = v.end - v.start;
-  return RAMP[Math.round(((year - v.start) / Math.max(n, 1)) * (RAMP.length - 1))];
+function yearStops(v, ramp) {
+  const stops = [];
+  for (let y = v.start; y <= v.end; ++y) stops.push(y, yearColour(v, y, ramp));
+  return stops;
 }
 
 function fillColour(v) {
@@ -144,17 +145,19 @@ function fillColour(v) {
 
 // ---- maps ----------------------------------------------------------------------------------
 
-function makeMap(container) {
+function makeMap(container, view) {
   const style = { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e8eef2' } }] };
   if (state.index.basemap) {
     style.sources.basemap = { type: 'raster', tiles: [state.index.basemap], tileSize: 256 };
     style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
   }
-  const map = new maplibregl.Map({ container, style, center: [105.8, 18.4], zoom: 9, attributionControl: false,
+  const map = new maplibregl.Map({ container, style, ...(view || { center: [105.8, 18.4], zoom: 9 }), attributionControl: false,
                                    preserveDrawingBuffer: true, fadeDuration: 0 });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.on('error', (e) => status(String(e.error && e.error.message ? e.error.message : e.error), true));
+  // The panel opening or the second map appearing changes the container's size.
+  new ResizeObserver(() => map.resize()).observe(document.getElementById(container));
   return new Promise((resolve) => map.on('load', () => resolve(map)));
 }
 
@@ -195,7 +198,8 @@ async function showScenario(side) {
     map.addLayer({ id: 'communes-selected', type: 'line', source: 'communes', filter: ['==', ['get', 'code'], ''],
                    paint: { 'line-color': '#e31a1c', 'line-width': 3 } });
     map.__area = scenarioInfo(id).area;
-    if (side === 'a') map.fitBounds(bounds(geo), { padding: 20, duration: 0 });
+    map.__bounds = bounds(geo);
+    if (side === 'a') map.fitBounds(map.__bounds, { padding: 20, duration: 0 });
   }
   applyValues(map, v);
   document.getElementById(`title-${side}`).textContent = scenarioInfo(id).name;
@@ -215,14 +219,15 @@ async function showPlans(side) {
     const data = await plan(id, layer);
     if (map.getLayer(layer)) continue;  // added by a call that overtook this one
     map.addSource(layer, { type: 'geojson', data });
-    const colour = ['case', ['has', 'median_year'], ['step', ['to-number', ['get', 'median_year']], ...yearStops(v).slice(1)], GREY_LATE];
+    const planned = ['has', 'median_year'];
+    const colour = ['case', planned, ['step', ['to-number', ['get', 'median_year']], ...yearStops(v, WORKS_RAMP).slice(1)], GREY_LATE];
     if (layer === 'road_plan' || layer === 'canal_plan') {
       map.addLayer({ id: layer, type: 'line', source: layer,
-                     paint: { 'line-color': colour, 'line-width': layer === 'road_plan' ? 2.5 : 2,
+                     paint: { 'line-color': colour, 'line-width': ['case', planned, layer === 'road_plan' ? 2.5 : 2, 0.8],
                               'line-dasharray': layer === 'canal_plan' ? [2, 1] : [1, 0] } }, 'communes-selected');
     } else {
       map.addLayer({ id: layer, type: 'circle', source: layer,
-                     paint: { 'circle-color': colour, 'circle-radius': layer === 'school_plan' ? 5 : 4,
+                     paint: { 'circle-color': colour, 'circle-radius': ['case', planned, layer === 'school_plan' ? 5 : 4, 2.5],
                               'circle-stroke-color': layer === 'school_plan' ? '#000' : '#555', 'circle-stroke-width': 1 } },
                    'communes-selected');
     }
@@ -261,7 +266,7 @@ function legend() {
   html += `<div class="row"><span class="sw" style="background:${GREY_NA}"></span>${t('not_assessed')}</div>`;
   if (state.layers.size) {
     html += `<h3 style="margin-top:6px">${t('works_by_year')}</h3>`;
-    for (let y = v.start; y <= v.end; ++y) html += `<div class="row"><span class="line" style="border-color:${yearColour(v, y)}"></span>${y}</div>`;
+    for (let y = v.start; y <= v.end; ++y) html += `<div class="row"><span class="line" style="border-color:${yearColour(v, y, WORKS_RAMP)}"></span>${y}</div>`;
     html += `<div class="row"><span class="line" style="border-color:${GREY_LATE}"></span>${t('works_later')}</div>`;
   }
   el.innerHTML = html;
@@ -456,7 +461,7 @@ async function main() {
   slider.value = String(state.year);
   const defaults = (await area(state.a)).features.length <= 500;
   for (const box of document.querySelectorAll('#layers input')) {
-    box.checked = defaults && box.dataset.layer !== 'facility_plan';
+    box.checked = defaults && box.dataset.layer === 'road_plan';
     if (box.checked) state.layers.add(box.dataset.layer);
   }
   state.maps.a = await makeMap('map-a');
@@ -475,16 +480,18 @@ async function main() {
     state.compare = e.target.checked;
     document.getElementById('scenario-b').disabled = !state.compare;
     document.getElementById('pane-b').hidden = !state.compare;
-    state.maps.a.resize();
+    const a = state.maps.a;
+    a.resize();
+    a.fitBounds(a.__bounds, { padding: 20, duration: 0 });
     if (state.compare && !state.maps.b) {
-      state.maps.b = await makeMap('map-b');
+      state.maps.b = await makeMap('map-b', { center: a.getCenter(), zoom: a.getZoom() });
       hover(state.maps.b);
       syncMaps();
     }
     if (state.compare) {
       state.maps.b.resize();
       await showScenario('b');
-      state.maps.b.jumpTo({ center: state.maps.a.getCenter(), zoom: state.maps.a.getZoom() });
+      state.maps.b.jumpTo({ center: a.getCenter(), zoom: a.getZoom() });
     }
     if (state.selected) renderPanel();
   });
