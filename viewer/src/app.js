@@ -196,7 +196,7 @@ async function showScenario(side) {
                  map.getLayer('road_plan') ? 'road_plan' : undefined);
     map.addLayer({ id: 'communes-line', type: 'line', source: 'communes', paint: { 'line-color': '#444', 'line-width': 0.6 } });
     map.addLayer({ id: 'communes-selected', type: 'line', source: 'communes', filter: ['==', ['get', 'code'], ''],
-                   paint: { 'line-color': '#e31a1c', 'line-width': 3 } });
+                   paint: { 'line-color': '#00e5ff', 'line-width': 3.5 } });
     map.__area = scenarioInfo(id).area;
     map.__bounds = bounds(geo);
     if (side === 'a') map.fitBounds(map.__bounds, { padding: 20, duration: 0 });
@@ -223,7 +223,7 @@ async function showPlans(side) {
     const colour = ['case', planned, ['step', ['to-number', ['get', 'median_year']], ...yearStops(v, WORKS_RAMP).slice(1)], GREY_LATE];
     if (layer === 'road_plan' || layer === 'canal_plan') {
       map.addLayer({ id: layer, type: 'line', source: layer,
-                     paint: { 'line-color': colour, 'line-width': ['case', planned, layer === 'road_plan' ? 2.5 : 2, 0.8],
+                     paint: { 'line-color': colour, 'line-width': ['case', planned, layer === 'road_plan' ? 1.8 : 1.5, 0.6],
                               'line-dasharray': layer === 'canal_plan' ? [2, 1] : [1, 0] } }, 'communes-selected');
     } else {
       map.addLayer({ id: layer, type: 'circle', source: layer,
