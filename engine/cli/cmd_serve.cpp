@@ -52,13 +52,13 @@ int cmd_serve(const Args& args) {
     if (!parse_args(args, opts, "outdir", po::value(&outdir), 1, vm)) return kExitOk;
     if (outdir.empty()) throw UsageError("give the output folder: ntmsim serve out");
     if (port < 0 || port > 65535) throw UsageError("--port " + std::to_string(port) + " is not a TCP port (0 to 65535)");
+    serve::CatalogueOptions copts;
+    copts.basemap = basemap;
+    serve::ResultsCatalogue catalogue(outdir, copts);
     if (viewer.empty()) viewer = (fs::path(data_dir()) / "viewer" / "dist").string();
     if (!fs::is_regular_file(fs::path(viewer) / "index.html"))
         throw UsageError(viewer + ": the viewer is not built (no index.html); build it with `bash viewer/build.sh` "
                          "(README's first command does), or point --viewer at a built one");
-    serve::CatalogueOptions copts;
-    copts.basemap = basemap;
-    serve::ResultsCatalogue catalogue(outdir, copts);
     serve::ServerOptions sopts;
     sopts.host = host;
     sopts.port = static_cast<unsigned short>(port);

@@ -1,7 +1,9 @@
 // The ntmsim viewer: communes coloured by a forecast measure, a year slider, two scenarios side
 // by side, a commune's panel, planned works and funds. Reads what `ntmsim serve` offers under
-// /api/ (docs/user-guide.md). Commune geometry is fetched once per study area; the per-year
-// values live in MapLibre feature-state, so the year slider only changes a paint expression.
+// /api/ (docs/user-guide.md). Commune geometry is fetched once per study area; each commune's
+// value for the measure and year shown is its MapLibre feature-state `v`, so the year slider and
+// the scenario picker only set states: the paint expression (whose change would make MapLibre
+// lay out every tile again) changes with the measure alone.
 'use strict';
 
 const TEXT = {
@@ -128,19 +130,26 @@ function yearStops(v, ramp) {
 }
 
 function fillColour(v) {
-  const y = state.year;
+  const x = ['to-number', ['feature-state', 'v'], 0];
   let value;
   if (state.measure === 'p') {
-    value = ['interpolate', ['linear'], ['to-number', ['feature-state', `p${y}`], 0], ...rampStops(0, 1)];
+    value = ['interpolate', ['linear'], x, ...rampStops(0, 1)];
   } else if (state.measure === 'met') {
-    const n = v.criteria_count || 20;
-    value = ['interpolate', ['linear'], ['to-number', ['feature-state', `m${y}`], 0], ...rampStops(0, n)];
+    value = ['interpolate', ['linear'], x, ...rampStops(0, v.criteria_count || 20)];
   } else {
     const cases = [];
-    for (let yr = v.start; yr <= v.end; ++yr) cases.push(['==', ['feature-state', 'med'], yr], yearColour(v, yr));
+    for (let yr = v.start; yr <= v.end; ++yr) cases.push(['==', x, yr], yearColour(v, yr));
     value = ['case', ...cases, GREY_LATE];
   }
   return ['case', ['boolean', ['feature-state', 'assessed'], false], value, GREY_NA];
+}
+
+// A commune's value (row i of values.json) for the measure and year shown; null: none.
+function valueOf(v, i) {
+  const c = v.communes;
+  if (state.measure === 'p') return c.p[i][state.year];
+  if (state.measure === 'met') return c.met[i][state.year];
+  return c.median[i];
 }
 
 // ---- maps ----------------------------------------------------------------------------------
@@ -172,15 +181,12 @@ function bounds(geojson) {
   return [[b[0], b[1]], [b[2], b[3]]];
 }
 
-// Puts the scenario's values into the map's feature-state, one object per commune.
+// Puts the value shown of each of the scenario's communes into the map's feature-state.
 function applyValues(map, v) {
-  map.removeFeatureState({ source: 'communes' });
-  const c = v.communes;
-  for (let i = 0; i < c.code.length; ++i) {
-    const s = { assessed: true, med: c.median[i] === null ? 0 : c.median[i] };
-    for (let y = 0; y < c.p[i].length; ++y) { s[`p${y}`] = c.p[i][y]; s[`m${y}`] = c.met[i][y]; }
-    map.setFeatureState({ source: 'communes', id: c.code[i] }, s);
-  }
+  if (map.__values !== v) map.removeFeatureState({ source: 'communes' });
+  map.__values = v;
+  const code = v.communes.code;
+  for (let i = 0; i < code.length; ++i) map.setFeatureState({ source: 'communes', id: code[i] }, { assessed: true, v: valueOf(v, i) });
 }
 
 async function showScenario(side) {
@@ -192,6 +198,8 @@ async function showScenario(side) {
     for (const l of ['communes-fill', 'communes-line', 'communes-selected']) if (map.getLayer(l)) map.removeLayer(l);
     if (src) map.removeSource('communes');
     map.addSource('communes', { type: 'geojson', data: geo, promoteId: 'code' });
+    map.__values = null;
+    map.__style = null;
     map.addLayer({ id: 'communes-fill', type: 'fill', source: 'communes', paint: { 'fill-color': fillColour(v), 'fill-opacity': 0.85 } },
                  map.getLayer('road_plan') ? 'road_plan' : undefined);
     map.addLayer({ id: 'communes-line', type: 'line', source: 'communes', paint: { 'line-color': '#444', 'line-width': 0.6 } });
@@ -201,7 +209,6 @@ async function showScenario(side) {
     map.__bounds = bounds(geo);
     if (side === 'a') map.fitBounds(map.__bounds, { padding: 20, duration: 0 });
   }
-  applyValues(map, v);
   document.getElementById(`title-${side}`).textContent = scenarioInfo(id).name;
   await showPlans(side);
   restyle();
@@ -239,7 +246,13 @@ function restyle() {
     const map = state.maps[side];
     if (!map || !state[side] || !map.getLayer('communes-fill')) continue;
     const v = state.scenarios.get(state[side]);
-    if (v) map.setPaintProperty('communes-fill', 'fill-color', fillColour(v));
+    if (!v) continue;
+    const key = `${state.measure}/${v.criteria_count}/${v.start}/${v.end}`;
+    if (map.__style !== key) {
+      map.setPaintProperty('communes-fill', 'fill-color', fillColour(v));
+      map.__style = key;
+    }
+    applyValues(map, v);
   }
   const v = state.scenarios.get(state.a);
   if (v) document.getElementById('year-label').textContent = String(v.start + state.year);
@@ -428,8 +441,7 @@ function hover(map) {
     const fs = map.getFeatureState({ source: 'communes', id: f.properties.code });
     let val = t('not_assessed');
     if (fs.assessed) {
-      val = state.measure === 'p' ? fmt(fs[`p${state.year}`], 2) : state.measure === 'met' ? fmt(fs[`m${state.year}`], 1)
-          : fs.med ? String(fs.med) : t('none');
+      val = state.measure === 'p' ? fmt(fs.v, 2) : state.measure === 'met' ? fmt(fs.v, 1) : fs.v ? String(fs.v) : t('none');
     }
     tip.hidden = false;
     tip.textContent = `${f.properties.name}: ${val}`;
