@@ -63,7 +63,10 @@ const state = {
   selected: null,         // commune code
   maps: {},
   ready: false,
+  timings: [],            // [what, ms since the page started], to see where time goes
 };
+
+function timing(what) { state.timings.push([what, Math.round(performance.now())]); }
 
 function t(key, vars) {
   let s = (TEXT[state.lang] && TEXT[state.lang][key]) || TEXT.en[key] || key;
@@ -193,6 +196,7 @@ async function showScenario(side) {
   const id = state[side];
   const map = state.maps[side];
   const [v, geo] = await Promise.all([values(id), area(id)]);
+  timing(`${side}: values and area fetched`);
   const src = map.getSource('communes');
   if (!src || map.__area !== scenarioInfo(id).area) {
     for (const l of ['communes-fill', 'communes-line', 'communes-selected']) if (map.getLayer(l)) map.removeLayer(l);
@@ -212,6 +216,7 @@ async function showScenario(side) {
   document.getElementById(`title-${side}`).textContent = scenarioInfo(id).name;
   await showPlans(side);
   restyle();
+  timing(`${side}: scenario ${id} shown`);
 }
 
 async function showPlans(side) {
@@ -476,7 +481,9 @@ async function main() {
     box.checked = defaults && box.dataset.layer === 'road_plan';
     if (box.checked) state.layers.add(box.dataset.layer);
   }
+  timing('index and first values fetched');
   state.maps.a = await makeMap('map-a');
+  timing('map a ready');
   hover(state.maps.a);
   await showScenario('a');
 
@@ -527,6 +534,8 @@ async function main() {
   document.getElementById('funds-close').addEventListener('click', () => { document.getElementById('funds').hidden = true; });
   applyLanguage();
   status('');
+  timing('ready');
+  state.maps.a.once('idle', () => timing('map a drawn'));
   state.ready = true;
 }
 
