@@ -1,6 +1,8 @@
+#include <atomic>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -72,6 +74,16 @@ int cmd_serve(const Args& args) {
         note("listening on " + host + ": other computers that reach this one can open the viewer");
     std::printf("open %s in a browser (Ctrl-C stops)\n", server.url().c_str());
     std::fflush(stdout);
+    // Large areas: read ahead what the first page and the first click need.
+    struct Warm {
+        std::atomic<bool> stop{false};
+        std::thread thread;
+        ~Warm() {
+            stop = true;
+            if (thread.joinable()) thread.join();
+        }
+    } warm;
+    warm.thread = std::thread([&] { catalogue.warm(warm.stop); });
     server.run();
     std::printf("ntmsim serve: stopped\n");
     return kExitOk;

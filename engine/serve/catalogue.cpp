@@ -249,7 +249,27 @@ std::string ResultsCatalogue::values_json(const Scenario& s) {
     return j.dump();
 }
 
-std::shared_ptr<const ResultsCatalogue::Detail> ResultsCatalogue::detail(const Scenario& s) {
+void ResultsCatalogue::warm(const std::atomic<bool>& stop) {
+    for (const auto& s : m_scenarios) {
+        try {
+            for (const char* kind : {"values/%.json", "area/%.geojson"}) {
+                if (stop) return;
+                std::string path = kind;
+                path.replace(path.find('%'), 1, s->id);
+                get(path);
+            }
+        } catch (const Error&) {
+        }
+    }
+    for (const auto& s : m_scenarios) {
+        try {
+            if (!stop && !detail(*s, &stop)) return;
+        } catch (const Error&) {
+        }
+    }
+}
+
+std::shared_ptr<const ResultsCatalogue::Detail> ResultsCatalogue::detail(const Scenario& s, const std::atomic<bool>* stop) {
     {
         std::lock_guard lock(m_mutex);
         if (const auto it = m_details.find(s.id); it != m_details.end()) return it->second;
@@ -264,6 +284,7 @@ std::shared_ptr<const ResultsCatalogue::Detail> ResultsCatalogue::detail(const S
         std::map<std::string, std::size_t> index;
         geo::Feature f;
         while (layer.next(f)) {
+            if (stop && *stop) return nullptr;
             const std::string crit = f.values[static_cast<std::size_t>(ik)].value_or("");
             auto [it, added] = index.emplace(crit, d->criterion_ids.size());
             if (added) d->criterion_ids.push_back(crit);
@@ -287,6 +308,7 @@ std::shared_ptr<const ResultsCatalogue::Detail> ResultsCatalogue::detail(const S
         for (int y = s.results.start; y <= s.results.end; ++y) ip.push_back(column(layer, "p_" + std::to_string(y)));
         geo::Feature f;
         while (layer.next(f)) {
+            if (stop && *stop) return nullptr;
             Detail::Project p;
             p.kind = f.values[static_cast<std::size_t>(ik)].value_or("");
             p.indicator = f.values[static_cast<std::size_t>(ii)].value_or("");

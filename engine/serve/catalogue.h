@@ -3,6 +3,7 @@
 // into the JSON and GeoJSON the viewer reads (docs/user-guide.md lists the paths). Everything is
 // read from the files on first request and kept in memory, compressed once, for the server's life.
 // Thread contract: get() may be called from any number of threads at once.
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,13 +40,18 @@ class ResultsCatalogue {
     // "plan/S/LAYER.geojson", "commune/S/CODE.json"), or null when there is none. Throws
     // ntm::Error when the files behind it cannot be read.
     PayloadPtr get(const std::string& path);
+    // Makes what the viewer asks for first (values and outlines) and then what a click on a
+    // commune needs, for every scenario, so that on a large area the first page and the first
+    // click do not wait for the files. Meant for a thread of its own; returns soon after `stop`
+    // is set. Errors are left for the request that meets them.
+    void warm(const std::atomic<bool>& stop);
 
    private:
     struct Scenario;
     struct Detail;
     PayloadPtr cached(const std::string& key, const std::function<std::string()>& make, const char* type);
     const Scenario* find(const std::string& id) const;
-    std::shared_ptr<const Detail> detail(const Scenario& s);
+    std::shared_ptr<const Detail> detail(const Scenario& s, const std::atomic<bool>* stop = nullptr);
     std::string index_json();
     std::string values_json(const Scenario& s);
     std::string commune_json(const Scenario& s, const std::string& code);
