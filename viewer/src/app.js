@@ -207,7 +207,7 @@ async function showScenario(side) {
     map.addLayer({ id: 'communes-fill', type: 'fill', source: 'communes', paint: { 'fill-color': fillColour(v), 'fill-opacity': 0.85 } },
                  map.getLayer('road_plan') ? 'road_plan' : undefined);
     map.addLayer({ id: 'communes-line', type: 'line', source: 'communes', paint: { 'line-color': '#444', 'line-width': 0.6 } });
-    map.addLayer({ id: 'communes-selected', type: 'line', source: 'communes', filter: ['==', ['get', 'code'], ''],
+    map.addLayer({ id: 'communes-selected', type: 'line', source: 'communes', filter: ['==', ['get', 'code'], state.selected || ''],
                    paint: { 'line-color': '#00e5ff', 'line-width': 3.5 } });
     map.__area = scenarioInfo(id).area;
     map.__bounds = bounds(geo);
