@@ -14,6 +14,7 @@ packages=(
   libnlopt-dev libnlopt-cxx-dev
   # the benchmark peers (benchmarks/), whose smoke run is part of the tests
   postgresql-15-postgis-3 python3-geopandas python3-rtree python3-numpy time
+  nlohmann-json3-dev chromium
 )
 
 missing=()

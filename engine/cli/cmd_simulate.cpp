@@ -300,6 +300,7 @@ int cmd_run(const Args& args) {
         std::fflush(stdout);
         if (const int c = cmd_export(a); c != kExitOk) return c;
     }
+    print_viewer_command(outdir);
     return kExitOk;
 }
 

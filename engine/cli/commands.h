@@ -18,6 +18,9 @@ int cmd_compare(const Args& args);
 int cmd_export(const Args& args);
 int cmd_calibrate(const Args& args);
 int cmd_backtest(const Args& args);
+int cmd_serve(const Args& args);
+// Prints the one command that opens the viewer on OUTDIR (the end of `ntmsim run`).
+void print_viewer_command(const std::string& outdir);
 
 // Applies --threads (0: all cores) to OpenMP.
 void set_threads(int threads);

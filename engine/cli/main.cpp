@@ -34,6 +34,9 @@ commands:
                                     scenarios side by side, paired differences with intervals
   export   OUTDIR/S --format gpkg|geojson|shp|fgb|csv|xlsx|tif|kml|png|svg|html -o PATH
                                     results for GIS tools and people
+  serve    OUTDIR [--port 8080] [--host 127.0.0.1]
+                                    the viewer in a browser: maps, charts and comparisons
+                                    of the results in OUTDIR
   run      [-o out]                 the main job on the bundled Can Lộc data: assess,
                                     simulate, compare and export into out/
   calibrate AREA SCENARIO.yaml --observed FILE.csv --fit KEY[=LOW:HIGH]... --until YEAR
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
         {"export", cli::cmd_export},
         {"calibrate", cli::cmd_calibrate},
         {"backtest", cli::cmd_backtest},
+        {"serve", cli::cmd_serve},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);

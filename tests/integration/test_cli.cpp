@@ -181,6 +181,9 @@ TEST_F(Cli, ExitCodes) {
     EXPECT_EQ(run(ntmsim("frobnicate") + " 2>/dev/null").exit_code, 2);
     EXPECT_EQ(run(ntmsim("validate /no/such/area") + " 2>/dev/null").exit_code, 1);
     EXPECT_EQ(run(ntmsim("--help")).exit_code, 0);
+    EXPECT_EQ(run(ntmsim("serve") + " 2>/dev/null").exit_code, 2);
+    EXPECT_EQ(run(ntmsim("serve /no/such/outdir") + " 2>/dev/null").exit_code, 1);
+    EXPECT_EQ(run(ntmsim("serve . --port 70000") + " 2>/dev/null").exit_code, 2);
 }
 
 TEST_F(Cli, AssessRoadLengthsEqualGdalSqliteOracle) {
@@ -282,6 +285,9 @@ TEST(CanLoc, RunPrintsTheScenarioTableAndWritesResults) {
             EXPECT_TRUE(std::filesystem::exists(dir / (std::string("out/scenarios/") + s + "/" + f))) << s << " " << f;
     }
     EXPECT_TRUE(std::filesystem::exists(dir / "out/canloc-2017.gpkg"));
+    // It ends with the one command that opens the viewer on what it wrote.
+    const std::string last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
+    EXPECT_NE(last.find(" serve " + dir / "out" + "  (then open http://127.0.0.1:8080/)"), std::string::npos) << last;
     // The results GeoPackage opens in GDAL with one commune feature per commune.
     const auto n = ogr_sql(dir / "out/scenarios/baseline/results.gpkg", "SELECT COUNT(*) AS n FROM communes");
     ASSERT_EQ(n.size(), 1u);

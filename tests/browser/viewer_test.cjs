@@ -1,0 +1,206 @@
+// Browser test of the viewer: Debian's chromium, headless, driven by playwright-core, against
+// `ntmsim serve` on a free loopback port, on two Can Lộc scenarios simulated here. The expected
+// numbers come from the results' CSV tables and ogrinfo, not from the server.
+//
+// usage: node viewer_test.cjs NTMSIM SOURCE_DIR WORK_DIR
+// Leaves WORK_DIR/viewer.png (the screenshot artefact) and WORK_DIR/serve.log.
+'use strict';
+const assert = require('node:assert/strict');
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const [ntmsim, source, work] = process.argv.slice(2);
+if (!ntmsim || !source || !work) {
+  console.error('usage: node viewer_test.cjs NTMSIM SOURCE_DIR WORK_DIR');
+  process.exit(2);
+}
+const { chromium } = require(path.join(source, 'viewer/node_modules/playwright-core'));
+const CHROMIUM = process.env.NTM_CHROMIUM || '/usr/bin/chromium';
+
+// A CSV table as objects (the files ntmsim writes quote nothing these tests read).
+function csv(file) {
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const head = lines[0].split(',');
+  return lines.slice(1).map((l) => {
+    const cells = l.split(',');
+    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
+  });
+}
+
+let server = null;  // ntmsim serve, stopped whatever happens
+
+function step(name) { console.log(`- ${name}`); }
+
+async function main() {
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  const out = path.join(work, 'out');
+  step('simulating two Can Lộc scenarios (200 draws)');
+  execFileSync(ntmsim, ['simulate', path.join(source, 'datasets/canloc'), path.join(source, 'scenarios/canloc/baseline.yaml'),
+                        path.join(source, 'scenarios/canloc/targets-first.yaml'), '--draws', '200', '-o', out],
+               { stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = csv(path.join(out, 'baseline/communes.csv'));
+  const other = csv(path.join(out, 'targets-first/communes.csv'));
+  const years = [...new Set(base.map((r) => Number(r.year)))].sort();
+  const first = years[0], last = years[years.length - 1];
+  const p = (rows, code, year) => Number(rows.find((r) => r.code === code && Number(r.year) === year).p_standard_by_year);
+  const criteria = [...new Set(csv(path.join(out, 'baseline/criteria.csv')).map((r) => r.criterion))];
+  const featureCount = Number(/Feature Count: (\d+)/.exec(execFileSync('ogrinfo', ['-ro', '-so', path.join(out, 'baseline/results.gpkg'), 'communes'], { encoding: 'utf8' }))[1]);
+
+  // A commune whose P(standard) climbs over the period and differs between the two scenarios at
+  // the end: its colour must change with the year, its numbers with the scenario.
+  const codes = [...new Set(base.map((r) => r.code))];
+  const scored = codes.map((c) => ({ c, rise: p(base, c, last) - p(base, c, first), diff: Math.abs(p(base, c, last) - p(other, c, last)) }))
+    .sort((a, b) => (b.rise + b.diff) - (a.rise + a.diff));
+  const target = scored[0];
+  assert.ok(target.rise >= 0.3, `no commune climbs enough to test the slider: ${JSON.stringify(scored[0])}`);
+  assert.ok(target.diff >= 0.01, `scenarios too alike at ${last}: ${JSON.stringify(target)}`);
+  const code = target.c;
+  const name = base.find((r) => r.code === code).name;
+  step(`commune ${code} ${name}: P ${first} ${p(base, code, first)}, ${last} ${p(base, code, last)} / other ${p(other, code, last)}`);
+
+  step('starting ntmsim serve on a free loopback port');
+  server = spawn(ntmsim, ['serve', out, '--port', '0', '--viewer', path.join(source, 'viewer/dist')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = fs.createWriteStream(path.join(work, 'serve.log'));
+  server.stderr.pipe(log);
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    server.stdout.on('data', (d) => {
+      text += d;
+      log.write(d);
+      const m = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (c) => reject(new Error(`ntmsim serve exited with ${c}; see ${work}/serve.log`)));
+    setTimeout(() => reject(new Error('ntmsim serve printed no address in 30 s')), 30000);
+  });
+  step(`serving at ${url}`);
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+  const errors = [];
+  const outside = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // Offline: nothing but the server may be asked for anything.
+    await page.route('**/*', (route) => {
+      if (!route.request().url().startsWith(url) && !route.request().url().startsWith('data:') && !route.request().url().startsWith('blob:')) {
+        outside.push(route.request().url());
+        return route.abort();
+      }
+      return route.continue();
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => window.ntmViewer && window.ntmViewer.ready, null, { timeout: 60000 });
+    const idle = () => page.evaluate(() => new Promise((r) => { const m = window.ntmViewer.maps.a; if (m.loaded() && !m.isMoving()) { m.once('idle', r); m.triggerRepaint(); } else m.once('idle', r); }));
+    await idle();
+
+    step('the map holds one feature per commune');
+    const served = await page.evaluate(() => new Set(window.ntmViewer.maps.a.querySourceFeatures('communes').map((f) => f.properties.code)).size);
+    assert.equal(served, featureCount);
+
+    step('moving the year slider changes the commune\'s colour');
+    const spot = await page.evaluate((c) => {
+      const map = window.ntmViewer.maps.a;
+      const canvas = map.getCanvas();
+      const w = canvas.clientWidth, h = canvas.clientHeight;
+      for (let y = 10; y < h; y += 6) for (let x = 10; x < w; x += 6) {
+        const hits = map.queryRenderedFeatures([x, y]);
+        // Only the commune's fill there: no outline, works or other commune near.
+        const near = map.queryRenderedFeatures([[x - 4, y - 4], [x + 4, y + 4]]);
+        if (hits.length === 1 && hits[0].layer.id === 'communes-fill' && hits[0].properties.code === c &&
+            near.every((f) => f.layer.id === 'communes-fill' && f.properties.code === c)) return { x, y };
+      }
+      return null;
+    }, code);
+    assert.ok(spot, `no clear pixel of commune ${code} on the map`);
+    const pixel = () => page.evaluate(({ x, y }) => {
+      const src = window.ntmViewer.maps.a.getCanvas();
+      const ratio = src.width / src.clientWidth;
+      const c = document.createElement('canvas');
+      c.width = src.width; c.height = src.height;
+      const g = c.getContext('2d');
+      g.drawImage(src, 0, 0);
+      return Array.from(g.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data);
+    }, spot);
+    const setYear = async (i) => {
+      await page.evaluate((v) => { const s = document.getElementById('year'); s.value = String(v); s.dispatchEvent(new Event('input')); }, i);
+      await idle();
+    };
+    await setYear(0);
+    const early = await pixel();
+    await setYear(years.length - 1);
+    const late = await pixel();
+    assert.notDeepEqual(early, late, 'the commune kept its colour from the first to the last year');
+    // Viridis runs from dark purple (P = 0) to yellow (P = 1): a likelier commune is greener.
+    assert.ok(late[1] > early[1], `colour did not move up the ramp: ${early} → ${late}`);
+    assert.equal(await page.textContent('#year-label'), String(last));
+
+    step('clicking the commune opens its panel with every criterion of the set');
+    await page.mouse.click(spot.x + (await page.evaluate(() => window.ntmViewer.maps.a.getCanvas().getBoundingClientRect().left)),
+                           spot.y + (await page.evaluate(() => window.ntmViewer.maps.a.getCanvas().getBoundingClientRect().top)));
+    await page.waitForSelector('#panel:not([hidden]) .criterion-row');
+    assert.equal(await page.locator('.criterion-row').count(), criteria.length);
+    assert.match(await page.textContent('[data-testid=panel-title]'), new RegExp(name));
+    const shownP = Number(await page.textContent('[data-testid=panel-p-a]'));
+    assert.ok(Math.abs(shownP - p(base, code, last)) <= 0.0005, `panel shows ${shownP}, communes.csv ${p(base, code, last)}`);
+    const englishName = await page.textContent('.criterion-row td.name');
+
+    step('the language switch changes the labels');
+    await page.click('[data-testid=lang-vi]');
+    assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+    assert.equal(await page.textContent('[data-i18n=year]'), 'Năm');
+    await page.waitForFunction((en) => document.querySelector('.criterion-row td.name').textContent !== en, englishName);
+    const vietnameseName = await page.textContent('.criterion-row td.name');
+    assert.notEqual(vietnameseName, englishName);
+    await page.click('[data-testid=lang-en]');
+    assert.equal(await page.textContent('[data-i18n=year]'), 'Year');
+    await page.waitForFunction((en) => document.querySelector('.criterion-row td.name').textContent === en, englishName);
+
+    step('switching scenario changes the numbers');
+    await page.selectOption('[data-testid=scenario-a]', 'targets-first');
+    const want = p(other, code, last).toFixed(3);
+    await page.waitForFunction((w) => document.querySelector('[data-testid=panel-p-a]').textContent === w, want);
+    assert.notEqual(want, p(base, code, last).toFixed(3));
+
+    step('two scenarios side by side');
+    await page.selectOption('[data-testid=scenario-a]', 'baseline');
+    await page.check('[data-testid=compare]');
+    await page.selectOption('[data-testid=scenario-b]', 'targets-first');
+    await page.waitForFunction((w) => { const e = document.querySelector('[data-testid=panel-p-b]'); return e && e.textContent === w; }, want);
+    const inB = await page.evaluate(() => new Set(window.ntmViewer.maps.b.querySourceFeatures('communes').map((f) => f.properties.code)).size);
+    assert.equal(inB, featureCount);
+
+    step('the funds chart has one bar segment per source and year');
+    await page.click('[data-testid=funds-button]');
+    const funding = csv(path.join(out, 'baseline/funding.csv'));
+    const sources = new Set(funding.filter((r) => r.item.startsWith('realised_')).map((r) => r.item));
+    assert.equal(await page.locator('[data-testid=funds-chart] rect').count(), sources.size * years.length);
+    await page.click('#funds-close');
+
+    await setYear(2);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(work, 'viewer.png') });
+    assert.deepEqual(errors, [], 'console errors');
+    assert.deepEqual(outside, [], 'requests outside the server');
+  } finally {
+    await browser.close();
+  }
+
+  step('Ctrl-C stops the server cleanly');
+  const code0 = await new Promise((resolve) => { server.on('exit', (c, s) => resolve(c === null ? s : c)); server.kill('SIGINT'); });
+  assert.equal(code0, 0);
+  console.log(`viewer test passed; screenshot: ${path.join(work, 'viewer.png')}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  if (server && server.exitCode === null) server.kill('SIGTERM');
+  process.exit(1);
+});
