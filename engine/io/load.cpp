@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -194,19 +196,28 @@ class FieldReader {
     std::optional<E> enumeration(const geo::Feature& f, const std::string& ours, bool required) {
         auto t = required ? required_text(f, ours) : text(f, ours);
         if (!t) return std::nullopt;
-        std::string value = *t;
-        if (m_lm) {
-            const auto vit = m_lm->values.find(ours);
-            if (vit != m_lm->values.end()) {
-                for (const auto& [theirs, mine] : vit->second) {
-                    if (theirs == value || fold_token(theirs) == fold_token(value)) {
-                        value = mine;
-                        break;
+        // A layer repeats a handful of values: each distinct one is mapped and parsed once.
+        std::string key = ours;
+        key += '\0';
+        key += *t;
+        auto [memo, fresh] = m_enum_memo.try_emplace(std::move(key));
+        if (fresh) {
+            std::string value = *t;
+            if (m_lm) {
+                const auto vit = m_lm->values.find(ours);
+                if (vit != m_lm->values.end()) {
+                    for (const auto& [theirs, mine] : vit->second) {
+                        if (theirs == value || fold_token(theirs) == fold_token(value)) {
+                            value = mine;
+                            break;
+                        }
                     }
                 }
             }
+            if (const auto parsed = parse_enum<E>(value)) memo->second = static_cast<int>(*parsed);
         }
-        auto e = parse_enum<E>(value);
+        const std::optional<E> e =
+            memo->second ? std::optional<E>(static_cast<E>(*memo->second)) : std::nullopt;
         if (!e) {
             m_problems.error("unknown-value", where(f, ours),
                              "unknown " + ours + " '" + *t + "'",
@@ -258,6 +269,8 @@ class FieldReader {
     Problems& m_problems;
     std::string m_file, m_layer;
     std::map<std::string, int> m_index;
+    // field '\0' raw value → the parsed enumerator (none: not a value of the field's enumeration)
+    std::unordered_map<std::string, std::optional<int>> m_enum_memo;
     bool m_missing_required = false;
     bool m_csv;
 };
