@@ -303,7 +303,7 @@ def targets(res):
         x = theirs["seconds"] / ours["seconds"] if ours["seconds"] > 0 else float("inf")
         out.append({"target": label, "goal": f"≥ {goal}×", "measured": f"{x:.2f}× ({theirs['seconds']:.2f} s vs "
                     f"{ours['seconds']:.2f} s, {ours['communes']} communes)", "met": x >= goal,
-                    "by": None if x >= goal else f"{goal / x:.1f}× short"})
+                    "by": None if x >= goal else f"{goal / x:.2f}× short"})
 
     ratio("roads", "postgis", 5, "road lengths vs PostGIS")
     ratio("roads", "geopandas", 30, "road lengths vs GeoPandas")
@@ -407,9 +407,23 @@ def markdown(res):
     return "\n".join(L)
 
 
+def write_markdown(path, table):
+    """Puts the table between the markers of BENCHMARKS.md (the rest is written by hand)."""
+    text = open(path).read() if os.path.exists(path) else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + table + text[text.index(END) + len(END):]
+    else:
+        text += "\n" + table + "\n"
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", required=True, help="the build folder with ntmsim and benchmarks/")
+    ap.add_argument("--build", default=os.path.join(REPO, "build", "bench"),
+                    help="the build folder with ntmsim and benchmarks/")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--scales", default="20,250,10000")
     ap.add_argument("--peer-scales", default="250,10000")
@@ -422,7 +436,16 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--markdown", default=os.path.join(REPO, "BENCHMARKS.md"))
     ap.add_argument("--skip", default="", help="comma list of parts to skip: micro,e2e,peers,numpy")
+    ap.add_argument("--render", metavar="RESULTS.json",
+                    help="only write BENCHMARKS.md again from an earlier run's results (no run)")
     args = ap.parse_args()
+    if args.render:
+        with open(args.render) as f:
+            res = json.load(f)
+        res["targets"] = targets(res)
+        write_markdown(args.markdown, markdown(res))
+        log(f"written: {args.markdown}")
+        return 0
     args.build = os.path.abspath(args.build)
     args.ntmsim = os.path.join(args.build, "ntmsim")
     args.bench_dir = os.path.join(args.build, "benchmarks")
@@ -497,15 +520,7 @@ def main():
     with open(os.path.join(args.out, f"benchmarks-{stamp}.md"), "w") as f:
         f.write(table + "\n")
     if not args.smoke:
-        text = open(args.markdown).read() if os.path.exists(args.markdown) else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
-        if BEGIN in text and END in text:
-            text = text[:text.index(BEGIN)] + table + text[text.index(END) + len(END):]
-        else:
-            text += "\n" + table + "\n"
-        tmp = args.markdown + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, args.markdown)
+        write_markdown(args.markdown, table)
         log(f"written: {args.markdown}")
     log(f"written: {args.out}/benchmarks-{stamp}.json and .md")
     log("all steps ran; every peer agrees")
