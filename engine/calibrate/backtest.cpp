@@ -1,6 +1,7 @@
 #include "calibrate/backtest.h"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 
 #include "core/error.h"
@@ -77,6 +78,15 @@ std::vector<YearValue> history(const std::vector<Observation>& train, const Meas
     return h;
 }
 
+// The straight line through the history, kept within what the measure can be: a count of
+// communes between 0 and the area's communes, a share between 0 and 1, a mean at least 0.
+std::optional<double> bounded_trend(const std::vector<YearValue>& h, int year, const Measure& m, double communes) {
+    const double high = m.share ? 1.0
+                        : (m.kind != Measure::Kind::MeanMet && communes > 0) ? communes
+                                                                              : std::numeric_limits<double>::infinity();
+    return linear_trend(h, year, 0.0, high);
+}
+
 }  // namespace
 
 BacktestResult backtest(const Model& model, const scenario::Scenario& base, const std::vector<Param>& params,
@@ -144,7 +154,7 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
         if (points[p].year > options.train_until) {
             const auto h = history(train, points[p].measure, communes);
             c.last = last_value(h, points[p].year);
-            c.trend = linear_trend(h, points[p].year);
+            c.trend = bounded_trend(h, points[p].year, points[p].measure, communes);
         }
         r.cells.push_back(c);
     }
@@ -161,7 +171,7 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
         s.covered = o.value >= s.model.low && o.value <= s.model.high;
         const auto h = history(train, o.measure, communes);
         s.last = last_value(h, o.year);
-        s.trend = linear_trend(h, o.year);
+        s.trend = bounded_trend(h, o.year, o.measure, communes);
         r.scored.push_back(s);
     }
     for (const bool proxy : {false, true})

@@ -72,4 +72,10 @@ std::optional<double> linear_trend(const std::vector<YearValue>& history, int ye
     return my + sxy / sxx * (year - mx);
 }
 
+std::optional<double> linear_trend(const std::vector<YearValue>& history, int year, double low, double high) {
+    const auto t = linear_trend(history, year);
+    if (!t) return t;
+    return std::clamp(*t, low, high);
+}
+
 }  // namespace ntm::calibrate

@@ -37,6 +37,9 @@ struct YearValue {
 };
 std::optional<double> last_value(const std::vector<YearValue>& history, int year);
 std::optional<double> linear_trend(const std::vector<YearValue>& history, int year);
+// The same line kept within [low, high], the values the measure can take (a count of communes
+// cannot fall below 0 however steep the line).
+std::optional<double> linear_trend(const std::vector<YearValue>& history, int year, double low, double high);
 
 // Means over the scored points of one forecaster. Relative error averages only the points
 // where it is defined; coverage only applies to interval forecasts.

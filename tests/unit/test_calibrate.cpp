@@ -65,6 +65,10 @@ TEST(Skill, RelativeErrorAndNaiveForecastsByHand) {
     EXPECT_NEAR(*linear_trend({{2010, 0}, {2014, 26}}, 2015), 32.5, 1e-12);
     EXPECT_FALSE(linear_trend({{2010, 0}}, 2015));
     EXPECT_FALSE(linear_trend({{2010, 0}, {2010, 3}}, 2015));  // one year: no slope
+    // Kept within what a count can be: 72 → 0 communes over 4 years falls to −18 a year later.
+    EXPECT_NEAR(*linear_trend({{2010, 72}, {2014, 0}}, 2015), -18.0, 1e-12);
+    EXPECT_EQ(*linear_trend({{2010, 72}, {2014, 0}}, 2015, 0.0, 235.0), 0.0);
+    EXPECT_EQ(*linear_trend({{2010, 0.5}, {2014, 0.9}}, 2020, 0.0, 1.0), 1.0);
 }
 
 TEST(Skill, SummariesAverageOverScoredValues) {
