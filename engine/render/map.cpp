@@ -399,28 +399,22 @@ void draw_panel(cairo_t* cr, const MapSpec& spec, const PageLayout& l, const Map
     const double s = l.s;
     // The polygons' ramp always shows its no-data swatch, so readers know what grey means.
     double y = detail::draw_ramp_legend(cr, spec.ramp, p.x, p.y, p.width, s, true);
-    for (const auto& layer : spec.lines) {
-        y += 10 * s;
-        if (layer.ramp) {
-            const bool nan = std::any_of(layer.features.begin(), layer.features.end(),
-                                         [](const LineFeature& x) { return std::isnan(x.value); });
-            y = detail::draw_ramp_legend(cr, *layer.ramp, p.x, y, p.width, s, nan);
-        } else {
-            y = detail::draw_key_row(cr, detail::KeySymbol::Line, layer.color, layer.name, p.x, y,
-                                     p.width, s);
+    // A ramp for a layer coloured by value (with its no-data swatch when a feature has none),
+    // else one key row; the same for line and point layers.
+    const auto layer_rows = [&](const auto& layers, detail::KeySymbol symbol) {
+        for (const auto& layer : layers) {
+            y += 10 * s;
+            if (layer.ramp) {
+                const bool nan = std::any_of(layer.features.begin(), layer.features.end(),
+                                             [](const auto& x) { return std::isnan(x.value); });
+                y = detail::draw_ramp_legend(cr, *layer.ramp, p.x, y, p.width, s, nan);
+            } else {
+                y = detail::draw_key_row(cr, symbol, layer.color, layer.name, p.x, y, p.width, s);
+            }
         }
-    }
-    for (const auto& layer : spec.points) {
-        y += 10 * s;
-        if (layer.ramp) {
-            const bool nan = std::any_of(layer.features.begin(), layer.features.end(),
-                                         [](const PointFeature& x) { return std::isnan(x.value); });
-            y = detail::draw_ramp_legend(cr, *layer.ramp, p.x, y, p.width, s, nan);
-        } else {
-            y = detail::draw_key_row(cr, detail::KeySymbol::Point, layer.color, layer.name, p.x, y,
-                                     p.width, s);
-        }
-    }
+    };
+    layer_rows(spec.lines, detail::KeySymbol::Line);
+    layer_rows(spec.points, detail::KeySymbol::Point);
     // Scale bar at the foot of the panel, the north arrow above it.
     const double bar_baseline = p.y + p.height;
     const double label_pad = 20 * s;  // half the widest end label may hang past the bar
