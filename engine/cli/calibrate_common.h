@@ -33,15 +33,16 @@ struct CalibrationInputs {
     scenario::Scenario scenario;
     calibrate::ObservedSeries observed;
     std::string area_id;  // the observed area the study area stands for
+    std::vector<calibrate::Param> params;  // the --fit keys, parsed against the scenario
     calibrate::Model model() const;
 };
 
-// Loads everything, scenario and observed file first (so a typo fails before the area is
-// measured). `area_id` empty: the observed file's first area. Throws UsageError when the file
-// has no rows of that area.
+// Loads everything, scenario, --fit keys and observed file first (so a typo fails before the
+// area is measured). `area_id` empty: the observed file's first area. Throws UsageError when the
+// file has no rows of that area or a key is unknown or given twice.
 std::unique_ptr<CalibrationInputs> load_calibration_inputs(const std::string& area_path, const std::string& scenario_path,
                                                            const std::string& observed_path, const std::string& area_id,
-                                                           int draws_override);
+                                                           const std::vector<std::string>& fit_keys, int draws_override);
 
 std::vector<calibrate::Param> parse_params(const std::vector<std::string>& args, const scenario::Scenario& base);
 

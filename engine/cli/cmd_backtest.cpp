@@ -193,8 +193,8 @@ int cmd_backtest(const Args& args) {
     fa.check_and_apply();
     // The period is checked before the area is loaded and measured.
     calibrate::check_train_until(scenario::load_scenario(inputs[1]), until);
-    const auto in = load_calibration_inputs(inputs[0], inputs[1], fa.observed, fa.area_id, draws);
-    const auto params = parse_params(fa.keys, in->scenario);
+    const auto in = load_calibration_inputs(inputs[0], inputs[1], fa.observed, fa.area_id, fa.keys, draws);
+    const auto& params = in->params;
     print_checks(*in, calibrate::training_rows(in->observed, in->area_id, until));
     calibrate::BacktestOptions options;
     options.train_until = until;

@@ -49,10 +49,11 @@ calibrate::Model CalibrationInputs::model() const {
 
 std::unique_ptr<CalibrationInputs> load_calibration_inputs(const std::string& area_path, const std::string& scenario_path,
                                                            const std::string& observed_path, const std::string& area_id,
-                                                           int draws_override) {
+                                                           const std::vector<std::string>& fit_keys, int draws_override) {
     auto in = std::make_unique<CalibrationInputs>();
     in->scenario = scenario::load_scenario(scenario_path);
     if (draws_override > 0) in->scenario.draws = draws_override;
+    in->params = parse_params(fit_keys, in->scenario);
     in->set = criteria::load_criteria_set(in->scenario.criteria);
     in->observed = calibrate::read_observed(observed_path);
     const auto areas = in->observed.areas();
@@ -181,8 +182,8 @@ int cmd_calibrate(const Args& args) {
     if (out.empty()) out = fs::path(inputs[1]).stem().string() + "-calibrated.yaml";
     if (fs::exists(out) && !vm.count("overwrite")) throw InputError(out + ": already exists; choose another name (-o) or pass --overwrite");
     fa.check_and_apply();
-    const auto in = load_calibration_inputs(inputs[0], inputs[1], fa.observed, fa.area_id, 0);
-    const auto params = parse_params(fa.keys, in->scenario);
+    const auto in = load_calibration_inputs(inputs[0], inputs[1], fa.observed, fa.area_id, fa.keys, 0);
+    const auto& params = in->params;
     if (until >= in->scenario.start + in->scenario.years())
         throw UsageError("--until " + std::to_string(until) + ": after the scenario's period (" + std::to_string(in->scenario.start) +
                          "–" + std::to_string(in->scenario.end) + ")");
