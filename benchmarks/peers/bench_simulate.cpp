@@ -8,8 +8,8 @@
 //
 // --dump DIR writes the compiled SimInput as .npy arrays plus scenario.json, the input of
 // sim_numpy.py (benchmarks/README.md lists the files). --deterministic turns every
-// uncertainty off in memory (funds, participation, overruns at their expected values; soft
-// criteria hazards forced to 0 or 1), so the projection is the same in every draw.
+// uncertainty off in memory (funds, participation, overruns, programme lead times at their
+// expected values; no commune effects), so the projection is the same in every draw.
 #include <omp.h>
 #include <sys/resource.h>
 
@@ -108,7 +108,7 @@ void dump(const sim::SimInput& in, const fs::path& dir) {
     std::vector<std::int64_t> households(nc);
     std::vector<std::uint8_t> assessed(nc), has_status(nc * nj), status_met0(nc * nj), has_income(nc * nj);
     std::vector<std::int32_t> target_by(nc);
-    std::vector<double> hazard_base(nc * nj), hazard_per_bn(nc * nj);
+    std::vector<double> soft_lead(nc * nj), soft_background(nc * nj), soft_cost(nc * nj);
     for (std::size_t c = 0; c < nc; ++c) {
         const auto& ci = in.communes[c];
         households[c] = ci.households;
@@ -119,8 +119,10 @@ void dump(const sim::SimInput& in, const fs::path& dir) {
             has_status[c * nj + j] = p.has_status;
             status_met0[c * nj + j] = p.status_met0;
             has_income[c * nj + j] = p.has_income;
-            hazard_base[c * nj + j] = p.hazard_base;
-            hazard_per_bn[c * nj + j] = p.hazard_per_bn;
+            const auto& prog = in.scenario->programme(in.set->criteria[j].id);
+            soft_lead[c * nj + j] = prog.lead_years.expected();
+            soft_background[c * nj + j] = prog.background;
+            soft_cost[c * nj + j] = prog.cost_bn;
         }
     }
     write_npy(dir / "commune_households.npy", households, {nc});
@@ -129,8 +131,9 @@ void dump(const sim::SimInput& in, const fs::path& dir) {
     write_npy(dir / "crit_has_status.npy", has_status, {nc, nj});
     write_npy(dir / "crit_status_met0.npy", status_met0, {nc, nj});
     write_npy(dir / "crit_has_income.npy", has_income, {nc, nj});
-    write_npy(dir / "crit_hazard_base.npy", hazard_base, {nc, nj});
-    write_npy(dir / "crit_hazard_per_bn.npy", hazard_per_bn, {nc, nj});
+    write_npy(dir / "crit_soft_lead.npy", soft_lead, {nc, nj});
+    write_npy(dir / "crit_soft_background.npy", soft_background, {nc, nj});
+    write_npy(dir / "crit_soft_cost.npy", soft_cost, {nc, nj});
 
     std::vector<std::uint32_t> commune(ns), criterion(ns), first(ns), count(ns);
     std::vector<std::uint8_t> sector(ns), op(ns), measurable(ns);
@@ -202,12 +205,10 @@ void make_deterministic(scenario::Scenario& sc) {
     }
     sc.overrun = scenario::Distribution::fixed(1);
     sc.income_growth.reset();
-    auto harden = [](scenario::SoftHazard& h) {
-        h.base = h.base >= 0.5 ? 1.0 : 0.0;
-        h.per_bn_spent = h.per_bn_spent > 0 ? 1e9 : 0.0;
-    };
-    harden(sc.soft_default);
-    for (auto& [id, h] : sc.soft) harden(h);
+    auto fix = [](scenario::SoftProgramme& p) { p.lead_years = scenario::Distribution::fixed(p.lead_years.expected()); };
+    fix(sc.soft_default);
+    for (auto& [id, p] : sc.soft) fix(p);
+    sc.commune_effect_sd = 0;
 }
 
 std::vector<int> parse_list(const std::string& s) {

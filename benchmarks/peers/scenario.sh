@@ -70,7 +70,7 @@ costs:
   overrun: {lognormal: {sd: 0.2}}
 
 soft_criteria:
-  default: {base: 0.12, per_bn_spent: 0.03}
-  "13": {base: 0.08, per_bn_spent: 0.01}
-  "17": {base: 0.10, per_bn_spent: 0.015}
+  default: {lead_years: {lognormal: {mean: 2.5, sd: 0.4}}, cost_bn: 0.3, background: 0.25}
+  "13": {lead_years: {lognormal: {mean: 3.0, sd: 0.4}}, cost_bn: 0.3, background: 0.2}
+  "17": {lead_years: {lognormal: {mean: 3.0, sd: 0.4}}, cost_bn: 0.4, background: 0.2}
 YAML

@@ -10,7 +10,8 @@ and slots wherever the model allows:
   cursor advance, vectorised over draws × open slots); sort each commune's items (closing first,
   then cheapest); borrow; fund the communes closest to the standard first (the pool is shared, so
   this walks the order position by position, vectorised over the draws of the batch); soft
-  criteria hazards with spending sensitivity; evaluate the criteria and record P(standard).
+  criteria programmes advancing by their background effort (no registration); evaluate the
+  criteria and record P(standard).
 
 It covers what benchmarks/peers/national.yaml uses (closest-to-standard-first, no targets, no
 sector earmarks, works finished within the year, no income growth) and refuses anything else.
@@ -85,8 +86,9 @@ class Model:
         self.assessed = a["commune_assessed"].astype(bool)
         self.has_status = a["crit_has_status"].astype(bool)
         self.status_met0 = a["crit_status_met0"].astype(bool)
-        self.h_base = a["crit_hazard_base"]
-        self.h_per_bn = a["crit_hazard_per_bn"]
+        self.soft_lead = a["crit_soft_lead"]
+        self.soft_background = a["crit_soft_background"]
+        self.soft_cost = a["crit_soft_cost"]
         self.s_commune = a["slot_commune"].astype(np.int64)
         self.s_crit = a["slot_criterion"].astype(np.int64)
         self.s_op = a["slot_op"].astype(np.int64)
@@ -124,6 +126,7 @@ class Model:
         D = np.tile(self.s_D0, (B, 1))
         cursor = np.zeros((B, ns), dtype=np.int64)
         status_met = np.tile(self.status_met0, (B, 1, 1))
+        effort = np.zeros((B, nc, nj))
         local = np.zeros((B, nc))
         pool = np.zeros(B)
         debt = np.zeros(B)
@@ -254,10 +257,31 @@ class Model:
                         D[ab, s_safe[a]] += self.p_dD[pidx[a]]
                 local[bidx[valid], cc[valid]] = loc[valid]
                 spent[bidx[valid], cc[valid]] = sp[valid]
-            # 6. Soft criteria: a yearly chance, higher where money was spent.
-            p = np.minimum(1.0, self.h_base[None] + self.h_per_bn[None] * spent[:, :, None])
-            u = rng.random((B, nc, nj))
-            status_met |= self.has_status[None] & (u < p)
+            # 6. Soft criteria as programmes (no commune is registered): the money left after the
+            # works pays for a year of effort on each open programme, communes closest to the
+            # standard first, from their own money then the pool; an unpaid programme gains its
+            # background effort. Met once the effort reaches the lead time (its expected value here).
+            open_soft = self.has_status[None] & ~status_met & self.assessed[None, :, None]
+            has_open = open_soft.any(axis=2)
+            sorder = np.argsort(np.where(has_open, nj - met_count, nj + 1), axis=1, kind="stable")
+            n_open = has_open.sum(axis=1)
+            paid = np.zeros((B, nc, nj), dtype=bool)
+            for q in range(int(n_open.max()) if B else 0):
+                valid = q < n_open
+                cc = sorder[:, q]
+                for j in range(nj):
+                    o = valid & open_soft[bidx, cc, j]
+                    if not o.any():
+                        continue
+                    cost_j = self.soft_cost[cc, j]
+                    loc = local[bidx, cc]
+                    can = o & (cost_j <= loc + pool + EPS)
+                    own = np.minimum(loc, cost_j)
+                    local[bidx[can], cc[can]] = loc[can] - own[can]
+                    pool = np.where(can, pool - (cost_j - own), pool)
+                    paid[bidx[can], cc[can], j] = True
+            effort += np.where(paid, 1.0, self.soft_background[None])
+            status_met |= self.has_status[None] & (effort + EPS >= self.soft_lead[None])
             # 7. Criteria and the standard.
             met = self.criteria_met(x, D, status_met, y)
             met_count = met.sum(axis=2)

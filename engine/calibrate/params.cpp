@@ -45,14 +45,20 @@ bool source_by_name(const std::string& name, Source& out) {
     return false;
 }
 
-// A hazard key: soft.base / soft.per_bn_spent (default) or soft.ID.base / soft.ID.per_bn_spent.
-bool soft_key(const std::string& key, std::string& id, bool& base) {
-    static const std::regex kSoft(R"(soft\.(?:([^.]+(?:\.[^.]+)*)\.)?(base|per_bn_spent))");
+// A programme key: soft.FIELD (the default programme) or soft.ID.FIELD, FIELD one of lead_years
+// (the mean of the years of effort needed), background, cost.
+bool soft_key(const std::string& key, std::string& id, std::string& field) {
+    static const std::regex kSoft(R"(soft\.(?:([^.]+(?:\.[^.]+)*)\.)?(lead_years|background|cost))");
     std::smatch m;
     if (!std::regex_match(key, m, kSoft)) return false;
     id = m[1].matched ? m[1].str() : "default";
-    base = m[2] == "base";
+    field = m[2];
     return true;
+}
+
+double soft_value(const scenario::SoftProgramme& p, const std::string& field) {
+    if (field == "lead_years") return p.lead_years.expected();
+    return field == "background" ? p.background : p.cost_bn;
 }
 
 // Sets a distribution's mean, keeping its spread (a beta's sd is cut to stay valid).
@@ -88,17 +94,17 @@ void set_mean(Distribution& d, double mean) {
 }  // namespace
 
 std::string param_help() {
-    return "soft.base, soft.per_bn_spent, soft.ID.base, soft.ID.per_bn_spent, participation, overrun, "
+    return "soft.lead_years, soft.background, soft.cost, soft.ID.lead_years, soft.ID.background, soft.ID.cost, "
+           "registration.quota, campaign.people, effects.sd, participation, overrun, "
            "funding.realisation, funding.growth, funding.SOURCE.amount, income.growth";
 }
 
 double param_value(const Scenario& s, const std::string& key) {
-    std::string id;
-    bool base = false;
-    if (soft_key(key, id, base)) {
-        const auto& h = id == "default" ? s.soft_default : s.hazard(id);
-        return base ? h.base : h.per_bn_spent;
-    }
+    std::string id, field;
+    if (soft_key(key, id, field)) return soft_value(id == "default" ? s.soft_default : s.programme(id), field);
+    if (key == "registration.quota") return s.registration.quota_share ? s.registration.quota_share->expected() : 0;
+    if (key == "campaign.people") return s.campaign.people.expected();
+    if (key == "effects.sd") return s.commune_effect_sd;
     if (key == "participation") {
         const auto* p = find_source(s, Source::People);
         return p ? p->participation.expected() : 0;
@@ -126,11 +132,22 @@ Param parse_param(const std::string& arg, const Scenario& base) {
     const auto eq = arg.find('=');
     p.key = arg.substr(0, eq);
     const double now = param_value(base, p.key);  // throws on an unknown key
-    std::string id;
-    bool hazard_base = false;
-    if (soft_key(p.key, id, hazard_base)) {
+    std::string id, field;
+    const bool is_soft = soft_key(p.key, id, field);
+    const bool share = p.key == "participation" || p.key == "registration.quota" || (is_soft && field == "background");
+    if (is_soft) {
+        p.low = field == "lead_years" ? 0.5 : 0;
+        p.high = field == "lead_years" ? 15 : field == "background" ? 1 : std::max(1.0, 3 * now);
+    } else if (p.key == "registration.quota") {
+        if (!base.registration.quota_share) bad(arg, "the scenario registers no communes by rule (key registration.quota.share)");
+        p.low = 0.005;
+        p.high = 0.8;
+    } else if (p.key == "campaign.people") {
+        p.low = 0.5;
+        p.high = 6;
+    } else if (p.key == "effects.sd") {
         p.low = 0;
-        p.high = hazard_base ? 1 : 0.1;
+        p.high = 1.5;
     } else if (p.key == "participation") {
         if (!find_source(base, Source::People)) bad(arg, "the scenario has no people source to fit");
         p.low = 0.01;
@@ -161,11 +178,11 @@ Param parse_param(const std::string& arg, const Scenario& base) {
         const auto colon = range.find(':');
         const auto lo = colon == std::string::npos ? std::nullopt : parse_double(range.substr(0, colon));
         const auto hi = colon == std::string::npos ? std::nullopt : parse_double(range.substr(colon + 1));
-        if (!lo || !hi) bad(arg, "bounds are written LOW:HIGH, e.g. soft.base=0.02:0.4");
+        if (!lo || !hi) bad(arg, "bounds are written LOW:HIGH, e.g. soft.lead_years=1:6");
         if (!(*lo < *hi)) bad(arg, "LOW must be below HIGH");
         p.low = *lo;
         p.high = *hi;
-        if ((p.key == "participation" || hazard_base) && (p.low < 0 || p.high > 1)) bad(arg, "a share or chance: bounds within 0:1");
+        if (share && (p.low < 0 || p.high > 1)) bad(arg, "a share: bounds within 0:1");
         if ((p.key == "overrun" || (p.key.rfind("funding.", 0) == 0 && p.key != "funding.growth")) && p.low < 0)
             bad(arg, "bounds cannot be negative");
     }
@@ -177,16 +194,21 @@ Scenario with_params(const Scenario& base, const std::vector<Param>& params, con
     for (std::size_t i = 0; i < params.size(); ++i) {
         const auto& key = params[i].key;
         const double v = values[i];
-        std::string id;
-        bool hazard_base = false;
-        if (soft_key(key, id, hazard_base)) {
-            if (id == "default") {
-                (hazard_base ? s.soft_default.base : s.soft_default.per_bn_spent) = v;
+        std::string id, field;
+        if (soft_key(key, id, field)) {
+            auto prog = id == "default" ? s.soft_default : s.programme(id);
+            if (field == "lead_years") {
+                set_mean(prog.lead_years, v);
             } else {
-                auto h = s.hazard(id);
-                (hazard_base ? h.base : h.per_bn_spent) = v;
-                s.soft[id] = h;
+                (field == "background" ? prog.background : prog.cost_bn) = v;
             }
+            (id == "default" ? s.soft_default : s.soft[id]) = prog;
+        } else if (key == "registration.quota") {
+            set_mean(*s.registration.quota_share, v);
+        } else if (key == "campaign.people") {
+            set_mean(s.campaign.people, v);
+        } else if (key == "effects.sd") {
+            s.commune_effect_sd = v;
         } else if (key == "participation") {
             set_mean(find_source(s, Source::People)->participation, v);
         } else if (key == "overrun") {
@@ -323,16 +345,38 @@ void write_calibrated_scenario(const std::string& path, const std::string& base_
         e << YAML::Key << "soft_criteria" << YAML::Value << YAML::BeginMap;
         std::vector<std::string> ids;
         for (const auto& p : params) {
-            std::string id;
-            bool b = false;
-            if (soft_key(p.key, id, b) && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+            std::string id, field;
+            if (soft_key(p.key, id, field) && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
         }
         for (const auto& id : ids) {
-            const auto& h = id == "default" ? s.soft_default : s.hazard(id);
-            e << YAML::Key << id << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "base" << YAML::Value
-              << num(h.base) << YAML::Key << "per_bn_spent" << YAML::Value << num(h.per_bn_spent) << YAML::EndMap;
+            const auto& h = id == "default" ? s.soft_default : s.programme(id);
+            e << YAML::Key << id << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "lead_years" << YAML::Value;
+            emit_distribution(e, h.lead_years);
+            e << YAML::Key << "cost_bn" << YAML::Value << num(h.cost_bn) << YAML::Key << "background" << YAML::Value
+              << num(h.background) << YAML::EndMap;
         }
         e << YAML::EndMap;
+    }
+    for (const auto& p : params) {
+        if (p.key == "registration.quota") {
+            e << YAML::Key << "registration" << YAML::Value << YAML::BeginMap << YAML::Key << "quota" << YAML::Value
+              << YAML::BeginMap << YAML::Key << "share" << YAML::Value;
+            emit_distribution(e, *s.registration.quota_share);
+            e << YAML::EndMap << YAML::EndMap;
+        }
+    }
+    {
+        bool campaign = false, effects = false;
+        for (const auto& p : params) {
+            campaign = campaign || p.key == "campaign.people";
+            effects = effects || p.key == "effects.sd";
+        }
+        if (campaign) {
+            e << YAML::Key << "campaign" << YAML::Value << YAML::BeginMap << YAML::Key << "people" << YAML::Value;
+            emit_distribution(e, s.campaign.people);
+            e << YAML::EndMap;
+        }
+        if (effects) e << YAML::Key << "effects" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "sd" << YAML::Value << num(s.commune_effect_sd) << YAML::EndMap;
     }
     for (const auto& p : params)
         if (p.key == "income.growth") {

@@ -10,8 +10,12 @@
 namespace ntm::calibrate {
 
 // Keys (docs/validation.md):
-//   soft.base, soft.per_bn_spent          the default yearly hazard of status criteria
-//   soft.ID.base, soft.ID.per_bn_spent    one criterion's hazard (ID as in soft_criteria)
+//   soft.lead_years, soft.background, soft.cost   the default soft-criteria programme (mean years of
+//                                         pushed effort needed, effort a year without a push, bn a pushed year)
+//   soft.ID.lead_years, …                 one criterion's programme (ID as in soft_criteria)
+//   registration.quota                    mean share of the open communes the province keeps registered
+//   campaign.people                       mean factor of a campaign on the people's contribution
+//   effects.sd                            sd of the communes' log propensity
 //   participation                         mean share of households contributing (people source)
 //   overrun                               mean cost overrun factor (costs.overrun)
 //   funding.realisation                   factor on every pooled source's amount (central,

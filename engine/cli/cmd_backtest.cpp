@@ -179,7 +179,7 @@ int cmd_backtest(const Args& args) {
         "draws", po::value(&draws), "draws of the forecast (default: the scenario's)")(
         "parameter-sets", po::value(&sets), "parameter sets drawn around the fit, sharing the forecast's draws (default 20; 1: the fit only)")("output,o", po::value(&out), "output folder")(
         "overwrite", "replace an existing output folder");
-    fa.add_options(opts, "fit-draws", "parameters to fit (default: soft.base soft.per_bn_spent funding.realisation)");
+    fa.add_options(opts, "fit-draws", "parameters to fit (default: soft.lead_years, registration.quota when the scenario registers by rule, funding.realisation)");
     po::variables_map vm;
     if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), 2, vm)) return kExitOk;
     const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -188,7 +188,10 @@ int cmd_backtest(const Args& args) {
     if (out.empty()) throw UsageError("give the output folder: -o OUTDIR");
     if (draws < 0) throw UsageError("--draws: positive");
     if (sets < 1) throw UsageError("--parameter-sets: at least 1");
-    if (fa.keys.empty()) fa.keys = {"soft.base", "soft.per_bn_spent", "funding.realisation"};
+    if (fa.keys.empty()) {
+        fa.keys = {"soft.lead_years", "funding.realisation"};
+        if (scenario::load_scenario(inputs[1]).registration.quota_share) fa.keys.insert(fa.keys.begin() + 1, "registration.quota");
+    }
     if (fs::exists(out) && !vm.count("overwrite")) throw InputError(out + ": already exists; choose another output folder or pass --overwrite");
     fa.check_and_apply();
     // The period is checked before the area is loaded and measured.

@@ -62,6 +62,48 @@ void print_table(const std::vector<Row>& rows, std::size_t assessed) {
     }
 }
 
+// For a scenario with explicit targets: each target's chance of its intermediate and final target
+// and, where it falls short, the criterion and the constraint that kept it short most often.
+std::string target_report(const std::string& name, const sim::SimInput& in, const sim::Aggregate& agg) {
+    const std::size_t nj = agg.criteria;
+    const auto draws = static_cast<double>(agg.draws);
+    std::string out;
+    for (std::size_t c = 0; c < in.communes.size(); ++c) {
+        const auto& ci = in.communes[c];
+        if (ci.target_by == 0) continue;
+        if (out.empty()) {
+            out = "\n" + name + ": the target communes, registered from their first year until they reach the standard\n" +
+                  pad_right("commune", 20) + " " + pad_right("met now", 8) + " " + pad_right("intermediate", 18) + " " +
+                  pad_right("P(standard by)", 18) + " where it falls short, most often (share of all draws)\n";
+        }
+        auto year_index = [&](int year) { return static_cast<std::size_t>(std::clamp(year - in.start, 0, static_cast<int>(agg.years) - 1)); };
+        std::string inter = "-";
+        if (ci.min_criteria > 0) {
+            const std::size_t y = year_index(ci.min_criteria_by);
+            std::uint64_t n = 0;
+            for (std::size_t k = static_cast<std::size_t>(ci.min_criteria); k <= nj; ++k) n += agg.met_hist[(c * agg.years + y) * (nj + 1) + k];
+            inter = "P(>=" + std::to_string(ci.min_criteria) + " by " + std::to_string(ci.min_criteria_by) + ") " +
+                    format_fixed(static_cast<double>(n) / draws, 2);
+        }
+        const double p = static_cast<double>(agg.reached[agg.cy(c, year_index(ci.target_by))]) / draws;
+        std::string why = "-";
+        std::uint32_t best = 0;
+        for (std::size_t j = 0; j < nj; ++j)
+            for (std::size_t r = 0; r < sim::kBindingReasons; ++r) {
+                const auto n = agg.binding[(c * nj + j) * sim::kBindingReasons + r];
+                if (n > best) {
+                    best = n;
+                    why = "criterion " + in.set->criteria[j].id + " (" + in.set->criteria[j].name.en + "): " +
+                          std::string(sim::binding_name(static_cast<sim::BindingReason>(r))) + " (" +
+                          format_fixed(static_cast<double>(n) / draws, 2) + ")";
+                }
+            }
+        out += pad_right(ci.name, 20) + " " + pad_right(std::to_string(ci.met_at_start) + "/" + std::to_string(nj), 8) + " " +
+               pad_right(inter, 18) + " " + pad_right(std::to_string(ci.target_by) + ": " + format_fixed(p, 2), 18) + " " + why + "\n";
+    }
+    return out;
+}
+
 }  // namespace
 
 // Simulates each scenario on the area; writes OUTDIR/<scenario file stem>/ and prints the table.
@@ -114,6 +156,7 @@ int simulate_all(sim::Team& team, const std::string& area_path, const std::vecto
                     if (const int c = area.find_commune(name); c >= 0) targets[c] = std::max(targets[c], t.by);
     });
     std::vector<Row> rows;
+    std::string target_reports;
     for (std::size_t k = 0; k < scenarios.size(); ++k) {
         const auto& sc = scenarios[k];
         const auto& path = scenario_paths[k];
@@ -179,8 +222,10 @@ int simulate_all(sim::Team& team, const std::string& area_path, const std::vecto
         }
         r.debt_end = report::mean_money(agg, agg.years - 1, sim::kMoneyDebt);
         rows.push_back(r);
+        target_reports += target_report(r.name, input, agg);
     }
     if (!rows.empty()) print_table(rows, assessed);
+    if (!target_reports.empty()) std::printf("%s", target_reports.c_str());
     if (!outdir.empty() && !rows.empty()) std::printf("\nresults written under %s/\n", outdir.c_str());
     return kExitOk;
 }

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string_view>
 
 namespace ntm {
 
@@ -27,6 +28,9 @@ enum class Stream : std::uint32_t {
     SimOverrun,
     SimSoft,
     SimIncome,
+    SimEffect,    // a commune's propensity in a draw
+    SimCampaign,  // how much a campaign raises the people's contribution in a commune
+    SimQuota,     // the province's registration pace in a draw
     // Calibration: parameter sets drawn around a fit, counters (set, 0, n).
     CalibrateParameters = 64,
 };
@@ -63,6 +67,14 @@ class RngStream {
    public:
     RngStream(const Rng& rng, Stream stream, std::uint32_t a, std::uint32_t b)
         : m_rng(&rng), m_stream(static_cast<std::uint32_t>(stream)), m_a(a), m_b(b) {}
+    // For (stream, draw, key, year index): the counter is (stream | (year + 1) << 8, draw, key, n),
+    // apart from every counter of the four-word form above. The simulation keys a commune by its
+    // code (commune_key), so a layer's order changes no number.
+    RngStream(const Rng& rng, Stream stream, std::uint32_t draw, std::uint32_t key, int year)
+        : m_rng(&rng),
+          m_stream(static_cast<std::uint32_t>(stream) | (static_cast<std::uint32_t>(year + 1) << 8)),
+          m_a(draw),
+          m_b(key) {}
 
     double uniform() { return m_rng->uniform(m_stream, m_a, m_b, m_next++); }
     double uniform(double low, double high) { return low + (high - low) * uniform(); }
@@ -85,5 +97,16 @@ class RngStream {
     std::uint32_t m_stream, m_a, m_b;
     std::uint32_t m_next = 0;
 };
+
+// A commune's key for its random streams: FNV-1a of its code (stable under any reordering; two
+// codes sharing a key would only share draws).
+inline std::uint32_t commune_key(std::string_view code) {
+    std::uint32_t h = 2166136261U;
+    for (const char ch : code) {
+        h ^= static_cast<unsigned char>(ch);
+        h *= 16777619U;
+    }
+    return h;
+}
 
 }  // namespace ntm

@@ -24,14 +24,13 @@ void serialize(Archive& a, ntm::sim::Slot& s, unsigned) {
 
 template <class Archive>
 void serialize(Archive& a, ntm::sim::CriterionParts& p, unsigned) {
-    a & p.slots & p.has_status & p.status_met0 & p.has_income & p.income0 & p.income_op & p.income_threshold &
-        p.hazard_base & p.hazard_per_bn;
+    a & p.slots & p.has_status & p.status_met0 & p.has_income & p.income0 & p.income_op & p.income_threshold;
 }
 
 template <class Archive>
 void serialize(Archive& a, ntm::sim::CommuneInput& c, unsigned) {
-    a & c.code & c.name & c.assessed & c.population & c.households & c.target_by & c.met_at_start & c.fixed_share &
-        c.criteria;
+    a & c.code & c.name & c.assessed & c.population & c.households & c.key & c.rank & c.target_by & c.target_from &
+        c.min_criteria & c.min_criteria_by & c.met_at_start & c.fixed_share & c.criteria;
 }
 
 // The arrays only: the area, scenario and criteria set pointers are the receiver's own.
@@ -43,7 +42,8 @@ void serialize(Archive& a, ntm::sim::SimInput& in, unsigned) {
 template <class Archive>
 void serialize(Archive& a, ntm::sim::Aggregate& g, unsigned) {
     a & g.communes & g.years & g.criteria & g.draws & g.reached & g.at_standard & g.met_hist & g.criterion_met &
-        g.lost & g.slot_base & g.slot_hist & g.district_at_standard & g.district_reached & g.money;
+        g.lost & g.slot_base & g.slot_hist & g.district_at_standard & g.district_reached & g.money &
+        g.registered & g.binding;
 }
 
 template <class Archive>

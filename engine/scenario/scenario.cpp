@@ -50,9 +50,16 @@ std::string_view sector_name(Sector s) {
     return "?";
 }
 
-const SoftHazard& Scenario::hazard(const std::string& criterion) const {
+const SoftProgramme& Scenario::programme(const std::string& criterion) const {
     const auto it = soft.find(criterion);
     return it == soft.end() ? soft_default : it->second;
+}
+
+const std::string& Scenario::criteria_in(int year) const {
+    const std::string* out = &criteria;
+    for (const auto& p : criteria_periods)
+        if (p.from <= year) out = &p.set;
+    return *out;
 }
 
 namespace {
@@ -169,17 +176,18 @@ class Reader {
 
     void apply(const YAML::Node& root, Scenario& s) const {
         keys(root, "", {"name", "description", "extends", "criteria", "period", "draws", "seed", "funding",
-                        "allocation", "capacity", "costs", "soft_criteria", "income"});
+                        "allocation", "registration", "campaign", "effects", "capacity", "costs", "soft_criteria",
+                        "income"});
         // A variant without a name of its own is named after its file, not its parent.
         s.name = root["name"] ? text(root["name"], "name") : fs::path(m_file).stem().string();
         if (root["description"]) s.description = text(root["description"], "description");
-        if (root["criteria"]) s.criteria = text(root["criteria"], "criteria");
         if (const auto p = root["period"]) {
             keys(p, "period", {"start", "end"});
             if (p["start"]) s.start = integer(p["start"], "period.start", 1900, 2200);
             if (p["end"]) s.end = integer(p["end"], "period.end", 1900, 2200);
             if (s.end < s.start) fail(p, "period", "end comes before start");
         }
+        if (const auto c = root["criteria"]) criteria(c, s);
         if (root["draws"]) s.draws = integer(root["draws"], "draws", 1, 100000000);
         if (root["seed"]) s.seed = static_cast<std::uint64_t>(number(root["seed"], "seed", 0, 9e15));
         if (const auto f = root["funding"]) {
@@ -194,6 +202,17 @@ class Reader {
             }
         }
         if (const auto a = root["allocation"]) allocation(a, s);
+        if (const auto r = root["registration"]) registration(r, s);
+        if (const auto c = root["campaign"]) {
+            keys(c, "campaign", {"people", "enterprise_bn", "integrated_bn"});
+            if (c["people"]) s.campaign.people = distribution(c["people"], "campaign.people", 1);
+            if (c["enterprise_bn"]) s.campaign.enterprise_bn = number(c["enterprise_bn"], "campaign.enterprise_bn", 0, 1e6);
+            if (c["integrated_bn"]) s.campaign.integrated_bn = number(c["integrated_bn"], "campaign.integrated_bn", 0, 1e6);
+        }
+        if (const auto e = root["effects"]) {
+            keys(e, "effects", {"sd"});
+            if (e["sd"]) s.commune_effect_sd = number(e["sd"], "effects.sd", 0, 3);
+        }
         if (const auto c = root["capacity"]) {
             keys(c, "capacity", {"per_commune_bn", "build_lag_years"});
             if (c["per_commune_bn"]) s.capacity_per_commune_bn = number(c["per_commune_bn"], "capacity.per_commune_bn", 0);
@@ -219,25 +238,113 @@ class Reader {
             if (c["overrun"]) s.overrun = distribution(c["overrun"], "costs.overrun", 1);
         }
         if (const auto sc = root["soft_criteria"]) {
-            if (!sc.IsMap()) fail(sc, "soft_criteria", "expected a mapping: criterion id → {base, per_bn_spent}");
+            if (!sc.IsMap()) fail(sc, "soft_criteria", "expected a mapping: criterion id → {lead_years, cost_bn, background}");
             for (const auto& kv : sc) {
                 const auto id = kv.first.as<std::string>();
                 const std::string k = "soft_criteria." + id;
-                keys(kv.second, k, {"base", "per_bn_spent"});
-                SoftHazard h = id == "default" ? s.soft_default : s.hazard(id);
-                if (kv.second["base"]) h.base = number(kv.second["base"], k + ".base", 0, 1);
-                if (kv.second["per_bn_spent"]) h.per_bn_spent = number(kv.second["per_bn_spent"], k + ".per_bn_spent", 0, 1);
+                if (kv.second.IsMap() && (kv.second["base"] || kv.second["per_bn_spent"])) {
+                    fail(kv.second, k,
+                         "soft criteria are programmes now, not yearly chances: give lead_years (years of pushed "
+                         "effort needed), cost_bn (bn a pushed year) and background (effort a year without a push); "
+                         "see docs/scenarios.md");
+                }
+                keys(kv.second, k, {"lead_years", "cost_bn", "background"});
+                SoftProgramme p = id == "default" ? s.soft_default : s.programme(id);
+                if (kv.second["lead_years"]) {
+                    p.lead_years = distribution(kv.second["lead_years"], k + ".lead_years", 3);
+                    if (p.lead_years.expected() <= 0) fail(kv.second["lead_years"], k + ".lead_years", "needs a positive mean");
+                }
+                if (kv.second["cost_bn"]) p.cost_bn = number(kv.second["cost_bn"], k + ".cost_bn", 0, 1e6);
+                if (kv.second["background"]) p.background = number(kv.second["background"], k + ".background", 0, 1);
                 if (id == "default") {
-                    s.soft_default = h;
+                    s.soft_default = p;
                 } else {
-                    s.soft[id] = h;
+                    s.soft[id] = p;
                 }
             }
         }
         if (const auto inc = root["income"]) {
-            keys(inc, "income", {"growth"});
+            keys(inc, "income", {"growth", "push"});
             if (inc["growth"]) s.income_growth = distribution(inc["growth"], "income.growth", 0);
+            if (inc["push"]) s.income_push = number(inc["push"], "income.push", 0, 1);
         }
+    }
+
+    // `criteria: SET` or a list of {set, from, until} in year order, each period starting the year
+    // after the one before it ends.
+    void criteria(const YAML::Node& c, Scenario& s) const {
+        s.criteria_periods.clear();
+        if (c.IsScalar()) {
+            s.criteria = text(c, "criteria");
+            return;
+        }
+        if (!c.IsSequence() || c.size() == 0)
+            fail(c, "criteria", "expected a set id, or a list of {set: ID, from: YEAR, until: YEAR}");
+        int next = 0;
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            const auto& n = c[i];
+            const std::string k = "criteria[" + std::to_string(i) + "]";
+            keys(n, k, {"set", "from", "until"});
+            if (!n["set"]) fail(n, k, "needs set: the criteria set's id");
+            CriteriaPeriod p{text(n["set"], k + ".set"), 0};
+            if (n["from"]) p.from = integer(n["from"], k + ".from", 1900, 2200);
+            if (i == 0 && n["from"] && p.from > s.start)
+                fail(n["from"], k + ".from", "the first set must apply from the start (" + std::to_string(s.start) + ")");
+            if (i > 0) {
+                if (!n["from"] && next == 0) fail(n, k, "give from: the first year this set applies");
+                if (!n["from"]) p.from = next;
+                if (next != 0 && p.from != next)
+                    fail(n["from"], k + ".from", "the set before ends in " + std::to_string(next - 1) + ", so this one must start in " + std::to_string(next));
+                if (!s.criteria_periods.empty() && p.from <= s.criteria_periods.back().from)
+                    fail(n, k, "periods must follow each other in year order");
+            }
+            next = 0;
+            if (n["until"]) {
+                next = integer(n["until"], k + ".until", 1900, 2200) + 1;
+                if (next <= p.from) fail(n["until"], k + ".until", "ends before it starts");
+            } else if (i + 1 < c.size()) {
+                fail(n, k, "give until: the last year this set applies (another set follows)");
+            }
+            s.criteria_periods.push_back(p);
+        }
+        s.criteria_periods.front().from = 0;
+        s.criteria = s.criteria_periods.front().set;
+    }
+
+    void targets(const YAML::Node& t, const std::string& key, Scenario& s) const {
+        if (!t.IsSequence()) fail(t, key, "expected a list of {communes: […], by: YEAR}");
+        s.targets.clear();
+        for (const auto& n : t) {
+            const std::string k = key + "[]";
+            keys(n, k, {"communes", "by", "from", "min_criteria"});
+            Target target;
+            if (!n["communes"] || !n["communes"].IsSequence()) fail(n, k + ".communes", "expected a list of commune names or codes");
+            for (const auto& c : n["communes"]) target.communes.push_back(text(c, k + ".communes"));
+            if (!n["by"]) fail(n, k + ".by", "give the deadline year");
+            target.by = integer(n["by"], k + ".by", 1900, 2200);
+            if (n["from"]) target.from = integer(n["from"], k + ".from", 1900, target.by);
+            if (const auto m = n["min_criteria"]) {
+                keys(m, k + ".min_criteria", {"count", "by"});
+                if (!m["count"] || !m["by"]) fail(m, k + ".min_criteria", "needs count (criteria met) and by (year)");
+                target.min_criteria = integer(m["count"], k + ".min_criteria.count", 1, 1000);
+                target.min_criteria_by = integer(m["by"], k + ".min_criteria.by", 1900, target.by);
+            }
+            s.targets.push_back(target);
+        }
+    }
+
+    void registration(const YAML::Node& r, Scenario& s) const {
+        keys(r, "registration", {"targets", "quota", "min_criteria"});
+        if (const auto t = r["targets"]) targets(t, "registration.targets", s);
+        if (const auto q = r["quota"]) {
+            keys(q, "registration.quota", {"share"});
+            if (!q["share"]) fail(q, "registration.quota", "needs share: the number of communes kept registered, as a share of all assessed communes");
+            const auto d = distribution(q["share"], "registration.quota.share", 0.1);
+            if (d.expected() <= 0 || d.expected() > 1 || (d.is_fixed() && (d.mean < 0 || d.mean > 1)))
+                fail(q["share"], "registration.quota.share", "a share between 0 and 1");
+            s.registration.quota_share = d;
+        }
+        if (r["min_criteria"]) s.registration.min_criteria = integer(r["min_criteria"], "registration.min_criteria", 0, 1000);
     }
 
     FundingSource funding(const YAML::Node& n) const {
@@ -303,19 +410,7 @@ class Reader {
             }
             s.policy = it->second;
         }
-        if (const auto t = a["targets"]) {
-            if (!t.IsSequence()) fail(t, "allocation.targets", "expected a list of {communes: […], by: YEAR}");
-            s.targets.clear();
-            for (const auto& n : t) {
-                keys(n, "allocation.targets[]", {"communes", "by"});
-                Target target;
-                if (!n["communes"] || !n["communes"].IsSequence()) fail(n, "allocation.targets[].communes", "expected a list of commune names or codes");
-                for (const auto& c : n["communes"]) target.communes.push_back(text(c, "allocation.targets[].communes"));
-                if (!n["by"]) fail(n, "allocation.targets[].by", "give the deadline year");
-                target.by = integer(n["by"], "allocation.targets[].by", 1900, 2200);
-                s.targets.push_back(target);
-            }
-        }
+        if (const auto t = a["targets"]) targets(t, "allocation.targets", s);
         if (const auto f = a["fixed_shares"]) {
             if (!f.IsMap()) fail(f, "allocation.fixed_shares", "expected commune: share");
             s.fixed_shares.clear();

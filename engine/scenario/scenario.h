@@ -45,14 +45,46 @@ enum class Sector { Roads, Irrigation, Schools, Culture };
 inline constexpr std::size_t kSectorCount = 4;
 std::string_view sector_name(Sector s);
 
+// An explicit registration decision (DOMAIN.md §7): these communes are registered to finish by
+// `by`, pushed from `from` on; optionally with an intermediate target of at least `min_criteria`
+// criteria met by the end of `min_criteria_by`.
 struct Target {
     std::vector<std::string> communes;  // names or codes
     int by = 0;
+    int from = 0;  // 0: the scenario's start
+    int min_criteria = 0;
+    int min_criteria_by = 0;
 };
 
-struct SoftHazard {
-    double base = 0.1;          // yearly chance the status part of a criterion becomes met
-    double per_bn_spent = 0;    // added chance per bn spent in the commune that year
+// The plan step's rule: each year the province registers communes to finish that year.
+struct Registration {
+    // Registered by the rule at any time, as a share of all assessed communes (a recognised
+    // commune frees its place), drawn once per draw (the province's pace); unset: no rule.
+    std::optional<Distribution> quota_share;
+    int min_criteria = 0;  // the rule picks only communes meeting at least this many criteria
+};
+
+// What registration brings to a commune, per year it stays registered.
+struct Campaign {
+    Distribution people = Distribution::fixed(1);  // factor on the people's contribution, per draw and commune
+    double enterprise_bn = 0;   // donations of enterprises and people from the commune living elsewhere
+    double integrated_bn = 0;   // sector programmes' money integrated into the criteria (lồng ghép)
+};
+
+// Soft criteria (what no asset measures) are programmes: a commune needs `lead_years` years of
+// pushed effort, drawn per draw and commune; a pushed year costs `cost_bn`; a year without a push
+// still adds `background` years of effort.
+struct SoftProgramme {
+    Distribution lead_years = Distribution::fixed(3);
+    double cost_bn = 0;
+    double background = 0.2;
+};
+
+// Which criteria set applies in which years: `criteria: [{set: vn-2009, until: 2016}, {set:
+// hatinh-2017, from: 2017}]`.
+struct CriteriaPeriod {
+    std::string set;
+    int from = 0;  // first year it applies (0: from the start)
 };
 
 struct Scenario {
@@ -60,7 +92,8 @@ struct Scenario {
     std::string description;
     std::string path;
     std::vector<std::string> lineage;  // files, this one first
-    std::string criteria = "hatinh-2017";
+    std::string criteria = "hatinh-2017";  // the set of the start year
+    std::vector<CriteriaPeriod> criteria_periods;  // every set and its first year, in order; at least one
     int start = 2017;
     int end = 2025;
     int draws = 1000;
@@ -70,6 +103,9 @@ struct Scenario {
 
     Policy policy = Policy::ClosestToStandardFirst;
     std::vector<Target> targets;
+    Registration registration;
+    Campaign campaign;
+    double commune_effect_sd = 0;  // sd of each commune's log propensity, per draw
     std::map<std::string, double> fixed_shares;  // commune name or code → share
     std::optional<std::array<double, kSectorCount>> sector_shares;
 
@@ -85,12 +121,15 @@ struct Scenario {
     std::array<double, kFacilityKinds.size()> facility_cost{4, 0.8, 1.5, 3, 2};
     Distribution overrun;  // multiplicative, per draw, commune and year
 
-    SoftHazard soft_default;
-    std::map<std::string, SoftHazard> soft;  // by criterion id
+    SoftProgramme soft_default;
+    std::map<std::string, SoftProgramme> soft;  // by criterion id
     std::optional<Distribution> income_growth;
+    double income_push = 0;  // extra yearly income growth in a registered commune
 
     int years() const { return end - start + 1; }
-    const SoftHazard& hazard(const std::string& criterion) const;
+    const SoftProgramme& programme(const std::string& criterion) const;
+    // The criteria set that applies in `year`.
+    const std::string& criteria_in(int year) const;
 };
 
 // Throws ConfigError naming file, line and key on a bad file.

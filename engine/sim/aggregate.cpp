@@ -32,6 +32,20 @@ Aggregate::Aggregate(const SimInput& in)
     district_at_standard.assign(years * (communes + 1), 0);
     district_reached.assign(years * (communes + 1), 0);
     money.assign(years * kMoneyFields, 0);
+    registered.assign(communes * years, 0);
+    binding.assign(communes * criteria * kBindingReasons, 0);
+}
+
+std::string_view binding_name(BindingReason r) {
+    switch (r) {
+        case kBindMoney: return "money";
+        case kBindCapacity: return "capacity";
+        case kBindLeadTime: return "lead time";
+        case kBindUnknown: return "no data";
+        case kBindNotPushed: return "not planned";
+        case kBindingReasons: break;
+    }
+    return "?";
 }
 
 void Aggregate::merge(const Aggregate& o) {
@@ -48,6 +62,8 @@ void Aggregate::merge(const Aggregate& o) {
     add(district_at_standard, o.district_at_standard);
     add(district_reached, o.district_reached);
     add(money, o.money);
+    add(registered, o.registered);
+    add(binding, o.binding);
 }
 
 }  // namespace ntm::sim

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <tuple>
 
 #include "core/rng.h"
 #include "core/text.h"
@@ -71,9 +72,24 @@ struct Purse {
     }
 };
 
-std::uint32_t cy_key(std::size_t c, int y) { return static_cast<std::uint32_t>((c << 8) | static_cast<std::size_t>(y)); }
-
 }  // namespace
+
+// What one year of a draw carries from step to step.
+struct DrawRunner::Year {
+    explicit Year(Rng r) : rng(r) {}
+    Rng rng;
+    std::uint32_t draw = 0;
+    int y = 0, year = 0;
+    YearLedger L;
+    Purse pool;
+    double credit_available = 0;
+    double* debt = nullptr;
+    double* arrears = nullptr;
+    const scenario::FundingSource* credit = nullptr;
+    std::string* out = nullptr;  // the trace, when this year is traced
+    int trace = -1;
+    bool traced(std::size_t c) const { return out && static_cast<int>(c) == trace; }
+};
 
 // A project as a planner would name it: the layer's feature id, the school's name.
 std::string DrawRunner::describe(const Project& p) const {
@@ -157,13 +173,23 @@ DrawRunner::DrawRunner(const SimInput& in) : m_in(in) {
         m_slot[s] = {sl.first, sl.count, sl.op, sl.measurable};
         std::copy_n(sl.threshold.begin(), Y, &m_threshold[s * Y]);
     }
-    m_hazard_base.resize(nc * nj);
-    m_hazard_per_bn.resize(nc * nj);
-    for (std::size_t c = 0; c < nc; ++c)
-        for (std::size_t j = 0; j < nj; ++j) {
-            m_hazard_base[c * nj + j] = in.communes[c].criteria[j].hazard_base;
-            m_hazard_per_bn[c * nj + j] = in.communes[c].criteria[j].hazard_per_bn;
-        }
+    for (const auto j : m_status_j) {
+        const auto& prog = in.scenario->programme(in.set->criteria[j].id);
+        m_soft_lead.push_back(&prog.lead_years);
+        m_soft_cost.push_back(prog.cost_bn);
+        m_soft_background.push_back(prog.background);
+    }
+    m_effort.resize(m_status_j.size());
+    m_prog_paid.resize(m_status_j.size());
+    m_lead.resize(m_status_j.size());
+    m_by_rank.resize(nc);
+    for (std::size_t c = 0; c < nc; ++c) m_by_rank[in.communes[c].rank] = static_cast<std::uint32_t>(c);
+    m_effect.resize(nc);
+    m_campaign.resize(nc);
+    m_draw_order.resize(nc);
+    m_draw_pos.resize(nc);
+    m_registered.resize(nc);
+    m_reason.resize(nc * nj);
     m_walk.resize(ns);
     m_walk_end.resize(ns);
 
@@ -271,15 +297,24 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
 
 void DrawRunner::run_differences(std::uint32_t draw, Aggregate& agg) { run_draw(draw, agg, true, nullptr, -1, nullptr); }
 
-void DrawRunner::run_draw(std::uint32_t draw, Aggregate& agg, bool differences, std::vector<YearLedger>* ledger,
-                          int trace, std::string* story) {
+template <typename Keep>
+const std::vector<std::uint32_t>& DrawRunner::closest_order(Keep keep) {
+    const std::size_t nj = m_in.criteria_count();
+    std::fill(m_bucket.begin(), m_bucket.end(), 0U);
+    for (const auto c : m_draw_order)
+        if (keep(c)) ++m_bucket[nj - m_met_count[c] + 1];
+    for (std::size_t k = 1; k < m_bucket.size(); ++k) m_bucket[k] += m_bucket[k - 1];
+    m_order.resize(m_bucket.back());
+    for (const auto c : m_draw_order)
+        if (keep(c)) m_order[m_bucket[nj - m_met_count[c]]++] = c;
+    return m_order;
+}
+
+void DrawRunner::start_draw(std::uint32_t draw) {
     const auto& in = m_in;
     const auto& sc = *in.scenario;
-    const std::size_t nc = in.communes.size(), nj = in.criteria_count(), ns = in.slots.size();
-    const int Y = in.years;
+    const std::size_t nc = in.communes.size();
     const Rng rng(sc.seed);
-    constexpr std::uint32_t kMinusOne = ~0U;  // differences are added modulo 2³²; the running sum is exact
-
     // Every draw starts from the same state, computed once by the constructor.
     m_x_plan = m_x_done = m_start.x;
     m_D_plan = m_D_done = m_start.D;
@@ -295,369 +330,582 @@ void DrawRunner::run_draw(std::uint32_t draw, Aggregate& agg, bool differences, 
     std::fill(m_closed.begin(), m_closed.end(), 0);
     std::fill(m_dirty.begin(), m_dirty.end(), 0);
     std::fill(m_changed.begin(), m_changed.end(), 0);
+    std::fill(m_registered.begin(), m_registered.end(), kNotRegistered);
+    std::fill(m_effort.begin(), m_effort.end(), 0.0);
+    std::fill(m_reason.begin(), m_reason.end(), static_cast<std::uint8_t>(kBindNotPushed));
     m_pending.clear();
+
+    // Commune effects: a propensity of mean 1 per commune and draw, keyed by the commune's code.
+    // It scales the people's contribution, the commune's capacity and the pace of its programmes,
+    // so some communes are fast and some slow in every respect within a draw.
+    const double sd = sc.commune_effect_sd;
+    for (std::size_t c = 0; c < nc; ++c) {
+        m_effect[c] = 1.0;
+        if (sd > 0) {
+            RngStream r(rng, Stream::SimEffect, draw, in.communes[c].key, 0);
+            m_effect[c] = std::exp(sd * r.normal() - 0.5 * sd * sd);
+        }
+        m_campaign[c] = 1.0;
+        if (!sc.campaign.people.is_fixed() || sc.campaign.people.mean != 1.0) {
+            RngStream r(rng, Stream::SimCampaign, draw, in.communes[c].key, 0);
+            m_campaign[c] = sc.campaign.people.sample(r);
+        }
+    }
+    for (std::size_t i = 0; i < nc; ++i) m_draw_order[i] = m_by_rank[i];
+    if (sd > 0)
+        std::stable_sort(m_draw_order.begin(), m_draw_order.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return m_effect[a] > m_effect[b]; });
+    for (std::size_t i = 0; i < nc; ++i) m_draw_pos[m_draw_order[i]] = static_cast<std::uint32_t>(i);
+
+    // Each open programme's years of effort needed, shorter in a commune with a higher propensity.
+    for (std::size_t c = 0; c < nc; ++c) {
+        if (m_status_open[c] == 0) continue;
+        RngStream r(rng, Stream::SimSoft, draw, in.communes[c].key, 0);
+        for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i) {
+            if (m_status_met[c * in.criteria_count() + m_status_j[i]]) continue;
+            const auto* lead = m_soft_lead[i];
+            m_lead[i] = (lead->is_fixed() ? lead->mean : lead->sample(r)) / m_effect[c];
+        }
+    }
+    m_quota_share = 0;
+    if (sc.registration.quota_share) {
+        RngStream r(rng, Stream::SimQuota, draw, 0, 0);
+        m_quota_share = std::clamp(sc.registration.quota_share->sample(r), 0.0, 1.0);
+    }
+}
+
+void DrawRunner::complete_works(Year& t) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < m_pending.size(); ++i) {
+        const auto& w = m_pending[i];
+        if (w.due <= t.y) {
+            m_x_done[w.slot] += w.dx;
+            m_D_done[w.slot] += w.dD;
+            touch(m_in.slots[w.slot].commune, m_in.slots[w.slot].criterion);
+        } else {
+            m_pending[kept++] = w;
+        }
+    }
+    m_pending.resize(kept);
+}
+
+void DrawRunner::grow_income(Year& t) {
+    const auto& sc = *m_in.scenario;
+    if (t.y == 0 || !sc.income_growth) return;
+    const std::size_t nc = m_in.communes.size(), nj = m_in.criteria_count();
+    for (std::size_t c = 0; c < nc; ++c)
+        for (std::size_t j = 0; j < nj; ++j) {
+            if (!(m_crit_kind[c * nj + j] & kCritIncome)) continue;
+            RngStream r(t.rng, Stream::SimIncome, t.draw, m_in.communes[c].key, t.y);
+            const double push = m_registered[c] ? sc.income_push : 0.0;
+            m_income[c * nj + j] *= 1 + sc.income_growth->sample(r, false) + push;
+            touch(c, j);
+        }
+}
+
+void DrawRunner::realise_funds(Year& t) {
+    const auto& sc = *m_in.scenario;
+    double pooled = 0;
+    for (const auto& f : sc.funding) {
+        if (f.source == Source::People) continue;  // mobilise()
+        const double grown = f.amount * std::pow(1 + f.growth, t.y);
+        if (f.source == Source::Credit) {
+            RngStream r(t.rng, Stream::SimCredit, t.draw, 0, t.y);
+            t.credit_available = grown * f.uncertainty.sample(r);
+        } else {
+            RngStream r(t.rng, Stream::SimFunds, t.draw, static_cast<std::uint32_t>(idx(f.source)), t.y);
+            const double money = grown * f.uncertainty.sample(r);
+            t.L.realised[idx(f.source)] += money;
+            pooled += money;
+        }
+    }
+    t.pool.add(pooled, sc.sector_shares);
+}
+
+void DrawRunner::plan(Year& t) {
+    const auto& in = m_in;
+    const auto& sc = *in.scenario;
+    const std::size_t nc = in.communes.size();
+    // Recognised communes leave the register; explicit targets enter it in their first year and
+    // stay until they reach the standard, even after their deadline (DOMAIN.md §7).
+    std::size_t assessed = 0, by_rule = 0;
+    for (std::size_t c = 0; c < nc; ++c) {
+        const auto& ci = in.communes[c];
+        if (!ci.assessed) continue;
+        ++assessed;
+        if (m_reached_year[c] >= 0) {
+            m_registered[c] = kNotRegistered;
+            continue;
+        }
+        if (ci.target_by != 0 && t.year >= ci.target_from) m_registered[c] = kRegisteredTarget;
+        by_rule += m_registered[c] == kRegisteredRule;
+    }
+    // The rule: the province keeps a number of communes registered, a share of all its communes
+    // (so a commune recognised early frees its place for another), topping the list up with the
+    // closest to the standard.
+    if (sc.registration.quota_share) {
+        const auto quota = static_cast<std::size_t>(std::floor(m_quota_share * static_cast<double>(assessed) + 0.5));
+        if (quota > by_rule) {
+            std::size_t more = quota - by_rule;
+            const int min_met = sc.registration.min_criteria;
+            const auto& order = closest_order([&](std::size_t c) {
+                return in.communes[c].assessed && m_reached_year[c] < 0 && m_registered[c] == kNotRegistered &&
+                       m_met_count[c] >= min_met;
+            });
+            for (const auto c : order) {
+                if (more == 0) break;
+                m_registered[c] = kRegisteredRule;
+                --more;
+                if (t.traced(c)) *t.out += "  registered by the province's yearly list\n";
+            }
+        }
+    }
+    if (t.trace >= 0 && t.out && m_registered[static_cast<std::size_t>(t.trace)] == kRegisteredTarget)
+        *t.out += "  registered: a target to reach the standard by " +
+                  std::to_string(in.communes[static_cast<std::size_t>(t.trace)].target_by) + "\n";
+}
+
+void DrawRunner::mobilise(Year& t) {
+    const auto& in = m_in;
+    const auto& sc = *in.scenario;
+    const std::size_t nc = in.communes.size();
+    for (const auto& f : sc.funding) {
+        if (f.source != Source::People) continue;
+        const double per_household_mvnd = f.per_household_mvnd + f.labour_days_per_household * f.labour_day_mvnd +
+                                          f.donated_land_m2_per_household * f.land_mvnd_per_m2;
+        for (std::size_t c = 0; c < nc; ++c) {
+            RngStream r(t.rng, Stream::SimParticipation, t.draw, in.communes[c].key, t.y);
+            const double part = std::clamp(f.participation.sample(r) * m_effect[c], 0.0, 1.0);
+            const double campaign = m_registered[c] ? m_campaign[c] : 1.0;
+            const double money = static_cast<double>(in.communes[c].households) * per_household_mvnd * part * campaign / 1000.0;
+            m_local[c] += money;
+            t.L.realised[idx(Source::People)] += money;
+        }
+    }
+    // A registered commune draws donations and the money of integrated sector programmes.
+    if (sc.campaign.enterprise_bn > 0 || sc.campaign.integrated_bn > 0) {
+        for (std::size_t c = 0; c < nc; ++c) {
+            if (!m_registered[c]) continue;
+            m_local[c] += sc.campaign.enterprise_bn + sc.campaign.integrated_bn;
+            t.L.realised[idx(Source::Enterprise)] += sc.campaign.enterprise_bn;
+            t.L.realised[idx(Source::Other)] += sc.campaign.integrated_bn;
+        }
+    }
+    if (t.trace >= 0 && t.out) {
+        *t.out += std::to_string(t.year) + "\n  money at hand: the commune's own (the people's contribution, campaigns and what was left) " +
+                  format_fixed(m_local[static_cast<std::size_t>(t.trace)], 2) + " bn; the district's pool " +
+                  format_fixed(t.pool.total(), 2) + " bn\n";
+    }
+}
+
+void DrawRunner::repay(Year& t) {
+    const double due = m_repay_due[static_cast<std::size_t>(t.y)] + *t.arrears;
+    t.L.repaid = t.pool.withdraw(due);
+    *t.arrears = due - t.L.repaid;
+    *t.debt -= t.L.repaid;
+}
+
+void DrawRunner::fund(Year& t, std::size_t c, void* purse_ptr) {
+    auto& purse = *static_cast<Purse*>(purse_ptr);
+    const auto& in = m_in;
+    const auto& sc = *in.scenario;
+    const std::size_t nj = in.criteria_count();
+    const auto& plan = m_plans[c];
+    double& spent = m_spent[c];
+    const double cap = sc.capacity_per_commune_bn * m_effect[c];
+    bool capped = false;
+    for (const auto& item : plan) {
+        const auto& sl = in.slots[item.slot];
+        std::uint8_t& reason = m_reason[c * nj + sl.criterion];
+        if (capped) {
+            reason = kBindCapacity;
+            continue;
+        }
+        for (std::uint32_t k = m_cursor[item.slot]; k < item.end; ++k) {
+            const auto& p = in.projects[sl.first + k];
+            const double cost = p.cost_bn * m_overrun[c];
+            if (spent + cost > cap + kEps) {
+                capped = true;
+                reason = kBindCapacity;
+                break;
+            }
+            const double own = std::min(m_local[c], cost);
+            const double rest = cost - own;
+            if (rest > purse.available(sl.sector) + kEps) {
+                reason = kBindMoney;
+                break;
+            }
+            m_local[c] -= own;
+            purse.take(sl.sector, rest);
+            spent += cost;
+            t.L.spent_by_sector[idx(sl.sector)] += cost;
+            if (m_touched_stamp[item.slot] != m_stamp) {  // first work on the slot this year
+                m_touched_stamp[item.slot] = m_stamp;
+                m_cursor_start[item.slot] = m_cursor[item.slot];
+                m_touched.push_back(item.slot);
+            }
+            m_cursor[item.slot] = k + 1;
+            m_walk[item.slot] = kWalkUnknown;
+            m_x_plan[item.slot] += p.dx;
+            m_D_plan[item.slot] += p.dD;
+            m_funded.push_back({item.slot, p.dx, p.dD});
+            if (t.traced(c)) {
+                *t.out += "  built " + describe(p) + " for indicator " + sl.indicator + ": " + format_fixed(cost, 2) +
+                          " bn (own money " + format_fixed(own, 2) + ")\n";
+            }
+        }
+    }
+}
+
+void DrawRunner::allocate(Year& t) {
+    const auto& in = m_in;
+    const auto& sc = *in.scenario;
+    const std::size_t nc = in.communes.size(), nj = in.criteria_count();
+    // Each commune's plan for the year: what closes its gaps, within its capacity.
+    double total_need = 0, money_at_hand = t.pool.total();
+    for (std::size_t c = 0; c < nc; ++c) {
+        m_need[c] = 0;
+        m_spent[c] = 0;
+        m_plans[c].clear();
+        money_at_hand += m_local[c];
+        if (!in.communes[c].assessed) continue;
+        // A commune with nothing left to build keeps nothing to build until a threshold moves:
+        // its plan is empty (needing 0) and its overrun draw would never be used.
+        if (m_closed[c] && !thresholds_move(c, t.y)) continue;
+        RngStream r(t.rng, Stream::SimOverrun, t.draw, in.communes[c].key, t.y);
+        m_overrun[c] = sc.overrun.sample(r);
+        plan_commune(c, t.y, m_overrun[c], m_plans[c]);
+        m_closed[c] = m_plans[c].empty();
+        double need = 0;
+        for (const auto& item : m_plans[c]) {
+            need += item.cost;
+            m_reason[c * nj + in.slots[item.slot].criterion] = kBindNotPushed;
+        }
+        m_need[c] = std::min(need, sc.capacity_per_commune_bn * m_effect[c]);
+        total_need += m_need[c];
+    }
+
+    // Borrow what the plans need beyond the money at hand, within the year's credit and the cap.
+    if (t.credit && total_need > money_at_hand + kEps) {
+        const double room = std::max(0.0, t.credit->debt_cap - *t.debt - *t.arrears);
+        const double b = std::min({total_need - money_at_hand, t.credit_available, room});
+        if (b > 0) {
+            t.L.borrowed = b;
+            t.L.realised[idx(Source::Credit)] = b;
+            *t.debt += b;
+            t.pool.add(b, sc.sector_shares);
+            for (int k = 1; k <= t.credit->repay_years; ++k) {
+                const auto yy = static_cast<std::size_t>(t.y + k);
+                if (yy < m_repay_due.size()) m_repay_due[yy] += b / t.credit->repay_years;
+            }
+        }
+    }
+
+    // Registered communes first (explicit targets, then the province's list), closest to the
+    // standard first; then the policy for the rest.
+    ++m_stamp;
+    m_funded.clear();
+    std::fill(m_prog_paid.begin(), m_prog_paid.end(), 0);
+    // Registered communes' soft-criteria programmes are paid first (they are cheap beside works
+    // and take years): from the commune's own money, then the pool.
+    auto pay_programmes = [&](std::size_t c) {
+        for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i) {
+            if (m_status_met[c * nj + m_status_j[i]]) continue;
+            const double cost = m_soft_cost[i];
+            if (cost > m_local[c] + t.pool.total() + kEps) continue;
+            const double own = std::min(m_local[c], cost);
+            m_local[c] -= own;
+            t.pool.withdraw(cost - own);
+            t.L.spent_programmes += cost;
+            m_prog_paid[i] = 1;
+        }
+    };
+    for (const std::uint8_t kind : {kRegisteredTarget, kRegisteredRule})
+        for (const auto c : closest_order([&](std::size_t c) { return m_registered[c] == kind && m_status_open[c] > 0; }))
+            pay_programmes(c);
+    auto has_plan = [&](std::size_t c) { return !m_plans[c].empty(); };
+    for (const std::uint8_t kind : {kRegisteredTarget, kRegisteredRule})
+        for (const auto c : closest_order([&](std::size_t c) { return has_plan(c) && m_registered[c] == kind; }))
+            fund(t, c, &t.pool);
+    auto rest = [&](std::size_t c) { return has_plan(c) && m_registered[c] == kNotRegistered; };
+    switch (sc.policy) {
+        case scenario::Policy::ClosestToStandardFirst:
+            for (const auto c : closest_order(rest)) fund(t, c, &t.pool);
+            break;
+        case scenario::Policy::CostEffectiveness: {
+            // Criteria the full plan would complete per bn: the most first; ties in the draw's order.
+            std::vector<std::tuple<double, std::uint32_t, std::uint32_t>> keyed;
+            for (std::size_t c = 0; c < nc; ++c) {
+                if (!rest(c)) continue;
+                std::fill(m_open_j.begin(), m_open_j.end(), 0);
+                for (const auto& item : m_plans[c]) m_open_j[in.slots[item.slot].criterion] |= 1;
+                double gained = 0;
+                for (std::size_t j = 0; j < nj; ++j) {
+                    if (!m_open_j[j]) continue;
+                    bool all_close = true;
+                    for (const auto& item : m_plans[c])
+                        if (in.slots[item.slot].criterion == j && !item.closes) all_close = false;
+                    gained += all_close ? 1 : 0;
+                }
+                keyed.emplace_back(-(gained + 1e-3) / std::max(m_need[c], 1e-6), m_draw_pos[c], static_cast<std::uint32_t>(c));
+            }
+            std::sort(keyed.begin(), keyed.end());
+            for (const auto& [key, pos, c] : keyed) fund(t, c, &t.pool);
+            break;
+        }
+        case scenario::Policy::EqualShare:
+        case scenario::Policy::Population:
+        case scenario::Policy::FixedShares: {
+            std::vector<std::uint32_t> eligible;
+            double weight_total = 0;
+            for (const auto c : m_by_rank) {
+                if (!rest(c)) continue;
+                eligible.push_back(c);
+                weight_total += sc.policy == scenario::Policy::Population ? static_cast<double>(in.communes[c].population) : 1.0;
+            }
+            // Each eligible commune gets its share of the pool; what it cannot use goes back.
+            const Purse snapshot = t.pool;
+            for (const auto c : eligible) {
+                double f = 0;
+                if (sc.policy == scenario::Policy::FixedShares) {
+                    f = in.communes[c].fixed_share;
+                } else if (weight_total > 0) {
+                    f = (sc.policy == scenario::Policy::Population ? static_cast<double>(in.communes[c].population) : 1.0) /
+                        weight_total;
+                }
+                Purse allotment = snapshot.scaled(f);
+                t.pool.add(allotment, -1);
+                fund(t, c, &allotment);
+                t.pool.add(allotment, +1);
+            }
+            break;
+        }
+    }
+    // Money left after the works pushes the programmes of the other communes too, closest to the
+    // standard first: effort starts where money is spent on it.
+    for (const auto c : closest_order([&](std::size_t c) {
+             return in.communes[c].assessed && m_registered[c] == kNotRegistered && m_status_open[c] > 0;
+         }))
+        pay_programmes(c);
+}
+
+void DrawRunner::build(Year& t) {
+    const auto& in = m_in;
+    const int lag = in.scenario->build_lag_years;
+    for (const auto& w : m_funded) {
+        if (lag == 0) {
+            m_x_done[w.slot] += w.dx;
+            m_D_done[w.slot] += w.dD;
+            touch(in.slots[w.slot].commune, in.slots[w.slot].criterion);
+        } else {
+            m_pending.push_back({w.slot, w.dx, w.dD, t.y + lag});
+        }
+    }
+}
+
+void DrawRunner::soft_programmes(Year& t) {
+    const auto& in = m_in;
+    const std::size_t nc = in.communes.size(), nj = in.criteria_count();
+    (void)t;
+    for (std::size_t c = 0; c < nc; ++c) {
+        if (m_status_open[c] == 0) continue;
+        for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i) {
+            const std::size_t j = m_status_j[i];
+            char& met = m_status_met[c * nj + j];
+            if (met) continue;
+            std::uint8_t& reason = m_reason[c * nj + j];
+            // A pushed year (paid in allocate()) adds a year of effort; otherwise the background.
+            double gain = m_soft_background[i];
+            reason = kBindMoney;
+            if (m_prog_paid[i]) {
+                gain = 1.0;
+                reason = kBindLeadTime;
+            }
+            m_effort[i] += gain;
+            if (m_effort[i] + kEps >= m_lead[i]) {
+                met = 1;
+                --m_status_open[c];
+                touch(c, j);
+                if (t.traced(c)) *t.out += "  programme for criterion " + in.set->criteria[j].id + " completed\n";
+            }
+        }
+    }
+}
+
+void DrawRunner::evaluate(Year& t, Aggregate& agg, bool differences) {
+    const auto& in = m_in;
+    const std::size_t nc = in.communes.size(), nj = in.criteria_count();
+    constexpr std::uint32_t kMinusOne = ~0U;  // differences are added modulo 2³²; the running sum is exact
+    // Only communes where something changed are evaluated again; the others keep last year's
+    // verdicts. In differences mode (after the first year) only changes are written.
+    std::size_t district_at = 0, district_reached = 0;
+    const int y = t.y;
+    const auto yy = static_cast<std::size_t>(y);
+    const bool full = !differences || y == 0;
+    for (std::size_t c = 0; c < nc; ++c) {
+        const bool assessed = in.communes[c].assessed;
+        const bool tracing = t.traced(c);
+        const std::size_t before_count = m_met_count[c];
+        std::size_t met_count = before_count, lost = 0;
+        std::string gained_ids, lost_ids;
+        std::uint32_t* met_row = &agg.criterion_met[(c * agg.years + yy) * nj];
+        // In the first year, a criterion nothing touched keeps its verdict from the start
+        // state (same thresholds); a commune not assessed loses whatever that verdict granted.
+        const bool all = thresholds_move(c, y) || (y == 0 && !assessed);
+        if (all || m_dirty[c]) {
+            m_dirty[c] = 0;
+            met_count = 0;
+            for (std::size_t j = 0; j < nj; ++j) {
+                char& before = m_met[c * nj + j];
+                char& changed = m_changed[c * nj + j];
+                const bool met = all || changed ? assessed && criterion_met(c, j, y) : before != 0;
+                changed = 0;
+                if (before && !met) {
+                    ++lost;
+                    if (tracing) lost_ids += " " + in.set->criteria[j].id;
+                } else if (!before && met && tracing) {
+                    gained_ids += " " + in.set->criteria[j].id;
+                }
+                if (!full && met != static_cast<bool>(before)) met_row[j] += met ? 1U : kMinusOne;
+                before = met;
+                met_count += met;
+            }
+            m_met_count[c] = static_cast<std::uint16_t>(met_count);
+        }
+        // Recognition at the end of the year in which every criterion is met; the title is kept.
+        const bool standard = assessed && met_count == nj;
+        const bool was_reached = m_reached_year[c] >= 0;
+        if (standard && !was_reached) m_reached_year[c] = y;
+        const bool reached = m_reached_year[c] >= 0;
+        std::uint32_t* hist = &agg.met_hist[(c * agg.years + yy) * (nj + 1)];
+        if (full) {
+            for (std::size_t j = 0; j < nj; ++j) met_row[j] += static_cast<std::uint32_t>(m_met[c * nj + j]);
+            hist[met_count]++;
+            agg.at_standard[agg.cy(c, yy)] += standard;
+            agg.reached[agg.cy(c, yy)] += reached;
+        } else {
+            if (met_count != before_count) {
+                hist[before_count] += kMinusOne;
+                hist[met_count]++;
+            }
+            const bool was_standard = assessed && before_count == nj;
+            if (standard != was_standard) agg.at_standard[agg.cy(c, yy)] += standard ? 1U : kMinusOne;
+            if (reached && !was_reached) agg.reached[agg.cy(c, yy)]++;
+        }
+        agg.registered[agg.cy(c, yy)] += m_registered[c] != kNotRegistered;
+        // A target missed at its deadline: what kept each criterion still open from being met.
+        const auto& ci = in.communes[c];
+        if (ci.target_by == t.year && !reached) {
+            for (std::size_t j = 0; j < nj; ++j) {
+                if (m_met[c * nj + j]) continue;
+                std::uint8_t reason = m_reason[c * nj + j];
+                for (std::uint32_t i = m_crit_slot_first[c * nj + j]; i < m_crit_slot_first[c * nj + j + 1]; ++i)
+                    if (!m_slot[m_commune_slot[i]].measurable) reason = kBindUnknown;
+                agg.binding[(c * nj + j) * kBindingReasons + reason]++;
+            }
+        }
+        agg.lost[agg.cy(c, yy)] += lost;
+        district_at += standard;
+        district_reached += reached;
+        if (tracing) {
+            *t.out += "  own money left " + format_fixed(m_local[c], 2) + " bn; spent " + format_fixed(m_spent[c], 2) +
+                      " bn of a plan of " + format_fixed(m_need[c], 2) + " bn; criteria met " + std::to_string(met_count) +
+                      "/" + std::to_string(nj) + (gained_ids.empty() ? "" : "; gained" + gained_ids) +
+                      (lost_ids.empty() ? "" : "; lost" + lost_ids) + (standard ? "; at the standard" : "") + "\n";
+        }
+    }
+    agg.district_at_standard[yy * (nc + 1) + district_at]++;
+    agg.district_reached[yy * (nc + 1) + district_reached]++;
+}
+
+void DrawRunner::record(Year& t, Aggregate& agg, bool differences) {
+    const auto& in = m_in;
+    const std::size_t nc = in.communes.size(), ns = in.slots.size();
+    const auto yy = static_cast<std::size_t>(t.y);
+    auto& L = t.L;
+    // Money left over carries to next year; the gap is what plans needed beyond it.
+    for (std::size_t c = 0; c < nc; ++c) {
+        L.spent += m_spent[c];
+        L.gap += std::max(0.0, m_need[c] - m_spent[c]);
+    }
+    double local_total = 0;
+    for (const double v : m_local) local_total += v;
+    L.carried_out = t.pool.total() + local_total;
+    L.debt = *t.debt;
+    if (differences) {
+        // Works completed by the end of year y + lag: the slot's histogram moves from the
+        // cursor at the start of this year to the one at its end.
+        const auto done_year = static_cast<std::size_t>(t.y + in.scenario->build_lag_years);
+        constexpr std::uint32_t kMinusOne = ~0U;
+        for (const auto s : m_touched) {
+            const auto count = in.slots[s].count;
+            if (done_year >= agg.years || m_cursor[s] == m_cursor_start[s]) continue;
+            const std::uint64_t row = agg.slot_base[s] + done_year * (count + 1ULL);
+            agg.slot_hist[row + m_cursor_start[s]] += kMinusOne;
+            agg.slot_hist[row + m_cursor[s]]++;
+        }
+        m_touched.clear();
+    } else {
+        m_touched.clear();
+        for (std::size_t s = 0; s < ns; ++s) m_cursor_by_year[s * static_cast<std::size_t>(in.years) + yy] = m_cursor[s];
+    }
+    m_year_spent[yy] = L.spent + L.spent_programmes;
+    m_year_gap[yy] = L.gap;
+    auto* m = &agg.money[yy * kMoneyFields];
+    m[kMoneyCarriedIn] += to_fixed(L.carried_in);
+    m[kMoneyBorrowed] += to_fixed(L.borrowed);
+    m[kMoneyRepaid] += to_fixed(L.repaid);
+    m[kMoneySpent] += to_fixed(L.spent);
+    m[kMoneySpentProgrammes] += to_fixed(L.spent_programmes);
+    m[kMoneyCarriedOut] += to_fixed(L.carried_out);
+    m[kMoneyGap] += to_fixed(L.gap);
+    m[kMoneyDebt] += to_fixed(L.debt);
+    for (std::size_t i = 0; i < scenario::kSectorCount; ++i) m[kMoneySpentSector0 + i] += to_fixed(L.spent_by_sector[i]);
+    for (std::size_t i = 0; i < scenario::kSources.size(); ++i) m[kMoneyRealised0 + i] += to_fixed(L.realised[i]);
+}
+
+void DrawRunner::run_draw(std::uint32_t draw, Aggregate& agg, bool differences, std::vector<YearLedger>* ledger,
+                          int trace, std::string* story) {
+    const auto& in = m_in;
+    const auto& sc = *in.scenario;
+    const std::size_t ns = in.slots.size();
+    const int Y = in.years;
+    start_draw(draw);
     if (ledger) ledger->assign(static_cast<std::size_t>(Y), YearLedger{});
 
-    Purse pool;
-    pool.by_sector = sc.sector_shares.has_value();
+    Year t{Rng(sc.seed)};
+    t.draw = draw;
+    t.pool.by_sector = sc.sector_shares.has_value();
     double debt = 0, arrears = 0;
+    t.debt = &debt;
+    t.arrears = &arrears;
     m_repay_due.assign(static_cast<std::size_t>(Y) + 64, 0.0);
-    const scenario::FundingSource* credit = nullptr;
     for (const auto& f : sc.funding)
-        if (f.source == Source::Credit) credit = &f;
+        if (f.source == Source::Credit) t.credit = &f;
+    t.trace = trace;
+    t.out = (trace >= 0 && story) ? story : nullptr;
 
     for (int y = 0; y < Y; ++y) {
-        const int year = in.start + y;
-        YearLedger L;
+        t.y = y;
+        t.year = in.start + y;
+        t.L = YearLedger{};
+        t.credit_available = 0;
         double local_total = 0;
         for (const double v : m_local) local_total += v;
-        L.carried_in = pool.total() + local_total;
-        std::string* out = (trace >= 0 && story) ? story : nullptr;
+        t.L.carried_in = t.pool.total() + local_total;
 
-        // Works funded earlier complete now (in the order they were funded).
-        std::size_t kept = 0;
-        for (std::size_t i = 0; i < m_pending.size(); ++i) {
-            const auto& w = m_pending[i];
-            if (w.due <= y) {
-                m_x_done[w.slot] += w.dx;
-                m_D_done[w.slot] += w.dD;
-                touch(in.slots[w.slot].commune, in.slots[w.slot].criterion);
-            } else {
-                m_pending[kept++] = w;
-            }
-        }
-        m_pending.resize(kept);
-        // Income grows from the second year on.
-        if (y > 0 && sc.income_growth) {
-            for (std::size_t c = 0; c < nc; ++c)
-                for (std::size_t j = 0; j < nj; ++j) {
-                    if (!in.communes[c].criteria[j].has_income) continue;
-                    RngStream r(rng, Stream::SimIncome, draw, cy_key(c, y));
-                    m_income[c * nj + j] *= 1 + sc.income_growth->sample(r, false);
-                    touch(c, j);
-                }
-        }
-
-        // 1. Money of the year.
-        double pooled = 0, credit_available = 0;
-        for (const auto& f : sc.funding) {
-            const double grown = f.amount * std::pow(1 + f.growth, y);
-            if (f.source == Source::People) {
-                const double per_household_mvnd = f.per_household_mvnd + f.labour_days_per_household * f.labour_day_mvnd +
-                                                  f.donated_land_m2_per_household * f.land_mvnd_per_m2;
-                for (std::size_t c = 0; c < nc; ++c) {
-                    RngStream r(rng, Stream::SimParticipation, draw, cy_key(c, y));
-                    const double part = std::clamp(f.participation.sample(r), 0.0, 1.0);
-                    const double money = static_cast<double>(in.communes[c].households) * per_household_mvnd * part / 1000.0;
-                    m_local[c] += money;
-                    L.realised[idx(Source::People)] += money;
-                }
-            } else if (f.source == Source::Credit) {
-                RngStream r(rng, Stream::SimCredit, draw, cy_key(0, y));
-                credit_available = grown * f.uncertainty.sample(r);
-            } else {
-                RngStream r(rng, Stream::SimFunds, draw, cy_key(idx(f.source), y));
-                const double money = grown * f.uncertainty.sample(r);
-                L.realised[idx(f.source)] += money;
-                pooled += money;
-            }
-        }
-        pool.add(pooled, sc.sector_shares);
-        if (out) {
-            *out += std::to_string(year) + "\n  money at hand: the commune's own (the people's contribution and what was left) " +
-                    format_fixed(m_local[static_cast<std::size_t>(trace)], 2) + " bn; the district's pool " +
-                    format_fixed(pool.total(), 2) + " bn\n";
-        }
-
-        // 2. Loans due are repaid first.
-        const double due = m_repay_due[static_cast<std::size_t>(y)] + arrears;
-        L.repaid = pool.withdraw(due);
-        arrears = due - L.repaid;
-        debt -= L.repaid;
-
-        // 3. Each commune's plan for the year: what closes its gaps, within its capacity.
-        double total_need = 0, money_at_hand = pool.total();
-        for (std::size_t c = 0; c < nc; ++c) {
-            m_need[c] = 0;
-            m_spent[c] = 0;
-            m_plans[c].clear();
-            money_at_hand += m_local[c];
-            if (!in.communes[c].assessed) continue;
-            // A commune with nothing left to build keeps nothing to build until a threshold moves:
-            // its plan is empty (needing 0) and its overrun draw would never be used.
-            if (m_closed[c] && !thresholds_move(c, y)) continue;
-            RngStream r(rng, Stream::SimOverrun, draw, cy_key(c, y));
-            m_overrun[c] = sc.overrun.sample(r);
-            plan_commune(c, y, m_overrun[c], m_plans[c]);
-            m_closed[c] = m_plans[c].empty();
-            double need = 0;
-            for (const auto& item : m_plans[c]) need += item.cost;
-            m_need[c] = std::min(need, sc.capacity_per_commune_bn);
-            total_need += m_need[c];
-        }
-
-        // 4. Borrow what the plans need beyond the money at hand, within the year's credit and the cap.
-        if (credit && total_need > money_at_hand + kEps) {
-            const double room = std::max(0.0, credit->debt_cap - debt - arrears);
-            const double b = std::min({total_need - money_at_hand, credit_available, room});
-            if (b > 0) {
-                L.borrowed = b;
-                L.realised[idx(Source::Credit)] = b;
-                debt += b;
-                pool.add(b, sc.sector_shares);
-                for (int k = 1; k <= credit->repay_years; ++k) {
-                    const auto yy = static_cast<std::size_t>(y + k);
-                    if (yy < m_repay_due.size()) m_repay_due[yy] += b / credit->repay_years;
-                }
-            }
-        }
-
-        // 5. Fund the plans in the policy's order.
-        ++m_stamp;
-        auto fund = [&](std::size_t c, Purse& purse) {
-            const auto& plan = m_plans[c];
-            double& spent = m_spent[c];
-            const double cap = sc.capacity_per_commune_bn;
-            bool capped = false;
-            for (const auto& item : plan) {
-                if (capped) break;
-                const auto& sl = in.slots[item.slot];
-                for (std::uint32_t k = m_cursor[item.slot]; k < item.end; ++k) {
-                    const auto& p = in.projects[sl.first + k];
-                    const double cost = p.cost_bn * m_overrun[c];
-                    if (spent + cost > cap + kEps) {
-                        capped = true;
-                        break;
-                    }
-                    const double own = std::min(m_local[c], cost);
-                    const double rest = cost - own;
-                    if (rest > purse.available(sl.sector) + kEps) break;
-                    m_local[c] -= own;
-                    purse.take(sl.sector, rest);
-                    spent += cost;
-                    L.spent_by_sector[idx(sl.sector)] += cost;
-                    if (m_touched_stamp[item.slot] != m_stamp) {  // first work on the slot this year
-                        m_touched_stamp[item.slot] = m_stamp;
-                        m_cursor_start[item.slot] = m_cursor[item.slot];
-                        m_touched.push_back(item.slot);
-                    }
-                    m_cursor[item.slot] = k + 1;
-                    m_walk[item.slot] = kWalkUnknown;
-                    m_x_plan[item.slot] += p.dx;
-                    m_D_plan[item.slot] += p.dD;
-                    if (sc.build_lag_years == 0) {
-                        m_x_done[item.slot] += p.dx;
-                        m_D_done[item.slot] += p.dD;
-                        touch(c, sl.criterion);
-                    } else {
-                        m_pending.push_back({item.slot, p.dx, p.dD, y + sc.build_lag_years});
-                    }
-                    if (out && static_cast<int>(c) == trace) {
-                        *out += "  built " + describe(p) + " for indicator " + sl.indicator + ": " +
-                                format_fixed(cost, 2) + " bn (own money " + format_fixed(own, 2) + ")\n";
-                    }
-                }
-            }
-        };
-        // The communes `keep` selects, closest to the standard first (fewest criteria not met at
-        // the end of last year), by commune index among equals: a counting sort.
-        auto closest_order = [&](auto keep) -> const std::vector<std::uint32_t>& {
-            std::fill(m_bucket.begin(), m_bucket.end(), 0U);
-            for (std::size_t c = 0; c < nc; ++c)
-                if (keep(c)) ++m_bucket[nj - m_met_count[c] + 1];
-            for (std::size_t k = 1; k < m_bucket.size(); ++k) m_bucket[k] += m_bucket[k - 1];
-            m_order.resize(m_bucket.back());
-            for (std::size_t c = 0; c < nc; ++c)
-                if (keep(c)) m_order[m_bucket[nj - m_met_count[c]]++] = static_cast<std::uint32_t>(c);
-            return m_order;
-        };
-        auto has_plan = [&](std::size_t c) { return !m_plans[c].empty(); };
-        // Targets before their deadline come first.
-        for (const auto c : closest_order([&](std::size_t c) { return has_plan(c) && in.communes[c].target_by >= year; }))
-            fund(c, pool);
-        auto rest = [&](std::size_t c) { return has_plan(c) && !(in.communes[c].target_by >= year); };
-        switch (sc.policy) {
-            case scenario::Policy::ClosestToStandardFirst:
-                for (const auto c : closest_order(rest)) fund(c, pool);
-                break;
-            case scenario::Policy::CostEffectiveness: {
-                // Criteria the full plan would complete per bn: the most first.
-                std::vector<std::pair<double, std::uint32_t>> keyed;
-                for (std::size_t c = 0; c < nc; ++c) {
-                    if (!rest(c)) continue;
-                    std::fill(m_open_j.begin(), m_open_j.end(), 0);
-                    for (const auto& item : m_plans[c]) m_open_j[in.slots[item.slot].criterion] |= 1;
-                    double gained = 0;
-                    for (std::size_t j = 0; j < nj; ++j) {
-                        if (!m_open_j[j]) continue;
-                        bool all_close = true;
-                        for (const auto& item : m_plans[c])
-                            if (in.slots[item.slot].criterion == j && !item.closes) all_close = false;
-                        gained += all_close ? 1 : 0;
-                    }
-                    keyed.emplace_back(-(gained + 1e-3) / std::max(m_need[c], 1e-6), static_cast<std::uint32_t>(c));
-                }
-                std::sort(keyed.begin(), keyed.end());
-                for (const auto& [key, c] : keyed) fund(c, pool);
-                break;
-            }
-            case scenario::Policy::EqualShare:
-            case scenario::Policy::Population:
-            case scenario::Policy::FixedShares: {
-                std::vector<std::uint32_t> eligible;
-                double weight_total = 0;
-                for (std::size_t c = 0; c < nc; ++c) {
-                    if (!rest(c)) continue;
-                    eligible.push_back(static_cast<std::uint32_t>(c));
-                    weight_total += sc.policy == scenario::Policy::Population
-                                        ? static_cast<double>(in.communes[c].population)
-                                        : 1.0;
-                }
-                // Each eligible commune gets its share of the pool; what it cannot use goes back.
-                const Purse snapshot = pool;
-                for (const auto c : eligible) {
-                    double f = 0;
-                    if (sc.policy == scenario::Policy::FixedShares) {
-                        f = in.communes[c].fixed_share;
-                    } else if (weight_total > 0) {
-                        f = (sc.policy == scenario::Policy::Population ? static_cast<double>(in.communes[c].population) : 1.0) /
-                            weight_total;
-                    }
-                    Purse allotment = snapshot.scaled(f);
-                    pool.add(allotment, -1);
-                    fund(c, allotment);
-                    pool.add(allotment, +1);
-                }
-                break;
-            }
-        }
-
-        // 6. What no asset measures: a yearly chance, higher where money was spent.
-        for (std::size_t c = 0; c < nc; ++c) {
-            if (m_status_open[c] == 0) continue;
-            for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i) {
-                const std::size_t j = m_status_j[i];
-                char& met = m_status_met[c * nj + j];
-                if (met) continue;
-                const double p = std::min(1.0, m_hazard_base[c * nj + j] + m_hazard_per_bn[c * nj + j] * m_spent[c]);
-                if (rng.uniform(static_cast<std::uint32_t>(Stream::SimSoft), draw, cy_key(c, y),
-                                static_cast<std::uint32_t>(j)) < p) {
-                    met = 1;
-                    --m_status_open[c];
-                    touch(c, j);
-                }
-            }
-        }
-
-        // 7. Criteria, the standard, and the record of the year. Only communes where something
-        // changed are evaluated again; the others keep last year's verdicts. In differences mode
-        // (after the first year) only changes are written.
-        std::size_t district_at = 0, district_reached = 0;
-        const auto yy = static_cast<std::size_t>(y);
-        const bool full = !differences || y == 0;
-        for (std::size_t c = 0; c < nc; ++c) {
-            const bool assessed = in.communes[c].assessed;
-            const bool tracing = out && static_cast<int>(c) == trace;
-            const std::size_t before_count = m_met_count[c];
-            std::size_t met_count = before_count, lost = 0;
-            std::string gained_ids, lost_ids;
-            std::uint32_t* met_row = &agg.criterion_met[(c * agg.years + yy) * nj];
-            // In the first year, a criterion nothing touched keeps its verdict from the start
-            // state (same thresholds); a commune not assessed loses whatever that verdict granted.
-            const bool all = thresholds_move(c, y) || (y == 0 && !assessed);
-            if (all || m_dirty[c]) {
-                m_dirty[c] = 0;
-                met_count = 0;
-                for (std::size_t j = 0; j < nj; ++j) {
-                    char& before = m_met[c * nj + j];
-                    char& changed = m_changed[c * nj + j];
-                    const bool met = all || changed ? assessed && criterion_met(c, j, y) : before != 0;
-                    changed = 0;
-                    if (before && !met) {
-                        ++lost;
-                        if (tracing) lost_ids += " " + in.set->criteria[j].id;
-                    } else if (!before && met && tracing) {
-                        gained_ids += " " + in.set->criteria[j].id;
-                    }
-                    if (!full && met != static_cast<bool>(before)) met_row[j] += met ? 1U : kMinusOne;
-                    before = met;
-                    met_count += met;
-                }
-                m_met_count[c] = static_cast<std::uint16_t>(met_count);
-            }
-            const bool standard = assessed && met_count == nj;
-            const bool was_reached = m_reached_year[c] >= 0;
-            if (standard && !was_reached) m_reached_year[c] = y;
-            const bool reached = m_reached_year[c] >= 0;
-            std::uint32_t* hist = &agg.met_hist[(c * agg.years + yy) * (nj + 1)];
-            if (full) {
-                for (std::size_t j = 0; j < nj; ++j) met_row[j] += static_cast<std::uint32_t>(m_met[c * nj + j]);
-                hist[met_count]++;
-                agg.at_standard[agg.cy(c, yy)] += standard;
-                agg.reached[agg.cy(c, yy)] += reached;
-            } else {
-                if (met_count != before_count) {
-                    hist[before_count] += kMinusOne;
-                    hist[met_count]++;
-                }
-                const bool was_standard = assessed && before_count == nj;
-                if (standard != was_standard) agg.at_standard[agg.cy(c, yy)] += standard ? 1U : kMinusOne;
-                if (reached && !was_reached) agg.reached[agg.cy(c, yy)]++;
-            }
-            agg.lost[agg.cy(c, yy)] += lost;
-            district_at += standard;
-            district_reached += reached;
-            if (tracing) {
-                std::string line = "  own money left " + format_fixed(m_local[c], 2) + " bn; spent " + format_fixed(m_spent[c], 2) + " bn of a plan of " +
-                                   format_fixed(m_need[c], 2) + " bn; criteria met " + std::to_string(met_count) + "/" +
-                                   std::to_string(nj) + (gained_ids.empty() ? "" : "; gained" + gained_ids) +
-                                   (lost_ids.empty() ? "" : "; lost" + lost_ids) +
-                                   (standard ? "; at the standard" : "") + "\n";
-                *out += line;
-            }
-        }
-        agg.district_at_standard[yy * (nc + 1) + district_at]++;
-        agg.district_reached[yy * (nc + 1) + district_reached]++;
-
-        // 8. Money left over carries to next year; the gap is what plans needed beyond it.
-        for (std::size_t c = 0; c < nc; ++c) {
-            L.spent += m_spent[c];
-            L.gap += std::max(0.0, m_need[c] - m_spent[c]);
-        }
-        local_total = 0;
-        for (const double v : m_local) local_total += v;
-        L.carried_out = pool.total() + local_total;
-        L.debt = debt;
-        if (differences) {
-            // Works completed by the end of year y + lag: the slot's histogram moves from the
-            // cursor at the start of this year to the one at its end.
-            const auto done_year = static_cast<std::size_t>(y + sc.build_lag_years);
-            for (const auto s : m_touched) {
-                const auto count = in.slots[s].count;
-                if (done_year >= agg.years || m_cursor[s] == m_cursor_start[s]) continue;
-                const std::uint64_t row = agg.slot_base[s] + done_year * (count + 1ULL);
-                agg.slot_hist[row + m_cursor_start[s]] += kMinusOne;
-                agg.slot_hist[row + m_cursor[s]]++;
-            }
-            m_touched.clear();
-        } else {
-            m_touched.clear();
-            for (std::size_t s = 0; s < ns; ++s) m_cursor_by_year[s * static_cast<std::size_t>(Y) + yy] = m_cursor[s];
-        }
-
-        m_year_spent[yy] = L.spent;
-        m_year_gap[yy] = L.gap;
-        auto* m = &agg.money[yy * kMoneyFields];
-        m[kMoneyCarriedIn] += to_fixed(L.carried_in);
-        m[kMoneyBorrowed] += to_fixed(L.borrowed);
-        m[kMoneyRepaid] += to_fixed(L.repaid);
-        m[kMoneySpent] += to_fixed(L.spent);
-        m[kMoneyCarriedOut] += to_fixed(L.carried_out);
-        m[kMoneyGap] += to_fixed(L.gap);
-        m[kMoneyDebt] += to_fixed(L.debt);
-        for (std::size_t i = 0; i < scenario::kSectorCount; ++i) m[kMoneySpentSector0 + i] += to_fixed(L.spent_by_sector[i]);
-        for (std::size_t i = 0; i < scenario::kSources.size(); ++i) m[kMoneyRealised0 + i] += to_fixed(L.realised[i]);
-        if (ledger) (*ledger)[yy] = L;
+        complete_works(t);
+        grow_income(t);
+        realise_funds(t);
+        plan(t);
+        mobilise(t);
+        repay(t);
+        allocate(t);
+        build(t);
+        soft_programmes(t);
+        evaluate(t, agg, differences);
+        record(t, agg, differences);
+        if (ledger) (*ledger)[static_cast<std::size_t>(y)] = t.L;
     }
 
     // Works completed by the end of each year (funded `lag` years before). In differences mode

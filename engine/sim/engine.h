@@ -38,6 +38,7 @@ class DrawRunner {
         double cost;        // with the year's overrun
         bool closes;        // the slot is met once these are done
     };
+    struct Year;  // what one year of a draw carries from step to step (engine.cpp)
 
     double slot_value(std::size_t s, double x, double D) const;
     bool slot_met(std::size_t s, double x, double D, int y) const;
@@ -47,15 +48,38 @@ class DrawRunner {
 
     void run_draw(std::uint32_t draw, Aggregate& agg, bool differences, std::vector<YearLedger>* ledger,
                   int trace, std::string* story);
+    // The year of a draw, in the order of the real cycle (DOMAIN.md §7, docs/model.md):
+    void start_draw(std::uint32_t draw);     // commune effects, programme lead times, the registration pace
+    void complete_works(Year& t);            // works funded `build_lag_years` ago are finished
+    void grow_income(Year& t);               // income indicators move along their trajectory
+    void realise_funds(Year& t);             // the state's and enterprises' money, the year's credit line
+    void plan(Year& t);                      // register the communes to finish (targets, then the rule)
+    void mobilise(Year& t);                  // the people's contribution, campaigns in registered communes
+    void repay(Year& t);                     // loans falling due come out of the pool first
+    void allocate(Year& t);                  // each commune's plan; borrow; fund registered communes, then the policy
+    void fund(Year& t, std::size_t c, void* purse);  // one commune's plan from its own money and `purse`
+    void build(Year& t);                     // funded works upgrade their assets (now or after the lag)
+    void soft_programmes(Year& t);           // programmes of registered communes; background effort elsewhere
+    void evaluate(Year& t, Aggregate& agg, bool differences);  // criteria, the standard, recognition
+    void record(Year& t, Aggregate& agg, bool differences);    // money, works, the year's ledger
+
     bool thresholds_move(std::size_t c, int y) const {
         return m_thresholds_move[c * static_cast<std::size_t>(m_in.years) + static_cast<std::size_t>(y)] != 0;
     }
+    // The communes `keep` selects, closest to the standard first (fewest criteria not met at the
+    // end of last year); among equals the draw's order (the more mobilised first, then by code).
+    template <typename Keep>
+    const std::vector<std::uint32_t>& closest_order(Keep keep);
 
     const SimInput& m_in;
     // Fixed for the input, computed once per runner.
     std::vector<char> m_thresholds_move;        // [c][y]: a threshold of the commune differs from y − 1's
     std::vector<std::uint32_t> m_status_first;  // [c]: its status criteria are m_status_j[first[c], first[c + 1])
     std::vector<std::uint16_t> m_status_j;
+    // Per status criterion (index into m_status_j): its programme.
+    std::vector<const scenario::Distribution*> m_soft_lead;
+    std::vector<double> m_soft_cost, m_soft_background;
+    std::vector<std::uint32_t> m_by_rank;  // communes in the order of their codes
     // What a draw-year reads of each slot and criterion, in flat arrays (SimInput's structs hold
     // strings and vectors, so reading them through the structs misses the cache).
     struct SlotHot {
@@ -69,7 +93,6 @@ class DrawRunner {
     enum : std::uint8_t { kCritStatus = 1, kCritIncome = 2 };
     std::vector<std::uint8_t> m_crit_kind;  // [c][j]: which parts it has besides slots
     std::vector<double> m_threshold;  // [s][y]
-    std::vector<double> m_hazard_base, m_hazard_per_bn;  // [c][j]
     // Scratch state of one draw.
     std::vector<double> m_x_plan, m_D_plan, m_x_done, m_D_done;
     std::vector<std::uint32_t> m_cursor;
@@ -77,7 +100,7 @@ class DrawRunner {
     std::vector<char> m_status_met;               // [c][j]
     std::vector<double> m_income;                 // [c][j]
     std::vector<char> m_met;                      // [c][j] at the end of the last year
-    std::vector<double> m_local;                  // communes' own money (the people's)
+    std::vector<double> m_local;                  // communes' own money (the people's, campaigns')
     std::vector<int> m_reached_year;
     std::vector<double> m_year_spent, m_year_gap;  // the last draw's, per year
     std::vector<double> m_need, m_spent;
@@ -92,6 +115,22 @@ class DrawRunner {
         m_dirty[c] = 1;
         m_changed[c * m_in.criteria_count() + j] = 1;
     }
+    // The draw's commune effects and registration.
+    std::vector<double> m_effect;     // [c]: its propensity, a factor of mean 1 (effects.sd)
+    std::vector<double> m_campaign;   // [c]: the campaign's factor on its people's contribution
+    std::vector<std::uint32_t> m_draw_order;  // communes by effect (highest first), then by code
+    std::vector<std::uint32_t> m_draw_pos;    // [c]: its position in m_draw_order
+    enum : std::uint8_t { kNotRegistered = 0, kRegisteredTarget = 1, kRegisteredRule = 2 };
+    std::vector<std::uint8_t> m_registered;  // [c]
+    double m_quota_share = 0;
+    std::vector<double> m_effort, m_lead;  // per status criterion: years of effort so far, needed
+    std::vector<char> m_prog_paid;         // per status criterion: this year's push is paid
+    std::vector<std::uint8_t> m_reason;    // [c][j]: BindingReason of the year, when not met
+    struct Funded {
+        std::uint32_t slot;
+        double dx, dD;
+    };
+    std::vector<Funded> m_funded;  // this year's works, in the order they were funded
     std::vector<std::uint32_t> m_order, m_bucket;  // the policy's order of communes, counting sort
     std::vector<double> m_repay_due;               // [y]: loan repayments falling due
     std::vector<char> m_open_j;                    // scratch of the cost-effectiveness policy

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "core/error.h"
+#include "core/rng.h"
 
 namespace ntm::sim {
 
@@ -113,9 +115,6 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
         for (std::size_t j = 0; j < set.criteria.size(); ++j) {
             const auto& crit = set.criteria[j];
             auto& parts = ci_in.criteria[j];
-            const auto& hz = s.hazard(crit.id);
-            parts.hazard_base = hz.base;
-            parts.hazard_per_bn = hz.per_bn_spent;
             for (std::size_t k = 0; k < crit.indicators.size(); ++k) {
                 const auto& rule = crit.indicators[k];
                 const auto& res = baseline[ci].criteria[j].indicators[k];
@@ -188,9 +187,25 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                 throw ConfigError(s.path + ", allocation.targets: no commune named or coded '" + name +
                                   "' in the study area");
             }
-            auto& by = in.communes[static_cast<std::size_t>(c)].target_by;
-            by = std::max(by, t.by);
+            auto& ci = in.communes[static_cast<std::size_t>(c)];
+            if (ci.target_by != 0) {
+                throw ConfigError(s.path + ", targets: commune '" + name + "' is a target twice; give each commune one deadline");
+            }
+            ci.target_by = t.by;
+            ci.target_from = t.from == 0 ? s.start : t.from;
+            ci.min_criteria = t.min_criteria;
+            ci.min_criteria_by = t.min_criteria_by;
         }
+    }
+    std::vector<std::uint32_t> order(in.communes.size());
+    for (std::uint32_t c = 0; c < order.size(); ++c) order[c] = c;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return std::tie(in.communes[a].code, a) < std::tie(in.communes[b].code, b);
+    });
+    for (std::uint32_t r = 0; r < order.size(); ++r) {
+        auto& ci = in.communes[order[r]];
+        ci.rank = r;
+        ci.key = commune_key(ci.code);
     }
     for (const auto& [name, share] : s.fixed_shares) {
         const int c = area.find_commune(name);

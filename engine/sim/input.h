@@ -6,7 +6,8 @@
 // - asset indicators (roads, canals, schools, facilities): a state x compared with t(year) × D,
 //   and a list of candidate projects, each adding dx to x (and dD to D) for a cost, sorted once
 //   in the order the commune would build them (docs/model.md);
-// - a status part (what no asset measures): met or not, becoming met by a yearly hazard;
+// - a status part (what no asset measures): met or not, becoming met when the commune's programme
+//   for it has had its years of effort (scenario soft_criteria: lead time, cost, background);
 // - an income part (indicator 10) when the scenario models income growth: a value compared with
 //   a threshold that may rise year by year.
 #include <cstdint>
@@ -52,14 +53,17 @@ struct CriterionParts {
     double income0 = 0;
     criteria::Op income_op = criteria::Op::Ge;
     std::vector<double> income_threshold;  // per simulated year
-    double hazard_base = 0, hazard_per_bn = 0;
 };
 
 struct CommuneInput {
     std::string code, name;
     bool assessed = true;
     long long population = 0, households = 0;
-    int target_by = 0;  // 0: not a target
+    std::uint32_t key = 0;  // commune_key(code): its random streams
+    std::uint32_t rank = 0;  // position in the order of codes (ties are broken by it, never by layer order)
+    int target_by = 0;  // 0: not a target (an explicit registration)
+    int target_from = 0;  // registered from this year on
+    int min_criteria = 0, min_criteria_by = 0;  // intermediate target
     int met_at_start = 0;  // criteria met in the assessment of the start year
     double fixed_share = 0;
     std::vector<CriterionParts> criteria;  // per criterion of the set

@@ -53,20 +53,20 @@ TEST(CalibrateCli, WritesACalibratedScenarioThatLoads) {
     const std::string src = test::kSourceDir;
     const auto out = (d.path / "calibrated.yaml").string();
     const auto r = run(ntmsim("calibrate " + quote(src + "/datasets/canloc") + " " + quote(src + "/scenarios/canloc/baseline.yaml") +
-                              " --observed " + quote(observed_file(d)) + " --fit soft.base=0.02:0.6 --until 2019 --draws 40 -o " +
+                              " --observed " + quote(observed_file(d)) + " --fit soft.lead_years=1:6 --until 2019 --draws 40 -o " +
                               quote(out)));
     ASSERT_EQ(r.exit_code, 0) << r.out;
-    EXPECT_NE(r.out.find("soft.base"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("soft.lead_years"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("std err"), std::string::npos) << r.out;
     // The commune count is checked, not fitted.
     EXPECT_NE(r.out.find("communes"), std::string::npos) << r.out;
     const auto s = scenario::load_scenario(out);
-    EXPECT_GE(s.soft_default.base, 0.02);
-    EXPECT_LE(s.soft_default.base, 0.6);
+    EXPECT_GE(s.soft_default.lead_years.expected(), 1);
+    EXPECT_LE(s.soft_default.lead_years.expected(), 6);
     EXPECT_EQ(s.lineage.size(), 2u);  // it extends the baseline
     // An existing output is not replaced without --overwrite.
     const auto again = run(ntmsim("calibrate " + quote(src + "/datasets/canloc") + " " + quote(src + "/scenarios/canloc/baseline.yaml") +
-                                  " --observed " + quote(observed_file(d)) + " --fit soft.base --until 2019 -o " + quote(out) + " 2>&1"));
+                                  " --observed " + quote(observed_file(d)) + " --fit soft.lead_years --until 2019 -o " + quote(out) + " 2>&1"));
     EXPECT_EQ(again.exit_code, 1);
     EXPECT_NE(again.out.find("already exists"), std::string::npos) << again.out;
 }

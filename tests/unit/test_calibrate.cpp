@@ -172,14 +172,14 @@ scenario::Scenario canloc_baseline() {
 
 TEST(Params, KeysSetTheScenario) {
     const auto base = canloc_baseline();
-    const std::vector<Param> ps = {parse_param("soft.base", base), parse_param("funding.realisation=0.1:1.5", base),
-                                   parse_param("participation", base), parse_param("soft.13.per_bn_spent", base)};
+    const std::vector<Param> ps = {parse_param("soft.lead_years", base), parse_param("funding.realisation=0.1:1.5", base),
+                                   parse_param("participation", base), parse_param("soft.13.background", base)};
     EXPECT_DOUBLE_EQ(ps[1].low, 0.1);
     EXPECT_DOUBLE_EQ(ps[1].high, 1.5);
-    const auto s = with_params(base, ps, {0.3, 0.5, 0.4, 0.02});
-    EXPECT_DOUBLE_EQ(s.soft_default.base, 0.3);
-    EXPECT_DOUBLE_EQ(s.hazard("13").per_bn_spent, 0.02);
-    EXPECT_DOUBLE_EQ(s.hazard("13").base, base.hazard("13").base);
+    const auto s = with_params(base, ps, {3.5, 0.5, 0.4, 0.02});
+    EXPECT_NEAR(s.soft_default.lead_years.expected(), 3.5, 1e-12);
+    EXPECT_DOUBLE_EQ(s.programme("13").background, 0.02);
+    EXPECT_DOUBLE_EQ(s.programme("13").cost_bn, base.programme("13").cost_bn);
     for (std::size_t i = 0; i < s.funding.size(); ++i) {
         const auto src = s.funding[i].source;
         if (src == scenario::Source::People) {
@@ -191,7 +191,8 @@ TEST(Params, KeysSetTheScenario) {
         }
     }
     EXPECT_THROW(parse_param("soft.bse", base), UsageError);
-    EXPECT_THROW(parse_param("soft.base=0.5:0.2", base), UsageError);
+    EXPECT_THROW(parse_param("soft.lead_years=5:2", base), UsageError);
+    EXPECT_THROW(parse_param("soft.base", base), UsageError);  // the yearly-chance model is gone
     EXPECT_THROW(parse_param("income.growth", base), UsageError);  // the baseline has no income model
 }
 
@@ -220,8 +221,8 @@ Recovery::State* Recovery::s = nullptr;
 TEST_F(Recovery, FitRecoversKnownParametersWithinTheirUncertainty) {
     auto base = canloc_baseline();
     base.end = 2022;
-    const std::vector<Param> params = {parse_param("soft.base", base), parse_param("funding.realisation", base)};
-    const std::vector<double> truth = {0.10, 0.6};
+    const std::vector<Param> params = {parse_param("soft.background", base), parse_param("funding.realisation", base)};
+    const std::vector<double> truth = {0.3, 0.6};
     auto truth_scenario = with_params(base, params, truth);
     truth_scenario.seed = 99;  // the "observed" history is not one of the fit's draws
     std::vector<calibrate::Point> points;

@@ -139,34 +139,96 @@ funding:
     for (int y = 2017; y <= 2030; ++y) EXPECT_EQ(f.p_reached(0, y, agg), 0.0) << y;
 }
 
-TEST(Simulate, SoftCriterionHazardMatchesTheory) {
-    // A hazard of 0.2 a year: met within 3 years with probability 1 − 0.8³ = 0.488.
-    TempDir dir("sim-hazard");
-    StudyArea a;
-    a.communes = {square_commune("A", 0, 100)};
-    a.status.push_back({"A", 2017, "13", std::nullopt, false, {}});
-    Fixture f(std::move(a), R"(id: soft
+// A commune missing only criterion 13 (a status criterion), with the programme of the scenario.
+struct SoftFixture {
+    TempDir dir{"sim-soft"};
+    Fixture f;
+    explicit SoftFixture(const std::string& scenario_tail)
+        : f(area(), R"(id: soft
 name: {vi: a, en: b}
 criteria:
   - id: "13"
     name: {vi: Tổ chức sản xuất, en: Production}
     indicators:
       - {id: "13", measure: status, indicator: "13", op: "==", threshold: true}
-)", R"(name: hazard
+)",
+            std::string(R"(name: programme
 criteria: soft
-period: {start: 2017, end: 2021}
+period: {start: 2017, end: 2024}
 draws: 4000
 seed: 99
 funding:
   - {source: district, amount: 1}
-soft_criteria:
-  "13": {base: 0.2, per_bn_spent: 0}
-)", dir);
-    const auto agg = sim::simulate(f.input, 0, 4000);
-    const double p = f.p_reached(0, 2019, agg);
-    const double sigma = std::sqrt(0.488 * 0.512 / 4000);
-    EXPECT_NEAR(p, 0.488, 4 * sigma);
-    EXPECT_NEAR(f.p_reached(0, 2017, agg), 0.2, 4 * std::sqrt(0.2 * 0.8 / 4000));
+)") + scenario_tail,
+            dir) {}
+    static StudyArea area() {
+        StudyArea a;
+        a.communes = {square_commune("A", 0, 100)};
+        a.status.push_back({"A", 2017, "13", std::nullopt, false, {}});
+        return a;
+    }
+};
+
+TEST(Simulate, SoftProgrammeWithoutAPushAdvancesByItsBackgroundEffort) {
+    // Lead time 2.5 years, 0.5 a year without a push: 0.5 k ≥ 2.5 first at k = 5 (2021). A
+    // pushed year costs more than the pool ever holds by then (1 bn a year), so nothing pushes it.
+    SoftFixture s(R"(soft_criteria:
+  "13": {lead_years: 2.5, cost_bn: 6, background: 0.5}
+)");
+    const auto agg = sim::simulate(s.f.input, 0, 10);
+    EXPECT_EQ(s.f.p_reached(0, 2020, agg), 0.0);
+    EXPECT_EQ(s.f.p_reached(0, 2021, agg), 1.0);
+    EXPECT_EQ(agg.registered[agg.cy(0, 0)], 0u);
+}
+
+TEST(Simulate, RegisteredCommunePushesItsProgrammeAndPaysForIt) {
+    // Registered from 2017: one year of effort a year, 0.3 bn a year paid: 2.5 years → 2019.
+    SoftFixture s(R"(soft_criteria:
+  "13": {lead_years: 2.5, cost_bn: 0.3, background: 0.5}
+registration:
+  targets: [{communes: [A], by: 2019}]
+)");
+    const auto agg = sim::simulate(s.f.input, 0, 10);
+    EXPECT_EQ(s.f.p_reached(0, 2018, agg), 0.0);
+    EXPECT_EQ(s.f.p_reached(0, 2019, agg), 1.0);
+    EXPECT_EQ(agg.registered[agg.cy(0, 2)], 10u);  // registered until it reaches the standard
+    EXPECT_EQ(agg.registered[agg.cy(0, 3)], 0u);   // recognised: off the list
+    sim::DrawRunner runner(s.f.input);
+    sim::Aggregate one(s.f.input);
+    std::vector<sim::YearLedger> ledger;
+    runner.run(0, one, &ledger);
+    EXPECT_NEAR(ledger[0].spent_programmes, 0.3, 1e-12);
+    EXPECT_NEAR(ledger[2].spent_programmes, 0.3, 1e-12);
+    EXPECT_NEAR(ledger[3].spent_programmes, 0.0, 1e-12);
+}
+
+TEST(Simulate, SoftProgrammeLeadTimeDistributionMatchesTheory) {
+    // Pushed every year: met by the end of year k when lead ≤ k. Lognormal with mean 2.5 and
+    // sd 0.4 (of its log): P(lead ≤ 3) = Φ((ln 3 − ln 2.5 + 0.08) / 0.4).
+    SoftFixture s(R"(soft_criteria:
+  "13": {lead_years: {lognormal: {mean: 2.5, sd: 0.4}}, cost_bn: 0, background: 0}
+registration:
+  targets: [{communes: [A], by: 2019}]
+)");
+    const auto agg = sim::simulate(s.f.input, 0, 4000);
+    auto phi = [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); };
+    for (int k = 2; k <= 4; ++k) {
+        const double p = phi((std::log(k) - std::log(2.5) + 0.08) / 0.4);
+        EXPECT_NEAR(s.f.p_reached(0, 2016 + k, agg), p, 4 * std::sqrt(p * (1 - p) / 4000)) << k;
+    }
+}
+
+TEST(Simulate, UnpaidProgrammeIsReportedAsMoneyAtTheDeadline) {
+    // No money at all: a registered commune cannot pay its programme, so only the background
+    // effort counts and the deadline is missed for want of money.
+    SoftFixture s(R"(soft_criteria:
+  "13": {lead_years: 2.5, cost_bn: 5, background: 0.1}
+registration:
+  targets: [{communes: [A], by: 2018}]
+)");
+    const auto agg = sim::simulate(s.f.input, 0, 10);
+    EXPECT_EQ(s.f.p_reached(0, 2018, agg), 0.0);
+    EXPECT_EQ(agg.binding[0 * sim::kBindingReasons + sim::kBindMoney], 10u);
 }
 
 TEST(Simulate, IncomeLostWhenTheThresholdRisesIsReported) {
@@ -239,7 +301,8 @@ TEST_F(CanLocSim, MoneyIsConservedEveryYear) {
             for (std::size_t y = 0; y < ledger.size(); ++y) {
                 const auto& L = ledger[y];
                 // available (realised + carried in + borrowed) = spent + repaid + carried out
-                EXPECT_NEAR(L.available(), L.spent + L.repaid + L.carried_out, 1e-9 * std::max(1.0, L.available()))
+                EXPECT_NEAR(L.available(), L.spent + L.spent_programmes + L.repaid + L.carried_out,
+                            1e-9 * std::max(1.0, L.available()))
                     << name << " draw " << d << " year " << y;
                 EXPECT_NEAR(L.carried_in, carried, 1e-9 * std::max(1.0, carried)) << name << " year " << y;
                 carried = L.carried_out;
