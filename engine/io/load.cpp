@@ -320,6 +320,7 @@ class Loader {
         const Catalogue catalogue = m_options.catalogue_path ? load_catalogue(*m_options.catalogue_path)
                                                              : default_catalogue();
         check_study_area(area, catalogue, m_result.problems);
+        area.sort_canonically();  // after the checks, which report problems in file order
         return std::move(m_result);
     }
 

@@ -63,6 +63,7 @@ struct School {
     long long students = 0;
     Point location;
     Origin origin;
+    int kind_key() const { return static_cast<int>(level); }
 };
 
 struct Facility {
@@ -71,6 +72,7 @@ struct Facility {
     bool meets_standard = false;
     Point location;
     Origin origin;
+    int kind_key() const { return static_cast<int>(kind); }
 };
 
 // One row of the status table: a value or a met/not-met verdict for an indicator that no asset
@@ -109,6 +111,10 @@ struct StudyArea {
     // Index of a commune by code, else by name (the first with it), or -1.
     int find_commune(const std::string& name_or_code) const;
     void rebuild_index();
+    // Puts every layer in an order of its own content (communes by code, lines and polygons by
+    // their coordinates, points by place, status rows by commune, year and indicator), so the
+    // order of the features in a file changes no result (the loader calls it).
+    void sort_canonically();
 
    private:
     std::unordered_map<std::string, int> m_by_code;

@@ -334,6 +334,43 @@ TEST_F(CanLocSim, MoreMoneyNeverLowersTheExpectedCommunesAtStandard) {
     EXPECT_GT(report::expected_reached(b, a.years - 1), report::expected_reached(a, a.years - 1));
 }
 
+// Per commune: with the same draws, more money from every source lowers no commune's chance of
+// reaching the standard by any year, up to the greedy-allocation anomaly: works are indivisible and
+// bought in priority order, so in a richer year the commune ahead may afford a large work it could
+// not before, leaving less to the one behind it (docs/model.md). Measured: at most 2 of 300 draws
+// for one commune on Can Lộc; the test allows 2% of the draws.
+TEST_F(CanLocSim, MoreMoneyLowersNoCommunesChanceBeyondTheGreedyAnomaly) {
+    auto base = scenario("baseline");
+    auto richer = base;
+    for (auto& f : richer.funding) {
+        f.amount *= 1.5;
+        f.per_household_mvnd *= 1.5;
+    }
+    const auto in_base = sim::compile(s->loaded.area, s->measures, s->set, base);
+    const auto in_rich = sim::compile(s->loaded.area, s->measures, s->set, richer);
+    const auto a = sim::simulate(in_base, 0, 300);
+    const auto b = sim::simulate(in_rich, 0, 300);
+    for (std::size_t c = 0; c < a.communes; ++c)
+        for (std::size_t y = 0; y < a.years; ++y)
+            EXPECT_GE(b.reached[b.cy(c, y)] + 6, a.reached[a.cy(c, y)]) << in_base.communes[c].name << " year " << y;
+}
+
+// Registering a commune (an explicit target from the start) never lowers its own chance.
+TEST_F(CanLocSim, RegisteringACommuneNeverLowersItsOwnChance) {
+    const auto base = scenario("baseline");
+    const auto in_base = sim::compile(s->loaded.area, s->measures, s->set, base);
+    const auto a = sim::simulate(in_base, 0, 200);
+    for (std::size_t c = 0; c < in_base.communes.size(); ++c) {
+        if (!in_base.communes[c].assessed) continue;
+        auto registered = base;
+        registered.targets = {{{in_base.communes[c].code}, 2020, 0, 0, 0}};
+        const auto in_reg = sim::compile(s->loaded.area, s->measures, s->set, registered);
+        const auto b = sim::simulate(in_reg, 0, 200);
+        for (std::size_t y = 0; y < a.years; ++y)
+            EXPECT_GE(b.reached[b.cy(c, y)], a.reached[a.cy(c, y)]) << in_base.communes[c].name << " year " << y;
+    }
+}
+
 TEST_F(CanLocSim, UpgradedAssetsStayUpgraded) {
     const auto sc = scenario("baseline");
     const auto in = sim::compile(s->loaded.area, s->measures, s->set, sc);
