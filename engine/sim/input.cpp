@@ -92,6 +92,11 @@ Candidates candidates(const StudyArea& area, const indicators::AreaMeasures& m, 
 SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures,
                  const criteria::CriteriaSet& set, const scenario::Scenario& s,
                  const criteria::LayersPresent& layers) {
+    if (s.criteria_periods.size() > 1) {
+        throw ConfigError(s.path + ", criteria: a run applies one criteria set for now; the change of set in " +
+                          std::to_string(s.criteria_periods[1].from) +
+                          " is read but not simulated yet (docs/scenarios.md): split the period into two runs");
+    }
     SimInput in;
     in.area = &area;
     in.scenario = &s;
