@@ -341,8 +341,48 @@ CriteriaSet load(const std::string& path, std::vector<std::string>& chain) {
 
 }  // namespace
 
+CriteriaSet merge_criteria_sets(const std::vector<CriteriaSet>& sets, const std::string& where) {
+    if (sets.empty()) throw ConfigError(where + ": no criteria set to merge");
+    CriteriaSet merged = sets.front();
+    for (std::size_t p = 1; p < sets.size(); ++p) {
+        merged.id += "+" + sets[p].id;
+        for (const auto& crit : sets[p].criteria) {
+            auto it = std::find_if(merged.criteria.begin(), merged.criteria.end(), [&](const Criterion& c) { return c.id == crit.id; });
+            if (it == merged.criteria.end()) {
+                merged.criteria.push_back(crit);
+                continue;
+            }
+            for (const auto& ind : crit.indicators) {
+                const auto same = std::find_if(it->indicators.begin(), it->indicators.end(),
+                                               [&](const Indicator& i) { return i.id == ind.id; });
+                if (same == it->indicators.end()) {
+                    it->indicators.push_back(ind);
+                } else if (same->measure != ind.measure || same->road_class != ind.road_class || same->kind != ind.kind ||
+                           same->levels != ind.levels || same->status_indicator != ind.status_indicator) {
+                    throw ConfigError(where + ": indicator " + ind.id + " of criterion " + crit.id + " measures something else in " +
+                                      sets[p].id + " (" + ind.where + ") than in " + sets.front().id + " (" + same->where +
+                                      "); sets in one run may change thresholds, not what an indicator measures");
+                }
+            }
+        }
+    }
+    return merged;
+}
+
 CriteriaSet load_criteria_set(const std::string& name_or_path, const std::string& folder) {
     std::vector<std::string> chain;
+    // "a+b": the union of sets a and b, as a run that changes set writes it in its results.
+    if (const auto plus = name_or_path.find('+'); plus != std::string::npos && !fs::exists(name_or_path)) {
+        std::vector<CriteriaSet> parts;
+        std::size_t from = 0;
+        while (true) {
+            const auto end = name_or_path.find('+', from);
+            parts.push_back(load_criteria_set(name_or_path.substr(from, end == std::string::npos ? std::string::npos : end - from), folder));
+            if (end == std::string::npos) break;
+            from = end + 1;
+        }
+        return merge_criteria_sets(parts, name_or_path);
+    }
     return load(resolve(name_or_path, folder), chain);
 }
 

@@ -80,6 +80,13 @@ struct CriteriaSet {
 // `name_or_path` is a set id looked up in `folder` (default: the bundled scenarios/criteria/),
 // or a path to a YAML file. Parents named by `extends` are looked up beside the file.
 // Throws ConfigError with file, line and key, and what to do, on a bad file.
+// An id "a+b" loads the union of sets a and b (merge_criteria_sets), as a run that changes set
+// names its criteria in its results.
 CriteriaSet load_criteria_set(const std::string& name_or_path, const std::string& folder = {});
+
+// The union of sets applied in turn by one run: criteria by id in order of first appearance, each
+// with the union of its indicators by id (the first set's rule kept). Throws ConfigError, naming
+// `where`, when two sets give one indicator id different measures.
+CriteriaSet merge_criteria_sets(const std::vector<CriteriaSet>& sets, const std::string& where);
 
 }  // namespace ntm::criteria

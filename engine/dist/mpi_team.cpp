@@ -181,7 +181,7 @@ class MpiTeam final : public sim::Team {
         from_bytes(bytes, in);
         in.area = nullptr;
         in.scenario = &sc;
-        in.set = &set;
+        sim::attach_criteria(in, sc, set);  // the union of a run that changes set is rebuilt here
     }
 
     void combine(sim::Aggregate& agg, sim::DrawTable& draws) override {

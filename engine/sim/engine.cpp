@@ -156,9 +156,11 @@ DrawRunner::DrawRunner(const SimInput& in) : m_in(in) {
             m_crit_kind[c * nj + j] = static_cast<std::uint8_t>((parts.has_status ? kCritStatus : 0) | (parts.has_income ? kCritIncome : 0));
             m_crit_slot_first[c * nj + j] = static_cast<std::uint32_t>(m_commune_slot.size());
             m_commune_slot.insert(m_commune_slot.end(), parts.slots.begin(), parts.slots.end());
+            auto differ = [](double a, double b) { return std::isnan(a) ? !std::isnan(b) : (std::isnan(b) || a != b); };
             for (std::size_t y = 1; y < Y; ++y) {
-                bool moves = parts.has_income && parts.income_threshold[y] != parts.income_threshold[y - 1];
-                for (const auto s : parts.slots) moves = moves || in.slots[s].threshold[y] != in.slots[s].threshold[y - 1];
+                bool moves = parts.has_income && differ(parts.income_threshold[y], parts.income_threshold[y - 1]);
+                for (const auto s : parts.slots) moves = moves || differ(in.slots[s].threshold[y], in.slots[s].threshold[y - 1]);
+                moves = moves || in.criterion_applies(j, static_cast<int>(y)) != in.criterion_applies(j, static_cast<int>(y) - 1);
                 if (moves) m_thresholds_move[c * Y + y] = 1;
             }
         }
@@ -227,18 +229,21 @@ double DrawRunner::slot_value(std::size_t, double x, double D) const { return D 
 
 bool DrawRunner::slot_met(std::size_t s, double x, double D, int y) const {
     const auto& sl = m_slot[s];
+    const double t = m_threshold[s * static_cast<std::size_t>(m_in.years) + static_cast<std::size_t>(y)];
+    if (std::isnan(t)) return true;  // not in the set in force this year: asks nothing
     if (!sl.measurable) return false;
-    return criteria::compare(slot_value(s, x, D), sl.op,
-                             m_threshold[s * static_cast<std::size_t>(m_in.years) + static_cast<std::size_t>(y)]);
+    return criteria::compare(slot_value(s, x, D), sl.op, t);
 }
 
 bool DrawRunner::criterion_met(std::size_t c, std::size_t j, int y) const {
+    if (!m_in.criterion_applies(j, y)) return false;  // counted only under the set in force
     const std::size_t cj = c * m_in.criteria_count() + j;
     const auto kind = m_crit_kind[cj];
     if ((kind & kCritStatus) && !m_status_met[cj]) return false;
     if (kind & kCritIncome) {
         const auto& parts = m_in.communes[c].criteria[j];
-        if (!criteria::compare(m_income[cj], parts.income_op, parts.income_threshold[static_cast<std::size_t>(y)])) return false;
+        const double t = parts.income_threshold[static_cast<std::size_t>(y)];
+        if (!std::isnan(t) && !criteria::compare(m_income[cj], parts.income_op, t)) return false;
     }
     for (std::uint32_t i = m_crit_slot_first[cj]; i < m_crit_slot_first[cj + 1]; ++i) {
         const std::uint32_t s = m_commune_slot[i];
@@ -256,7 +261,8 @@ void DrawRunner::plan_commune(std::size_t c, int y, double overrun, std::vector<
         Walk& walk = m_walk[s];
         if (walk == kWalkUnknown || moved) {
             // Nothing left to build (every project done, or none at all) adds nothing to the plan.
-            if (!sl.measurable || m_cursor[s] == sl.count || slot_met(s, m_x_plan[s], m_D_plan[s], y)) {
+            if (!sl.measurable || m_cursor[s] == sl.count || slot_met(s, m_x_plan[s], m_D_plan[s], y) ||
+                !m_in.criterion_applies(m_in.slots[s].criterion, y)) {
                 walk = kWalkNothing;
             } else {
                 // The projects, from the cursor on, until the slot is met (or all of them).
@@ -610,7 +616,7 @@ void DrawRunner::allocate(Year& t) {
     // and take years): from the commune's own money, then the pool.
     auto pay_programmes = [&](std::size_t c) {
         for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i) {
-            if (m_status_met[c * nj + m_status_j[i]]) continue;
+            if (m_status_met[c * nj + m_status_j[i]] || !in.criterion_applies(m_status_j[i], t.y)) continue;
             const double cost = m_soft_cost[i];
             if (cost > m_local[c] + t.pool.total() + kEps) continue;
             const double own = std::min(m_local[c], cost);
@@ -706,13 +712,12 @@ void DrawRunner::build(Year& t) {
 void DrawRunner::soft_programmes(Year& t) {
     const auto& in = m_in;
     const std::size_t nc = in.communes.size(), nj = in.criteria_count();
-    (void)t;
     for (std::size_t c = 0; c < nc; ++c) {
         if (m_status_open[c] == 0) continue;
         for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i) {
             const std::size_t j = m_status_j[i];
             char& met = m_status_met[c * nj + j];
-            if (met) continue;
+            if (met || !in.criterion_applies(j, t.y)) continue;
             std::uint8_t& reason = m_reason[c * nj + j];
             // A pushed year (paid in allocate()) adds a year of effort; otherwise the background.
             double gain = m_soft_background[i];
@@ -773,7 +778,7 @@ void DrawRunner::evaluate(Year& t, Aggregate& agg, bool differences) {
             m_met_count[c] = static_cast<std::uint16_t>(met_count);
         }
         // Recognition at the end of the year in which every criterion is met; the title is kept.
-        const bool standard = assessed && met_count == nj;
+        const bool standard = assessed && met_count == in.criteria_in_force(y);
         const bool was_reached = m_reached_year[c] >= 0;
         if (standard && !was_reached) m_reached_year[c] = y;
         const bool reached = m_reached_year[c] >= 0;
@@ -788,7 +793,7 @@ void DrawRunner::evaluate(Year& t, Aggregate& agg, bool differences) {
                 hist[before_count] += kMinusOne;
                 hist[met_count]++;
             }
-            const bool was_standard = assessed && before_count == nj;
+            const bool was_standard = assessed && before_count == in.criteria_in_force(y > 0 ? y - 1 : 0);
             if (standard != was_standard) agg.at_standard[agg.cy(c, yy)] += standard ? 1U : kMinusOne;
             if (reached && !was_reached) agg.reached[agg.cy(c, yy)]++;
         }

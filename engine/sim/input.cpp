@@ -1,11 +1,13 @@
 #include "sim/input.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <tuple>
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "criteria/criteria_set.h"
 
 namespace ntm::sim {
 
@@ -89,21 +91,55 @@ Candidates candidates(const StudyArea& area, const indicators::AreaMeasures& m, 
 
 }  // namespace
 
+void attach_criteria(SimInput& in, const scenario::Scenario& s, const criteria::CriteriaSet& first) {
+    in.periods.reset();
+    in.applies.clear();
+    in.in_force.clear();
+    in.set = &first;
+    if (s.criteria_periods.size() < 2) return;
+    auto periods = std::make_shared<SimInput::Periods>();
+    for (const auto& p : s.criteria_periods) {
+        periods->sets.push_back(p.set == first.id ? first : criteria::load_criteria_set(p.set));
+        periods->from.push_back(p.from);
+    }
+    periods->merged = criteria::merge_criteria_sets(periods->sets, s.path + ", criteria");
+    const auto& merged = periods->merged;
+    const std::size_t nj = merged.criteria.size();
+    in.applies.assign(nj, std::vector<char>(static_cast<std::size_t>(in.years), 0));
+    in.in_force.assign(static_cast<std::size_t>(in.years), 0);
+    for (int y = 0; y < in.years; ++y) {
+        const auto& set = periods->at(s.start + y);
+        for (std::size_t j = 0; j < nj; ++j)
+            if (set.find(merged.criteria[j].id)) {
+                in.applies[j][static_cast<std::size_t>(y)] = 1;
+                ++in.in_force[static_cast<std::size_t>(y)];
+            }
+    }
+    in.periods = periods;
+    in.set = &in.periods->merged;
+}
+
 SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures,
                  const criteria::CriteriaSet& set, const scenario::Scenario& s,
                  const criteria::LayersPresent& layers) {
-    if (s.criteria_periods.size() > 1) {
-        throw ConfigError(s.path + ", criteria: a run applies one criteria set for now; the change of set in " +
-                          std::to_string(s.criteria_periods[1].from) +
-                          " is read but not simulated yet (docs/scenarios.md): split the period into two runs");
-    }
     SimInput in;
     in.area = &area;
     in.scenario = &s;
-    in.set = &set;
     in.start = s.start;
     in.years = s.years();
-    const auto baseline = criteria::evaluate(set, area, measures, s.start, layers);
+    attach_criteria(in, s, set);
+    const auto& run_set = *in.set;
+    // An indicator's threshold in a year: its own rule's, or with periods the rule of the set in
+    // force (NaN when that set has no such indicator: it does not apply that year).
+    auto threshold_at = [&](std::size_t j, const criteria::Indicator& rule, Region region, int year) {
+        if (!in.periods) return rule.threshold.at(region, year, rule.where);
+        const auto* crit = in.periods->at(year).find(run_set.criteria[j].id);
+        if (crit)
+            for (const auto& r : crit->indicators)
+                if (r.id == rule.id) return r.threshold.at(region, year, r.where);
+        return std::numeric_limits<double>::quiet_NaN();
+    };
+    const auto baseline = criteria::evaluate(run_set, area, measures, s.start, layers);
     const auto cand = candidates(area, measures, s);
     in.communes.resize(area.communes.size());
 
@@ -115,10 +151,13 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
         ci_in.assessed = commune.kind == CommuneKind::Commune;
         ci_in.population = commune.population;
         ci_in.households = commune.households;
-        ci_in.criteria.resize(set.criteria.size());
-        ci_in.met_at_start = baseline[ci].met;
-        for (std::size_t j = 0; j < set.criteria.size(); ++j) {
-            const auto& crit = set.criteria[j];
+        ci_in.criteria.resize(run_set.criteria.size());
+        ci_in.met_at_start = 0;
+        for (std::size_t j = 0; j < run_set.criteria.size(); ++j)
+            ci_in.met_at_start += ci_in.assessed && in.criterion_applies(j, 0) &&
+                                  baseline[ci].criteria[j].verdict == criteria::Verdict::Met;
+        for (std::size_t j = 0; j < run_set.criteria.size(); ++j) {
+            const auto& crit = run_set.criteria[j];
             auto& parts = ci_in.criteria[j];
             for (std::size_t k = 0; k < crit.indicators.size(); ++k) {
                 const auto& rule = crit.indicators[k];
@@ -130,7 +169,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                         parts.income0 = res.value.value_or(0);
                         parts.income_op = rule.op;
                         for (int y = 0; y < in.years; ++y)
-                            parts.income_threshold.push_back(rule.threshold.at(commune.region, s.start + y, rule.where));
+                            parts.income_threshold.push_back(threshold_at(j, rule, commune.region, s.start + y));
                     } else {
                         parts.has_status = true;
                         parts.status_met0 = parts.status_met0 && res.verdict == criteria::Verdict::Met;
@@ -146,7 +185,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                 slot.measurable = res.verdict != criteria::Verdict::Unknown;
                 slot.x0 = res.numerator;
                 slot.D0 = res.denominator;
-                for (int y = 0; y < in.years; ++y) slot.threshold.push_back(rule.threshold.at(commune.region, s.start + y, rule.where));
+                for (int y = 0; y < in.years; ++y) slot.threshold.push_back(threshold_at(j, rule, commune.region, s.start + y));
                 std::vector<Project> list;
                 switch (rule.measure) {
                     case criteria::Measure::RoadHardenedShare: list = cand.roads[ci][idx(*rule.road_class)]; break;

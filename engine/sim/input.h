@@ -11,6 +11,7 @@
 // - an income part (indicator 10) when the scenario models income growth: a value compared with
 //   a threshold that may rise year by year.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -72,13 +73,41 @@ struct CommuneInput {
 struct SimInput {
     const StudyArea* area = nullptr;
     const scenario::Scenario* scenario = nullptr;
-    const criteria::CriteriaSet* set = nullptr;
+    const criteria::CriteriaSet* set = nullptr;  // the run's criteria (with periods: their union)
+    // A run whose scenario changes criteria set (scenario.criteria_periods): the union of its
+    // sets, criteria and indicators by id; `applies[j][y]` says whether criterion j belongs to
+    // the set in force in year y, `in_force[y]` how many do. Empty for a run with one set.
+    struct Periods {
+        std::vector<criteria::CriteriaSet> sets;  // each period's set, in year order
+        std::vector<int> from;                    // the first year of each
+        criteria::CriteriaSet merged;
+        const criteria::CriteriaSet& at(int year) const {
+            std::size_t p = 0;
+            while (p + 1 < from.size() && from[p + 1] <= year) ++p;
+            return sets[p];
+        }
+    };
+    std::shared_ptr<const Periods> periods;
+    std::vector<std::vector<char>> applies;
+    std::vector<std::uint16_t> in_force;
     int start = 0, years = 0;
     std::vector<CommuneInput> communes;
     std::vector<Slot> slots;
     std::vector<Project> projects;
     std::size_t criteria_count() const { return set->criteria.size(); }
+    bool criterion_applies(std::size_t j, int y) const {
+        return applies.empty() || applies[j][static_cast<std::size_t>(y)] != 0;
+    }
+    std::size_t criteria_in_force(int y) const {
+        return in_force.empty() ? criteria_count() : in_force[static_cast<std::size_t>(y)];
+    }
 };
+
+// The criteria a scenario's run applies: `first` (the set of its start year) alone, or, when the
+// scenario changes set, the union of its sets (the others loaded by id), with each criterion's
+// years. A threshold is NaN in the years its indicator is not in the set in force. Throws
+// ConfigError when two sets give one indicator id different measures.
+void attach_criteria(SimInput& in, const scenario::Scenario& s, const criteria::CriteriaSet& first);
 
 // Compiles the area, its measures and a scenario. Throws ConfigError when the scenario names a
 // commune the area does not have.

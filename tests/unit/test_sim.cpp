@@ -231,6 +231,81 @@ registration:
     EXPECT_EQ(agg.binding[0 * sim::kBindingReasons + sim::kBindMoney], 10u);
 }
 
+// A law: a run that changes criteria set in year Y equals, up to Y − 1, a run with the first set
+// alone; from Y on, every commune is measured against the second set (a stricter road threshold
+// and a criterion of its own), and a commune recognised before keeps its title.
+TEST(Simulate, ChangingCriteriaSetLeavesTheYearsBeforeTheChangeAsTheFirstSetAlone) {
+    TempDir dir("sim-periods");
+    StudyArea a;
+    a.communes = {square_commune("A", 0, 100), square_commune("B", 1000, 100), square_commune("C", 2000, 100)};
+    add_village_road(a, 0, 500, 900);
+    add_village_road(a, 1000, 500, 900);
+    add_village_road(a, 1000, 700, 800);
+    add_village_road(a, 2000, 500, 900);
+    add_village_road(a, 2000, 700, 800);
+    add_village_road(a, 2000, 300, 700);
+    for (const char* c : {"A", "B", "C"}) a.status.push_back({c, 2017, "13", std::nullopt, false, {}});
+    write_text(dir / "second.yaml", R"(id: second
+name: {vi: b, en: b}
+criteria:
+  - id: "2"
+    name: {vi: Giao thông, en: Transport}
+    indicators:
+      - {id: "2.2", measure: road_hardened_share, class: village_axis, op: ">=", threshold: 0.9}
+  - id: "13"
+    name: {vi: Tổ chức sản xuất, en: Production}
+    indicators:
+      - {id: "13", measure: status, indicator: "13", op: "==", threshold: true}
+)");
+    const std::string tail = R"(
+period: {start: 2017, end: 2023}
+draws: 50
+seed: 5
+funding:
+  - {source: district, amount: 0.8, uncertainty: {normal: {sd: 0.3}}}
+  - {source: people, per_household_mVND: 1.0, participation: {beta: {mean: 0.6, sd: 0.2}}}
+registration:
+  quota: {share: 0.4}
+soft_criteria:
+  default: {lead_years: {lognormal: {mean: 2, sd: 0.4}}, cost_bn: 0.1, background: 0.3}
+costs:
+  road: {village_axis: 0.9}
+  overrun: {lognormal: {sd: 0.2}}
+effects: {sd: 0.3}
+)";
+    Fixture alone(a, kRoadsOnly, "name: alone\ncriteria: roads-only" + tail, dir);
+    Fixture change(a, kRoadsOnly,
+                   "name: change\ncriteria: [{set: roads-only, until: 2019}, {set: " + (dir / "second.yaml") + ", from: 2020}]" + tail,
+                   dir);
+    ASSERT_EQ(change.input.criteria_count(), 2u);
+    EXPECT_EQ(change.input.criteria_in_force(2), 1u);
+    EXPECT_EQ(change.input.criteria_in_force(3), 2u);
+    const auto x = sim::simulate(alone.input, 0, 50);
+    const auto z = sim::simulate(change.input, 0, 50);
+    for (std::size_t c = 0; c < 3; ++c)
+        for (std::size_t y = 0; y < 3; ++y) {  // 2017–2019
+            EXPECT_EQ(x.reached[x.cy(c, y)], z.reached[z.cy(c, y)]) << c << " " << y;
+            EXPECT_EQ(x.at_standard[x.cy(c, y)], z.at_standard[z.cy(c, y)]) << c << " " << y;
+            for (std::size_t k = 0; k <= 1; ++k)
+                EXPECT_EQ(x.met_hist[(c * x.years + y) * 2 + k], z.met_hist[(c * z.years + y) * 3 + k]) << c << " " << y;
+            EXPECT_EQ(z.met_hist[(c * z.years + y) * 3 + 2], 0u);  // never 2 criteria under the first set
+            EXPECT_EQ(z.criterion_met[(c * z.years + y) * 2 + 1], 0u);  // criterion 13 not in force yet
+        }
+    for (std::size_t y = 0; y < 3; ++y)
+        for (std::size_t f = 0; f < sim::kMoneyFields; ++f)
+            EXPECT_EQ(x.money[y * sim::kMoneyFields + f], z.money[y * sim::kMoneyFields + f]) << y << " " << f;
+    // From 2020 the second set is in force: recognised communes keep their title, and the
+    // stricter set lowers the share at the standard in the year.
+    bool differs = false;
+    for (std::size_t c = 0; c < 3; ++c)
+        for (std::size_t y = 3; y < z.years; ++y) {
+            EXPECT_GE(z.reached[z.cy(c, y)], z.reached[z.cy(c, y - 1)]);
+            EXPECT_LE(z.at_standard[z.cy(c, y)], z.reached[z.cy(c, y)]);
+            differs = differs || z.at_standard[z.cy(c, y)] != x.at_standard[x.cy(c, y)];
+        }
+    EXPECT_TRUE(differs);
+}
+
 TEST(Simulate, IncomeLostWhenTheThresholdRisesIsReported) {
     TempDir dir("sim-income");
     StudyArea a;
