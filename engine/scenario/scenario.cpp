@@ -169,7 +169,7 @@ class Reader {
 
     void apply(const YAML::Node& root, Scenario& s) const {
         keys(root, "", {"name", "description", "extends", "criteria", "period", "draws", "seed", "funding",
-                        "allocation", "capacity", "costs", "soft_criteria", "income"});
+                        "allocation", "capacity", "costs", "soft_criteria", "income", "calibration"});
         // A variant without a name of its own is named after its file, not its parent.
         s.name = root["name"] ? text(root["name"], "name") : fs::path(m_file).stem().string();
         if (root["description"]) s.description = text(root["description"], "description");
