@@ -64,6 +64,9 @@ std::string fit_verdict(const calibrate::FitResult& fit);
 void write_fit_files(const calibrate::FitResult& fit, const std::string& prefix);
 // Header lines for the calibrated scenario file: what was fitted to what, and how.
 std::vector<std::string> fit_header(const calibrate::FitResult& fit, const CalibrationInputs& in, int until);
+// CSV cells: a number to 6 decimals (empty when not finite); text in double quotes.
+std::string csv_number(double v);
+std::string csv_quoted(const std::string& s);
 // A measure's value, to the decimals it needs (counts 1, shares 3, means 2).
 std::string format_measure(const calibrate::Measure& m, double v);
 

@@ -26,13 +26,7 @@ using calibrate::BacktestResult;
 using calibrate::Measure;
 
 std::string opt(const std::optional<double>& v, const Measure& m) { return v ? format_measure(m, *v) : "-"; }
-std::string csv_num(double v) { return std::isfinite(v) ? format_fixed(v, 6) : ""; }
-std::string csv_opt(const std::optional<double>& v) { return v ? csv_num(*v) : ""; }
-std::string csv_text(const std::string& s) {
-    std::string q = "\"";
-    for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
+std::string csv_opt(const std::optional<double>& v) { return v ? csv_number(*v) : ""; }
 
 // The observed value of a measure in a year for an area, if any.
 std::optional<double> observed_at(const calibrate::ObservedSeries& obs, const std::string& area, const calibrate::Point& p) {
@@ -102,17 +96,17 @@ void write_outputs(const BacktestResult& r, const calibrate::ObservedSeries& obs
                 seen = s.observed.value;
                 seen_area = s.observed.area;
             }
-        f += m.name() + "," + calibrate::when(c.point.year, c.point.month) + "," + csv_num(c.median) + "," + csv_num(c.low) + "," +
-             csv_num(c.high) + "," + csv_num(c.mean) + "," + csv_opt(seen) + "," + seen_area + "," + csv_opt(c.last) + "," +
+        f += m.name() + "," + calibrate::when(c.point.year, c.point.month) + "," + csv_number(c.median) + "," + csv_number(c.low) + "," +
+             csv_number(c.high) + "," + csv_number(c.mean) + "," + csv_opt(seen) + "," + seen_area + "," + csv_opt(c.last) + "," +
              csv_opt(c.trend) + "," + (c.point.year < r.first_forecast_year ? "yes" : "no") + "\n";
     }
     calibrate::write_text_atomically(dir + "/forecast.csv", f);
     std::string s = "area,year,measure,observed,proxy,median,p05,p95,covered,crps,last_value,linear_trend,source\n";
     for (const auto& x : r.scored)
         s += x.observed.area + "," + x.observed.when() + "," + x.observed.measure.name() + "," +
-             csv_num(x.observed.value) + "," + (x.proxy ? "yes" : "no") + "," + csv_num(x.model.median) + "," +
-             csv_num(x.model.low) + "," + csv_num(x.model.high) + "," + (x.covered ? "yes" : "no") + "," +
-             csv_num(x.model.crps) + "," + csv_opt(x.last) + "," + csv_opt(x.trend) + "," + csv_text(x.observed.source) + "\n";
+             csv_number(x.observed.value) + "," + (x.proxy ? "yes" : "no") + "," + csv_number(x.model.median) + "," +
+             csv_number(x.model.low) + "," + csv_number(x.model.high) + "," + (x.covered ? "yes" : "no") + "," +
+             csv_number(x.model.crps) + "," + csv_opt(x.last) + "," + csv_opt(x.trend) + "," + csv_quoted(x.observed.source) + "\n";
     calibrate::write_text_atomically(dir + "/scored.csv", s);
     std::string k = "values,measure,forecaster,points,mean_abs_error,mean_rel_error,coverage,mean_crps\n";
     const char* names[] = {"calibrated_model", "last_value", "linear_trend"};
@@ -120,8 +114,8 @@ void write_outputs(const BacktestResult& r, const calibrate::ObservedSeries& obs
         for (std::size_t i = 0; i < 3; ++i) {
             const auto& x = row.by[i];
             k += std::string(row.proxy ? "proxy" : "own") + "," + row.measure.name() + "," + names[i] + "," + std::to_string(x.points) + "," +
-                 (x.points ? csv_num(x.mean_abs_error) : "") + "," + csv_opt(x.mean_rel_error) + "," + csv_opt(x.coverage) +
-                 "," + (x.points ? csv_num(x.mean_crps) : "") + "\n";
+                 (x.points ? csv_number(x.mean_abs_error) : "") + "," + csv_opt(x.mean_rel_error) + "," + csv_opt(x.coverage) +
+                 "," + (x.points ? csv_number(x.mean_crps) : "") + "\n";
         }
     calibrate::write_text_atomically(dir + "/skill.csv", k);
 

@@ -121,14 +121,14 @@ void print_checks(const CalibrationInputs& in, const std::vector<calibrate::Obse
     }
 }
 
-namespace {
-
 std::string csv_number(double v) { return std::isfinite(v) ? format_fixed(v, 6) : ""; }
 std::string csv_quoted(const std::string& s) {
     std::string q = "\"";
     for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
 }
+
+namespace {
 
 // The status of one fitted parameter, in words.
 std::string param_status(const calibrate::FitResult& f, std::size_t i) {
