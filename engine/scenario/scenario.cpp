@@ -168,6 +168,7 @@ class Reader {
     }
 
     void apply(const YAML::Node& root, Scenario& s) const {
+        // calibration: priors and default keys for `ntmsim calibrate`, read by engine/calibrate/priors.cpp.
         keys(root, "", {"name", "description", "extends", "criteria", "period", "draws", "seed", "funding",
                         "allocation", "capacity", "costs", "soft_criteria", "income", "calibration"});
         // A variant without a name of its own is named after its file, not its parent.

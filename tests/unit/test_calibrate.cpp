@@ -20,6 +20,7 @@
 #include "criteria/criteria_set.h"
 #include "indicators/measure.h"
 #include "io/load.h"
+#include "synth/recipe.h"
 #include "test_paths.h"
 
 namespace ntm {
@@ -569,6 +570,26 @@ TEST(ParameterDraws, FollowTheFitsNormalApproximation) {
     EXPECT_NEAR(std::sqrt(vb), 0.5, 0.025);
     EXPECT_NEAR(cab / std::sqrt(va * vb), -0.6, 0.05);
     EXPECT_EQ(parameter_draws(f, 5, 7), parameter_draws(f, 5, 7));
+}
+
+// The national-like area's recipe: 9,000 communes whose designed criteria met average exactly
+// 4.7 (the national 2010 mean, DOMAIN §6), none meeting all 19 of vn-2009, with a spread. That
+// `ntmsim assess` reproduces the design is checked in datasets/national-2010/README.md (minutes).
+TEST(NationalArea, RecipeHasTheNational2010Mean) {
+    const auto r = synth::load_recipe(std::string(test::kSourceDir) + "/datasets/national-2010/recipe.yaml");
+    ASSERT_EQ(r.commune_list.size(), 9000u);
+    long total = 0;
+    int best = 0, worst = 19;
+    for (const auto& c : r.commune_list) {
+        ASSERT_TRUE(c.met) << c.code;
+        const int k = static_cast<int>(std::count(c.met->begin() + 1, c.met->end(), true));
+        total += k;
+        best = std::max(best, k);
+        worst = std::min(worst, k);
+    }
+    EXPECT_EQ(total, 42300);  // 9,000 × 4.7
+    EXPECT_EQ(best, 15);
+    EXPECT_EQ(worst, 0);
 }
 
 TEST(Backtest, NoYearLeftToForecastIsRefused) {
