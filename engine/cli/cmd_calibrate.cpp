@@ -265,7 +265,7 @@ void write_fit_files(const calibrate::FitResult& f, const std::string& prefix) {
 
 int cmd_calibrate(const Args& args) {
     po::options_description opts(
-        "ntmsim calibrate AREA SCENARIO.yaml --observed FILE.csv --fit KEY[=LOW:HIGH]... --until YEAR\n\n"
+        "ntmsim calibrate AREA SCENARIO.yaml --observed FILE.csv [--fit KEY[=LOW:HIGH]...] --until YEAR\n\n"
         "Fits scenario parameters to observed progress up to YEAR by the simulated method of moments with\n"
         "the priors of the scenario's calibration: block (common random numbers; a Latin-hypercube design\n"
         "of starts, then NLopt Nelder–Mead), prints each fitted value with its prior, 90% intervals and\n"
