@@ -28,8 +28,19 @@ void check_train_until(const scenario::Scenario& s, int train_until) {
 
 std::vector<Observation> fit_targets(const std::vector<Observation>& rows, int start) {
     std::vector<Observation> out;
-    for (const auto& o : rows)
-        if (o.year >= start && o.measure.kind != Measure::Kind::Communes) out.push_back(o);
+    for (const auto& o : rows) {
+        if (o.year < start || o.measure.kind == Measure::Kind::Communes) continue;
+        // A count and its share form at the same time are one moment: fitted once, as the share
+        // (which does not depend on the study area having exactly the observed number of communes).
+        const auto twin = std::find_if(out.begin(), out.end(), [&](const Observation& x) {
+            return x.year == o.year && x.month == o.month && x.measure.count_form() == o.measure.count_form();
+        });
+        if (twin == out.end()) {
+            out.push_back(o);
+        } else if (o.measure.share) {
+            *twin = o;
+        }
+    }
     return out;
 }
 
@@ -70,9 +81,9 @@ std::vector<YearValue> history(const std::vector<Observation>& train, const Meas
     std::vector<YearValue> h;
     for (const auto& o : train) {
         if (o.measure == m) {
-            h.push_back({o.year, o.value});
+            h.push_back({o.time(), o.value});
         } else if (o.measure.count_form() == m.count_form() && communes > 0) {
-            h.push_back({o.year, m.share ? o.value / communes : o.value * communes});
+            h.push_back({o.time(), m.share ? o.value / communes : o.value * communes});
         }
     }
     return h;
@@ -80,7 +91,7 @@ std::vector<YearValue> history(const std::vector<Observation>& train, const Meas
 
 // The straight line through the history, kept within what the measure can be: a count of
 // communes between 0 and the area's communes, a share between 0 and 1, a mean at least 0.
-std::optional<double> bounded_trend(const std::vector<YearValue>& h, int year, const Measure& m, double communes) {
+std::optional<double> bounded_trend(const std::vector<YearValue>& h, double year, const Measure& m, double communes) {
     const double high = m.share ? 1.0
                         : (m.kind != Measure::Kind::MeanMet && communes > 0) ? communes
                                                                               : std::numeric_limits<double>::infinity();
@@ -114,14 +125,28 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
             if (o.measure.share || o.measure.kind == Measure::Kind::MeanMet) {
                 add_measure(o.measure);
             } else {
-                r.not_comparable.push_back(o.area + " " + std::to_string(o.year) + " " + o.measure.name());
+                r.not_comparable.push_back(o.area + " " + o.when() + " " + o.measure.name());
             }
         }
     }
+    // Every year's end of each measure, and the ends of months an observation falls on (scored
+    // against the value interpolated between year ends), in time order.
     std::vector<Point> points;
-    for (const auto& m : r.measures)
+    for (const auto& m : r.measures) {
+        std::vector<Point> these;
         for (int y = base.start - 1; y <= base.end; ++y)
-            if (!(m.kind == Measure::Kind::Criterion && y < base.start)) points.push_back({m, y});
+            if (!(m.kind == Measure::Kind::Criterion && y < base.start)) these.push_back({m, y, 12});
+        for (const auto& o : observed.rows)
+            if (o.measure == m && o.month < 12 && o.year >= base.start && o.year <= base.end &&
+                !(m.kind == Measure::Kind::Criterion && o.year - 1 < base.start)) {
+                const Point p{m, o.year, o.month};
+                if (std::find(these.begin(), these.end(), p) == these.end()) these.push_back(p);
+            }
+        std::stable_sort(these.begin(), these.end(), [](const Point& a, const Point& b) {
+            return a.year - 1 + a.month / 12.0 < b.year - 1 + b.month / 12.0;
+        });
+        points.insert(points.end(), these.begin(), these.end());
+    }
     const std::uint32_t draws = options.forecast_draws ? options.forecast_draws : static_cast<std::uint32_t>(base.draws);
     // Draw d of the forecast runs with parameter set d mod K: each set gets its own draws, and
     // the pooled ensemble carries both the simulation's and the calibration's uncertainty.
@@ -138,9 +163,9 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
         const auto part = run_points(model, with_params(base, params, r.parameter_sets[k]), points, count, base.end, first);
         std::copy(part.values.begin(), part.values.end(), e.values.begin() + static_cast<std::ptrdiff_t>(std::size_t{first} * points.size()));
     }
-    auto point_index = [&](const Measure& m, int y) -> std::optional<std::size_t> {
+    auto point_index = [&](const Measure& m, int y, int month) -> std::optional<std::size_t> {
         for (std::size_t p = 0; p < points.size(); ++p)
-            if (points[p].measure == m && points[p].year == y) return p;
+            if (points[p].measure == m && points[p].year == y && points[p].month == month) return p;
         return std::nullopt;
     };
     for (std::size_t p = 0; p < points.size(); ++p) {
@@ -153,8 +178,9 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
         c.mean = e.mean(p);
         if (points[p].year > options.train_until) {
             const auto h = history(train, points[p].measure, communes);
-            c.last = last_value(h, points[p].year);
-            c.trend = bounded_trend(h, points[p].year, points[p].measure, communes);
+            const double t = points[p].year - 1 + points[p].month / 12.0;
+            c.last = last_value(h, t);
+            c.trend = bounded_trend(h, t, points[p].measure, communes);
         }
         r.cells.push_back(c);
     }
@@ -162,7 +188,7 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
         if (o.year <= options.train_until || o.year > base.end) continue;
         const bool own = o.area == options.area;
         if (!own && !(o.measure.share || o.measure.kind == Measure::Kind::MeanMet)) continue;
-        const auto p = point_index(o.measure, o.year);
+        const auto p = point_index(o.measure, o.year, o.month);
         if (!p) continue;
         Scored s;
         s.observed = o;
@@ -170,8 +196,8 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
         s.model = score_ensemble(e.column(*p), o.value);
         s.covered = o.value >= s.model.low && o.value <= s.model.high;
         const auto h = history(train, o.measure, communes);
-        s.last = last_value(h, o.year);
-        s.trend = bounded_trend(h, o.year, o.measure, communes);
+        s.last = last_value(h, o.time());
+        s.trend = bounded_trend(h, o.time(), o.measure, communes);
         r.scored.push_back(s);
     }
     for (const bool proxy : {false, true})

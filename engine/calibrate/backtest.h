@@ -70,8 +70,9 @@ void check_train_until(const scenario::Scenario& s, int train_until);
 // The training rows: `area`'s observations up to `until`.
 std::vector<Observation> training_rows(const ObservedSeries& observed, const std::string& area, int until);
 // Of those, what a fit can match: rows in the simulated period (from `start`), except the
-// commune count, which no parameter moves. The rest (the starting state, the commune count)
-// are checks of the study area against the observed one.
+// commune count, which no parameter moves; a count and its share form at the same time (785
+// communes and 8.8%) are one moment, fitted once, as the share. The rest (the starting
+// state, the commune count) are checks of the study area against the observed one.
 std::vector<Observation> fit_targets(const std::vector<Observation>& rows, int start);
 
 // Means over scored points (relative error over those with a non-zero observed value).

@@ -79,11 +79,17 @@ double draw_value(const sim::SimInput& in, const sim::Aggregate& a, const Measur
 }
 
 void check_point(const sim::SimInput& in, const Point& p) {
-    if (p.year < in.start - 1 || p.year >= in.start + in.years)
-        throw UsageError(p.measure.name() + " in " + std::to_string(p.year) + ": outside the simulated period " +
+    const int first = p.month < 12 ? p.year - 1 : p.year;  // the year ends the value needs
+    if (first < in.start - 1 || p.year >= in.start + in.years)
+        throw UsageError(p.measure.name() + " in " + when(p.year, p.month) + ": outside the simulated period " +
                          std::to_string(in.start) + "–" + std::to_string(in.start + in.years - 1) +
                          " (and its starting state, " + std::to_string(in.start - 1) + ")");
-    if (p.measure.kind == Measure::Kind::Criterion) criterion_index(in, p.measure.criterion);
+    if (p.measure.kind == Measure::Kind::Criterion) {
+        criterion_index(in, p.measure.criterion);
+        if (first < in.start)
+            throw UsageError(p.measure.name() + " in " + when(p.year, p.month) + ": per-criterion measures are not available " +
+                             "for the starting state (" + std::to_string(in.start - 1) + ")");
+    }
 }
 
 }  // namespace
@@ -120,7 +126,7 @@ Ensemble simulate_ensemble(const sim::SimInput& in, const std::vector<Point>& po
     for (std::size_t p = 0; p < points.size(); ++p) {
         check_point(in, points[p]);
         if (points[p].measure.kind == Measure::Kind::Criterion) crit[p] = criterion_index(in, points[p].measure.criterion);
-        if (points[p].year == in.start - 1) start_value[p] = initial_value(in, points[p].measure);
+        if (points[p].year - (points[p].month < 12) == in.start - 1) start_value[p] = initial_value(in, points[p].measure);
     }
     const sim::Aggregate blank(in);
 #pragma omp parallel
@@ -132,10 +138,18 @@ Ensemble simulate_ensemble(const sim::SimInput& in, const std::vector<Point>& po
             one = blank;
             runner.run(first + static_cast<std::uint32_t>(d), one);
             double* row = &e.values[static_cast<std::size_t>(d) * points.size()];
+            auto at_year_end = [&](std::size_t p, int year) {
+                const int y = year - in.start;
+                return y < 0 ? start_value[p] : draw_value(in, one, points[p].measure, static_cast<std::size_t>(y), crit[p]);
+            };
             for (std::size_t p = 0; p < points.size(); ++p) {
-                const int y = points[p].year - in.start;
-                row[p] = y < 0 ? start_value[p]
-                               : draw_value(in, one, points[p].measure, static_cast<std::size_t>(y), crit[p]);
+                const auto& pt = points[p];
+                if (pt.month == 12) {
+                    row[p] = at_year_end(p, pt.year);
+                } else {  // between the ends of the year before and of the year
+                    const double w = pt.month / 12.0;
+                    row[p] = (1 - w) * at_year_end(p, pt.year - 1) + w * at_year_end(p, pt.year);
+                }
             }
         }
     }

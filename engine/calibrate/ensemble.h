@@ -12,10 +12,13 @@
 
 namespace ntm::calibrate {
 
-// A quantity to compute per draw: a measure at the end of a year.
+// A quantity to compute per draw: a measure at the end of a month of a year (12: the year's
+// end, which is what the simulation records). Before December, the value is interpolated
+// linearly between the ends of the year before and of the year (docs/validation.md).
 struct Point {
     Measure measure;
     int year = 0;
+    int month = 12;
     bool operator==(const Point&) const = default;
 };
 
@@ -35,8 +38,9 @@ struct Ensemble {
 double initial_value(const sim::SimInput& in, const Measure& m);
 
 // Runs draws [first, first + count) of `in` and returns each point's value per draw. A point's
-// year must lie in the period, or be the year before it (the starting state); otherwise, and for
-// a criterion the set does not have, throws UsageError naming the point.
+// year must lie in the period, or be the year before it (the starting state; a month before
+// December needs the year before it too); otherwise, and for a criterion the set does not have
+// (or not for the starting state), throws UsageError naming the point.
 Ensemble simulate_ensemble(const sim::SimInput& in, const std::vector<Point>& points, std::uint32_t first,
                            std::uint32_t count);
 

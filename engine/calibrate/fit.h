@@ -42,35 +42,69 @@ double reporting_sd(const Measure& m, std::size_t communes);
 
 struct FitOptions {
     std::uint32_t draws = 200;
-    int max_evaluations = 150;
+    // Trials in all: the design of starting points, then the local searches from the best of them.
+    int max_evaluations = 250;
+    int design_points = 0;  // Latin-hypercube starting points; 0: max(8, 4 × parameters), at most a third of the trials
+    int local_starts = 3;   // Nelder–Mead runs, from the best distinct points of the design
     double xtol = 1e-3;  // stop when a step moves every parameter less than this share of its range
     double step = 0.02;  // finite-difference step for the sensitivities, as a share of the range
+    int profile_points = 11;  // per parameter, around the fit; 0: no profile
+    // A fitted value within this share of its range from a bound is on the bound: a failed fit.
+    double bound_tolerance = 0.01;
+};
+
+// The objective along one parameter, the others at the fit.
+struct ProfilePoint {
+    double value = 0;
+    double objective = 0;  // data + prior
+    double data = 0;       // Σz²
+    double prior = 0;      // Σ −2 log prior (0 at each prior's mode)
 };
 
 struct FitResult {
     std::vector<Param> params;
     std::vector<double> start, values;
-    std::vector<double> se;    // standard errors; +∞ when a parameter is not identified
-    bool identified = true;    // false when the moments do not pin every parameter down
+    // Standard deviations of the normal approximation of the posterior (with flat priors, the
+    // method-of-moments standard errors); +∞ when a parameter is not identified.
+    std::vector<double> se;
+    bool identified = true;    // false when neither the moments nor a prior pin every parameter down
+    std::vector<bool> data_informed;  // the observed measures respond to the parameter
     std::vector<std::vector<double>> correlation;  // of the estimates
-    double objective = 0;      // Σ ((simulated − observed) / scale)² at the fit
+    double objective = 0;        // data + prior at the fit: −2 log posterior up to a constant
+    double data_objective = 0;   // Σ ((simulated − observed) / scale)²
+    double prior_objective = 0;  // Σ −2 log prior
     int evaluations = 0;
+    int design_points = 0;
+    std::vector<double> local_minima;  // the objective each local search ended on, in start order
     std::string stop_reason;
+    // A failed fit: a parameter on (within bound_tolerance of) a bound, named in `failures`.
+    bool failed = false;
+    std::vector<int> on_bound;  // per parameter: −1 lower, +1 upper, 0 inside
+    std::vector<std::string> failures, notes;
+    std::vector<std::vector<ProfilePoint>> profiles;  // per parameter, ascending values
+    // Where the profile rises 2.71 above the fit (90% for one parameter); NaN when it does not
+    // within the profiled range.
+    std::vector<double> profile_low, profile_high;
     std::vector<Observation> targets;
     std::vector<double> simulated, scale;  // per target, at the fit
     std::uint32_t draws = 0;
     std::uint64_t seed = 0;
+    // The 90% interval of the normal approximation, cut at the bounds.
+    double interval_low(std::size_t i) const;
+    double interval_high(std::size_t i) const;
 };
 
 // `count` parameter vectors drawn from the fit's normal approximation N(values, V) (V from the
-// standard errors and correlations; a parameter not identified stays at its value), each cut to
-// its bounds. Set k uses the counter-based generator at (seed, set k): the same for any thread
+// standard errors and correlations; a parameter not identified stays at its value), each kept
+// within its bounds (a vector outside them is drawn again, up to 100 times, then cut). Set k uses the counter-based generator at (seed, set k): the same for any thread
 // count. Set 0 is the fit itself.
 std::vector<std::vector<double>> parameter_draws(const FitResult& fit, std::size_t count, std::uint64_t seed);
 
 // Fits `params` of `base` to the targets (observed values of the area, each in the simulated
-// period or its starting state). Throws UsageError when there are fewer targets than parameters
-// or a target lies outside the period.
+// period or its starting state) by minimising Σz² + Σ −2 log prior: a multi-start search (the
+// scenario's values and a Latin-hypercube design, then Nelder–Mead from the best distinct
+// points), all on the same draws. Throws UsageError when the targets and the priors together
+// are fewer than the parameters, or a target lies outside the period.
 FitResult fit(const Model& model, const scenario::Scenario& base, const std::vector<Param>& params,
               const std::vector<Observation>& targets, const FitOptions& options);
 

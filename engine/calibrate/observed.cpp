@@ -72,6 +72,13 @@ std::string measure_help() {
            "and share_ before any count (e.g. share_at_standard)";
 }
 
+std::string when(int year, int month) {
+    if (month == 12) return std::to_string(year);
+    return std::to_string(year) + (month < 10 ? "-0" : "-") + std::to_string(month);
+}
+
+std::string Observation::when() const { return calibrate::when(year, month); }
+
 std::vector<std::string> ObservedSeries::areas() const {
     std::vector<std::string> out;
     for (const auto& r : rows)
@@ -98,7 +105,7 @@ ObservedSeries read_observed(const std::string& path) {
               c_value = column("value", true), c_source = column("source", false);
     ObservedSeries out;
     out.path = path;
-    std::set<std::tuple<std::string, int, std::string>> seen;
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
     geo::Feature f;
     while (layer.next(f)) {
         // The CSV driver numbers data rows from 1; the header is line 1.
@@ -114,10 +121,17 @@ ObservedSeries read_observed(const std::string& path) {
         Observation o;
         o.line = line;
         o.area = text(c_area, "area");
-        const auto year = parse_double(text(c_year, "year"));
-        if (!year || *year != std::floor(*year) || *year < 1900 || *year > 2200)
-            throw InputError(where("year") + ": '" + text(c_year, "year") + "' is not a year (a whole number such as 2014)");
-        o.year = static_cast<int>(*year);
+        // YYYY (the year's end) or YYYY-MM (the end of that month).
+        static const std::regex kYear(R"((\d{4})(?:-(\d{2}))?)");
+        std::smatch ym;
+        const auto year_text = text(c_year, "year");
+        if (!std::regex_match(year_text, ym, kYear) || std::stoi(ym[1]) < 1900 || std::stoi(ym[1]) > 2200 ||
+            (ym[2].matched && (std::stoi(ym[2]) < 1 || std::stoi(ym[2]) > 12)))
+            throw InputError(where("year") + ": '" + year_text +
+                             "' is not a year (2014, the figure at the end of that year) or a month (2016-09, at the end "
+                             "of September 2016)");
+        o.year = std::stoi(ym[1]);
+        o.month = ym[2].matched ? std::stoi(ym[2]) : 12;
         const auto measure = text(c_measure, "measure");
         if (!parse_measure(measure, o.measure))
             throw InputError(where("measure") + ": unknown measure '" + measure + "'; use " + measure_help());
@@ -129,8 +143,8 @@ ObservedSeries read_observed(const std::string& path) {
             throw InputError(where("value") + ": " + measure + " is a share between 0 and 1 (write 19.7% as 0.197)");
         o.value = *value;
         if (c_source >= 0 && f.values[static_cast<std::size_t>(c_source)]) o.source = *f.values[static_cast<std::size_t>(c_source)];
-        if (!seen.insert({o.area, o.year, o.measure.name()}).second)
-            throw InputError(where("measure") + ": " + o.area + " " + std::to_string(o.year) + " " + measure +
+        if (!seen.insert({o.area, o.when(), o.measure.name()}).second)
+            throw InputError(where("measure") + ": " + o.area + " " + o.when() + " " + measure +
                              " is given twice; keep one row");
         out.rows.push_back(std::move(o));
     }

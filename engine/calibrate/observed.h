@@ -40,7 +40,14 @@ struct Observation {
     double value = 0;
     std::string source;  // free text: where the figure comes from, and whether it is derived
     long long line = 0;  // line in the file, for messages
+    int month = 12;      // the end of which month (`year` column YYYY-MM); 12: the year's end
+    // In years, on a scale where the end of year Y is Y: the end of September 2016 is 2015.75.
+    double time() const { return year - 1 + month / 12.0; }
+    std::string when() const;  // "2014" or "2016-09"
 };
+
+// "2014" for a year's end, "2016-09" for the end of a month.
+std::string when(int year, int month);
 
 struct ObservedSeries {
     std::string path;
@@ -50,6 +57,7 @@ struct ObservedSeries {
 
 // Reads an observed-progress CSV through GDAL's CSV driver. Columns (header names,
 // case-insensitive; others are ignored): area, year, measure, value, and optionally source.
+// `year` is a year (the figure at its end) or YYYY-MM (at the end of that month).
 // Throws InputError naming the file, line and field on a missing column, an empty or
 // non-numeric value, an unknown measure, a share outside [0, 1], or a (area, year, measure)
 // given twice.

@@ -5,15 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "calibrate/priors.h"
 #include "scenario/scenario.h"
 
 namespace ntm::calibrate {
 
-// Keys (docs/validation.md):
+// Keys (docs/validation.md), one row each in the table of params.cpp (a new model parameter is
+// one more row there):
 //   soft.lead_years, soft.background, soft.cost   the default soft-criteria programme (mean years of
 //                                         pushed effort needed, effort a year without a push, bn a pushed year)
 //   soft.ID.lead_years, …                 one criterion's programme (ID as in soft_criteria)
-//   registration.quota                    mean share of the open communes the province keeps registered
+//   registration.quota                    mean share of all communes the province keeps registered
 //   campaign.people                       mean factor of a campaign on the people's contribution
 //   effects.sd                            sd of the communes' log propensity
 //   participation                         mean share of households contributing (people source)
@@ -27,12 +29,20 @@ namespace ntm::calibrate {
 struct Param {
     std::string key;
     double low = 0, high = 0;
+    Prior prior;                // flat unless the scenario's calibration block gives one
+    bool bounds_given = false;  // KEY=LOW:HIGH on the command line: they win over the block's
 };
 
 // Parses KEY or KEY=LOW:HIGH against the base scenario (default bounds per key). Throws
 // UsageError naming the argument on an unknown key, bad bounds, or a key the scenario cannot
 // take (participation without a people source, income.growth without income:).
 Param parse_param(const std::string& arg, const scenario::Scenario& base);
+// As parse_param, then the scenario's calibration block: the key's prior, and its bounds unless
+// the argument gave some. Throws ConfigError when the block's bounds exceed what the key can
+// take (a share outside 0:1) or exclude the scenario's own value's range entirely.
+Param parse_param(const std::string& arg, const scenario::Scenario& base, const CalibrationSpec& spec);
+// Throws ConfigError naming the prior's place when the block has a prior for a key no row knows.
+void check_prior_keys(const CalibrationSpec& spec, const scenario::Scenario& base);
 std::string param_help();
 
 // The key's value in the scenario (funding.realisation: 1, the file's amounts).

@@ -44,7 +44,7 @@ std::optional<double> relative_error(double forecast, double observed) {
     return std::abs(forecast - observed) / std::abs(observed);
 }
 
-std::optional<double> last_value(const std::vector<YearValue>& history, int year) {
+std::optional<double> last_value(const std::vector<YearValue>& history, double year) {
     const YearValue* last = nullptr;
     for (const auto& h : history)
         if (h.year < year && (!last || h.year > last->year)) last = &h;
@@ -52,7 +52,7 @@ std::optional<double> last_value(const std::vector<YearValue>& history, int year
     return last->value;
 }
 
-std::optional<double> linear_trend(const std::vector<YearValue>& history, int year) {
+std::optional<double> linear_trend(const std::vector<YearValue>& history, double year) {
     double n = 0, sx = 0, sy = 0;
     for (const auto& h : history)
         if (h.year < year) {
@@ -72,7 +72,7 @@ std::optional<double> linear_trend(const std::vector<YearValue>& history, int ye
     return my + sxy / sxx * (year - mx);
 }
 
-std::optional<double> linear_trend(const std::vector<YearValue>& history, int year, double low, double high) {
+std::optional<double> linear_trend(const std::vector<YearValue>& history, double year, double low, double high) {
     const auto t = linear_trend(history, year);
     if (!t) return t;
     return std::clamp(*t, low, high);

@@ -31,15 +31,17 @@ std::optional<double> relative_error(double forecast, double observed);
 // Naive forecasts from earlier observations (year, value), in any order, for `year`:
 // the last value carried forward, and the least-squares straight line through them (which needs
 // two different years). nullopt when there are not enough observations.
+// `year` is a time in years (Observation::time(): the end of year Y is Y, the end of September
+// 2016 is 2015.75), so a figure reported within a year takes its place on the line.
 struct YearValue {
-    int year = 0;
+    double year = 0;
     double value = 0;
 };
-std::optional<double> last_value(const std::vector<YearValue>& history, int year);
-std::optional<double> linear_trend(const std::vector<YearValue>& history, int year);
+std::optional<double> last_value(const std::vector<YearValue>& history, double year);
+std::optional<double> linear_trend(const std::vector<YearValue>& history, double year);
 // The same line kept within [low, high], the values the measure can take (a count of communes
 // cannot fall below 0 however steep the line).
-std::optional<double> linear_trend(const std::vector<YearValue>& history, int year, double low, double high);
+std::optional<double> linear_trend(const std::vector<YearValue>& history, double year, double low, double high);
 
 // Means over the scored points of one forecaster. Relative error averages only the points
 // where it is defined; coverage only applies to interval forecasts.

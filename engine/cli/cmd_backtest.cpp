@@ -26,20 +26,16 @@ using calibrate::BacktestResult;
 using calibrate::Measure;
 
 std::string opt(const std::optional<double>& v, const Measure& m) { return v ? format_measure(m, *v) : "-"; }
-std::string csv_num(double v) { return std::isfinite(v) ? format_fixed(v, 6) : ""; }
-std::string csv_opt(const std::optional<double>& v) { return v ? csv_num(*v) : ""; }
-std::string csv_text(const std::string& s) {
-    std::string q = "\"";
-    for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
+std::string csv_opt(const std::optional<double>& v) { return v ? csv_number(*v) : ""; }
 
 // The observed value of a measure in a year for an area, if any.
-std::optional<double> observed_at(const calibrate::ObservedSeries& obs, const std::string& area, const Measure& m, int year) {
+std::optional<double> observed_at(const calibrate::ObservedSeries& obs, const std::string& area, const calibrate::Point& p) {
     for (const auto& o : obs.rows)
-        if (o.area == area && o.measure == m && o.year == year) return o.value;
+        if (o.area == area && o.measure == p.measure && o.year == p.year && o.month == p.month) return o.value;
     return std::nullopt;
 }
+
+bool same_time(const calibrate::Observation& o, const calibrate::Point& p) { return o.year == p.year && o.month == p.month; }
 
 void print_forecasts(const BacktestResult& r, const calibrate::ObservedSeries& obs, const std::string& area) {
     std::printf("\nForecasts from %d (calibrated on the years before): median and 90%% interval over the draws, which\n"
@@ -47,19 +43,19 @@ void print_forecasts(const BacktestResult& r, const calibrate::ObservedSeries& o
                 "%s values up to %d; observed: %s, or another area's value marked (proxy).\n",
                 r.first_forecast_year, r.parameter_sets.size(), area.c_str(), r.first_forecast_year - 1, area.c_str());
     for (const auto& m : r.measures) {
-        std::printf("\n%s\n%6s %10s %23s %14s %10s %10s\n", m.name().c_str(), "year", "median", "90% interval", "observed",
+        std::printf("\n%s\n%7s %10s %23s %14s %10s %10s\n", m.name().c_str(), "when", "median", "90% interval", "observed",
                     "last", "trend");
         for (const auto& c : r.cells) {
             if (!(c.point.measure == m) || c.point.year < r.first_forecast_year) continue;
             std::string seen = "-";
-            if (const auto v = observed_at(obs, area, m, c.point.year)) {
+            if (const auto v = observed_at(obs, area, c.point)) {
                 seen = format_measure(m, *v);
             } else {
                 for (const auto& s : r.scored)
-                    if (s.proxy && s.observed.measure == m && s.observed.year == c.point.year)
+                    if (s.proxy && s.observed.measure == m && same_time(s.observed, c.point))
                         seen = format_measure(m, s.observed.value) + " (" + s.observed.area + ")";
             }
-            std::printf("%6d %10s %23s %14s %10s %10s\n", c.point.year, format_measure(m, c.median).c_str(),
+            std::printf("%7s %10s %23s %14s %10s %10s\n", calibrate::when(c.point.year, c.point.month).c_str(), format_measure(m, c.median).c_str(),
                         (format_measure(m, c.low) + " – " + format_measure(m, c.high)).c_str(), seen.c_str(),
                         opt(c.last, m).c_str(), opt(c.trend, m).c_str());
         }
@@ -93,24 +89,24 @@ void write_outputs(const BacktestResult& r, const calibrate::ObservedSeries& obs
     std::string f = "measure,year,median,p05,p95,mean,observed,observed_area,last_value,linear_trend,training\n";
     for (const auto& c : r.cells) {
         const auto& m = c.point.measure;
-        std::optional<double> seen = observed_at(obs, area, m, c.point.year);
+        std::optional<double> seen = observed_at(obs, area, c.point);
         std::string seen_area = seen ? area : "";
         for (const auto& s : r.scored)
-            if (!seen && s.proxy && s.observed.measure == m && s.observed.year == c.point.year) {
+            if (!seen && s.proxy && s.observed.measure == m && same_time(s.observed, c.point)) {
                 seen = s.observed.value;
                 seen_area = s.observed.area;
             }
-        f += m.name() + "," + std::to_string(c.point.year) + "," + csv_num(c.median) + "," + csv_num(c.low) + "," +
-             csv_num(c.high) + "," + csv_num(c.mean) + "," + csv_opt(seen) + "," + seen_area + "," + csv_opt(c.last) + "," +
+        f += m.name() + "," + calibrate::when(c.point.year, c.point.month) + "," + csv_number(c.median) + "," + csv_number(c.low) + "," +
+             csv_number(c.high) + "," + csv_number(c.mean) + "," + csv_opt(seen) + "," + seen_area + "," + csv_opt(c.last) + "," +
              csv_opt(c.trend) + "," + (c.point.year < r.first_forecast_year ? "yes" : "no") + "\n";
     }
     calibrate::write_text_atomically(dir + "/forecast.csv", f);
     std::string s = "area,year,measure,observed,proxy,median,p05,p95,covered,crps,last_value,linear_trend,source\n";
     for (const auto& x : r.scored)
-        s += x.observed.area + "," + std::to_string(x.observed.year) + "," + x.observed.measure.name() + "," +
-             csv_num(x.observed.value) + "," + (x.proxy ? "yes" : "no") + "," + csv_num(x.model.median) + "," +
-             csv_num(x.model.low) + "," + csv_num(x.model.high) + "," + (x.covered ? "yes" : "no") + "," +
-             csv_num(x.model.crps) + "," + csv_opt(x.last) + "," + csv_opt(x.trend) + "," + csv_text(x.observed.source) + "\n";
+        s += x.observed.area + "," + x.observed.when() + "," + x.observed.measure.name() + "," +
+             csv_number(x.observed.value) + "," + (x.proxy ? "yes" : "no") + "," + csv_number(x.model.median) + "," +
+             csv_number(x.model.low) + "," + csv_number(x.model.high) + "," + (x.covered ? "yes" : "no") + "," +
+             csv_number(x.model.crps) + "," + csv_opt(x.last) + "," + csv_opt(x.trend) + "," + csv_quoted(x.observed.source) + "\n";
     calibrate::write_text_atomically(dir + "/scored.csv", s);
     std::string k = "values,measure,forecaster,points,mean_abs_error,mean_rel_error,coverage,mean_crps\n";
     const char* names[] = {"calibrated_model", "last_value", "linear_trend"};
@@ -118,8 +114,8 @@ void write_outputs(const BacktestResult& r, const calibrate::ObservedSeries& obs
         for (std::size_t i = 0; i < 3; ++i) {
             const auto& x = row.by[i];
             k += std::string(row.proxy ? "proxy" : "own") + "," + row.measure.name() + "," + names[i] + "," + std::to_string(x.points) + "," +
-                 (x.points ? csv_num(x.mean_abs_error) : "") + "," + csv_opt(x.mean_rel_error) + "," + csv_opt(x.coverage) +
-                 "," + (x.points ? csv_num(x.mean_crps) : "") + "\n";
+                 (x.points ? csv_number(x.mean_abs_error) : "") + "," + csv_opt(x.mean_rel_error) + "," + csv_opt(x.coverage) +
+                 "," + (x.points ? csv_number(x.mean_crps) : "") + "\n";
         }
     calibrate::write_text_atomically(dir + "/skill.csv", k);
 
@@ -140,14 +136,14 @@ void write_outputs(const BacktestResult& r, const calibrate::ObservedSeries& obs
         bool any_proxy = false;
         for (const auto& c : r.cells) {
             if (!(c.point.measure == m)) continue;
-            spec.x.push_back(c.point.year);
+            spec.x.push_back(c.point.year - 1 + c.point.month / 12.0);
             model.y.push_back(c.median);
             model.low.push_back(c.low);
             model.high.push_back(c.high);
-            seen.y.push_back(observed_at(obs, area, m, c.point.year).value_or(NAN));
+            seen.y.push_back(observed_at(obs, area, c.point).value_or(NAN));
             double p = NAN;
             for (const auto& x : r.scored)
-                if (x.proxy && x.observed.measure == m && x.observed.year == c.point.year) p = x.observed.value;
+                if (x.proxy && x.observed.measure == m && same_time(x.observed, c.point)) p = x.observed.value;
             any_proxy = any_proxy || std::isfinite(p);
             proxy.y.push_back(p);
             last.y.push_back(c.last.value_or(NAN));
@@ -169,7 +165,8 @@ int cmd_backtest(const Args& args) {
         "years after with the calibrated scenario, and scores the forecast against what was observed\n"
         "(absolute and relative error, 90% interval coverage, CRPS) beside two naive forecasts (last\n"
         "value carried forward, linear trend). Writes OUTDIR/: forecast.csv, scored.csv, skill.csv,\n"
-        "calibrated.yaml and a fan chart per measure (PNG and SVG). docs/validation.md explains it.\n\n"
+        "fit.csv and profile.csv (the fit's parameters, status and profiles), calibrated.yaml, a fan chart\n"
+        "per measure and a profile chart per parameter (PNG and SVG). docs/validation.md explains it.\n\n"
         "Keys for --fit: " + calibrate::param_help() + "\n\nOptions");
     FitArgs fa;
     std::string out;
@@ -179,7 +176,7 @@ int cmd_backtest(const Args& args) {
         "draws", po::value(&draws), "draws of the forecast (default: the scenario's)")(
         "parameter-sets", po::value(&sets), "parameter sets drawn around the fit, sharing the forecast's draws (default 20; 1: the fit only)")("output,o", po::value(&out), "output folder")(
         "overwrite", "replace an existing output folder");
-    fa.add_options(opts, "fit-draws", "parameters to fit (default: soft.lead_years, registration.quota when the scenario registers by rule, funding.realisation)");
+    fa.add_options(opts, "fit-draws", "parameters to fit (default: the scenario's calibration.fit, else soft.lead_years funding.realisation)");
     po::variables_map vm;
     if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), 2, vm)) return kExitOk;
     const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -188,15 +185,12 @@ int cmd_backtest(const Args& args) {
     if (out.empty()) throw UsageError("give the output folder: -o OUTDIR");
     if (draws < 0) throw UsageError("--draws: positive");
     if (sets < 1) throw UsageError("--parameter-sets: at least 1");
-    if (fa.keys.empty()) {
-        fa.keys = {"soft.lead_years", "funding.realisation"};
-        if (scenario::load_scenario(inputs[1]).registration.quota_share) fa.keys.insert(fa.keys.begin() + 1, "registration.quota");
-    }
     if (fs::exists(out) && !vm.count("overwrite")) throw InputError(out + ": already exists; choose another output folder or pass --overwrite");
     fa.check_and_apply();
     // The period is checked before the area is loaded and measured.
     calibrate::check_train_until(scenario::load_scenario(inputs[1]), until);
-    const auto in = load_calibration_inputs(inputs[0], inputs[1], fa.observed, fa.area_id, fa.keys, draws);
+    const auto in = load_calibration_inputs(inputs[0], inputs[1], fa.observed, fa.area_id, fa.keys, draws,
+                                            {"soft.lead_years", "funding.realisation"});
     const auto& params = in->params;
     print_checks(*in, calibrate::training_rows(in->observed, in->area_id, until));
     calibrate::BacktestOptions options;
@@ -223,6 +217,7 @@ int cmd_backtest(const Args& args) {
     fs::create_directories(temp);
     try {
         write_outputs(r, in->observed, in->area_id, temp.string());
+        write_fit_files(r.fit, temp.string() + "/");
         r.calibrated.name = in->scenario.name + " (calibrated to " + in->area_id + " up to " + std::to_string(until) + ")";
         calibrate::write_calibrated_scenario((temp / "calibrated.yaml").string(), inputs[1], r.calibrated, params,
                                              fit_header(r.fit, *in, until), false);
@@ -232,7 +227,8 @@ int cmd_backtest(const Args& args) {
         fs::remove_all(temp);
         throw;
     }
-    std::printf("\nbacktest written to %s/ (forecast.csv, scored.csv, skill.csv, calibrated.yaml, chart-*.png/svg)\n", out.c_str());
+    std::printf("\nbacktest written to %s/ (forecast.csv, scored.csv, skill.csv, fit.csv, profile.csv, calibrated.yaml,\n"
+                "chart-*.png/svg, profile-*.png/svg)\n%s\n", out.c_str(), fit_verdict(r.fit).c_str());
     return kExitOk;
 }
 

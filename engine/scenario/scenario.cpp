@@ -175,9 +175,10 @@ class Reader {
     }
 
     void apply(const YAML::Node& root, Scenario& s) const {
+        // calibration: priors and default keys for `ntmsim calibrate`, read by engine/calibrate/priors.cpp.
         keys(root, "", {"name", "description", "extends", "criteria", "period", "draws", "seed", "funding",
                         "allocation", "registration", "campaign", "effects", "capacity", "costs", "soft_criteria",
-                        "income"});
+                        "income", "calibration"});
         // A variant without a name of its own is named after its file, not its parent.
         s.name = root["name"] ? text(root["name"], "name") : fs::path(m_file).stem().string();
         if (root["description"]) s.description = text(root["description"], "description");

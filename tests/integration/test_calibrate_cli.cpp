@@ -57,7 +57,12 @@ TEST(CalibrateCli, WritesACalibratedScenarioThatLoads) {
                               quote(out)));
     ASSERT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("soft.lead_years"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("std err"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("90% (posterior)"), std::string::npos) << r.out;
+    // The verdict, in so many words, and the fit's files beside the scenario.
+    EXPECT_TRUE(r.out.find("Fit OK") != std::string::npos || r.out.find("FIT FAILED") != std::string::npos) << r.out;
+    EXPECT_TRUE(fs::exists(d.path / "calibrated-fit.csv"));
+    EXPECT_TRUE(fs::exists(d.path / "calibrated-profile.csv"));
+    EXPECT_TRUE(fs::exists(d.path / "calibrated-profile-soft.lead_years.png"));
     // The commune count is checked, not fitted.
     EXPECT_NE(r.out.find("communes"), std::string::npos) << r.out;
     const auto s = scenario::load_scenario(out);
@@ -69,6 +74,27 @@ TEST(CalibrateCli, WritesACalibratedScenarioThatLoads) {
                                   " --observed " + quote(observed_file(d)) + " --fit soft.lead_years --until 2019 -o " + quote(out) + " 2>&1"));
     EXPECT_EQ(again.exit_code, 1);
     EXPECT_NE(again.out.find("already exists"), std::string::npos) << again.out;
+}
+
+// Bounds that exclude what the observations need: the fit ends on its bound and the report,
+// the fit file and the calibrated scenario's header say FAILED.
+TEST(CalibrateCli, AFitOnItsBoundIsCalledFailed) {
+    Dir d;
+    const std::string src = test::kSourceDir;
+    const auto out = (d.path / "bound.yaml").string();
+    const auto r = run(ntmsim("calibrate " + quote(src + "/datasets/canloc") + " " + quote(src + "/scenarios/canloc/baseline.yaml") +
+                              " --observed " + quote(observed_file(d)) +
+                              " --fit funding.realisation=0.05:0.1 --until 2019 --draws 20 --max-evals 30 --profile-points 3 -o " + quote(out)));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("FIT FAILED: funding.realisation"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("FAILED: on its upper bound"), std::string::npos) << r.out;
+    std::ifstream header(out);
+    std::string text((std::istreambuf_iterator<char>(header)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("# FIT FAILED"), std::string::npos) << text;
+    std::ifstream fit_csv(d.path / "bound-fit.csv");
+    std::string csv((std::istreambuf_iterator<char>(fit_csv)), std::istreambuf_iterator<char>());
+    EXPECT_NE(csv.find("upper"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",FAILED"), std::string::npos) << csv;
 }
 
 }  // namespace

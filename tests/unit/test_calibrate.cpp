@@ -14,11 +14,13 @@
 #include "calibrate/fit.h"
 #include "calibrate/observed.h"
 #include "calibrate/params.h"
+#include "calibrate/priors.h"
 #include "calibrate/skill.h"
 #include "core/error.h"
 #include "criteria/criteria_set.h"
 #include "indicators/measure.h"
 #include "io/load.h"
+#include "synth/recipe.h"
 #include "test_paths.h"
 
 namespace ntm {
@@ -142,6 +144,30 @@ TEST(Observed, ReadsRowsAndMeasures) {
     EXPECT_EQ(o.areas(), (std::vector<std::string>{"hatinh", "national"}));
 }
 
+TEST(Observed, AMonthIsTheEndOfThatMonth) {
+    const auto o = read_observed(write_csv("month.csv",
+                                           "area,year,measure,value\n"
+                                           "national,2015,at_standard,1761\n"
+                                           "national,2016-09,at_standard,2045\n"
+                                           "national,2016-09,share_at_standard,0.23\n"));
+    ASSERT_EQ(o.rows.size(), 3u);
+    EXPECT_EQ(o.rows[0].month, 12);
+    EXPECT_DOUBLE_EQ(o.rows[0].time(), 2015.0);
+    EXPECT_EQ(o.rows[1].year, 2016);
+    EXPECT_EQ(o.rows[1].month, 9);
+    EXPECT_DOUBLE_EQ(o.rows[1].time(), 2015.75);  // three quarters of the way from the end of 2015
+    EXPECT_EQ(o.rows[1].when(), "2016-09");
+    auto e = read_error("area,year,measure,value\nh,2016-13,mean_met,4\n");
+    EXPECT_NE(e.find("field 'year'"), std::string::npos) << e;
+    e = read_error("area,year,measure,value\nh,2016-09,mean_met,4\nh,2016-09,mean_met,5\n");
+    EXPECT_NE(e.find("given twice"), std::string::npos) << e;
+    // A count and its share at the same time are one moment: fitted once, as the share.
+    const auto targets = fit_targets(o.rows, 2011);
+    ASSERT_EQ(targets.size(), 2u);
+    EXPECT_TRUE(targets[1].measure.share);
+    EXPECT_EQ(targets[1].month, 9);
+}
+
 TEST(Observed, ErrorsNameFileLineAndField) {
     const std::string head = "area,year,measure,value\n";
     auto e = read_error(head + "h,2010,mean_met,4.1\nh,2011,criteria_met,3\n");
@@ -239,6 +265,8 @@ TEST_F(Recovery, FitRecoversKnownParametersWithinTheirUncertainty) {
 
     FitOptions options;
     options.draws = 100;
+    options.max_evaluations = 100;
+    options.profile_points = 0;
     const auto f = fit(model(), base, params, observed, options);
     ASSERT_TRUE(f.identified);
     for (std::size_t i = 0; i < params.size(); ++i) {
@@ -281,6 +309,236 @@ TEST_F(Recovery, EnsembleIsTheSameForAnyThreadCount) {
     EXPECT_GT(one.covariance(2, 2), 0);  // 2025 differs between draws
 }
 
+// A value within a year lies on the straight line between the year ends, draw by draw.
+TEST_F(Recovery, AMonthIsInterpolatedBetweenYearEnds) {
+    const auto base = canloc_baseline();
+    Measure at;
+    ASSERT_TRUE(parse_measure("at_standard", at));
+    const std::vector<calibrate::Point> points = {{at, 2019, 12}, {at, 2020, 12}, {at, 2020, 9}};
+    const auto e = run_points(model(), base, points, 20, 2020);
+    for (std::uint32_t d = 0; d < e.draws; ++d) {
+        const auto v = [&](std::size_t p) { return e.values[d * points.size() + p]; };
+        EXPECT_DOUBLE_EQ(v(2), 0.25 * v(0) + 0.75 * v(1));
+    }
+    // March 2017: a quarter of the way from the end of 2016 (the starting state) to the end of 2017.
+    const std::vector<calibrate::Point> early = {{at, 2016, 12}, {at, 2017, 12}, {at, 2017, 3}};
+    const auto f = run_points(model(), base, early, 5, 2017);
+    for (std::uint32_t d = 0; d < f.draws; ++d)
+        EXPECT_DOUBLE_EQ(f.values[d * 3 + 2], 0.75 * f.values[d * 3] + 0.25 * f.values[d * 3 + 1]);
+}
+
+// Priors: −2 log density, 0 at the mode, on the scale of Σz².
+TEST(Priors, PenaltiesByHand) {
+    Prior n;
+    n.kind = Prior::Kind::Normal;
+    n.mean = 0.3;
+    n.sd = 0.1;
+    EXPECT_NEAR(n.penalty(0.3), 0, 1e-12);
+    EXPECT_NEAR(n.penalty(0.5), 4, 1e-12);  // two sds: z² = 4
+    EXPECT_NEAR(n.variance(), 0.01, 1e-15);
+    Prior b;
+    b.kind = Prior::Kind::Beta;
+    b.mean = 0.25;
+    b.sd = std::sqrt(0.25 * 0.75 / 9);  // α + β = mean (1 − mean) / sd² − 1 = 8: α = 2, β = 6, mode 1/6
+    // −2 log p = −2 (1 · log x + 5 · log(1 − x)) + const, 0 at x = 1/6.
+    auto raw = [](double x) { return -2 * (std::log(x) + 5 * std::log(1 - x)); };
+    EXPECT_NEAR(b.penalty(1.0 / 6), 0, 1e-12);
+    EXPECT_NEAR(b.penalty(0.4), raw(0.4) - raw(1.0 / 6), 1e-12);
+    EXPECT_TRUE(std::isinf(b.penalty(0)));
+    Prior l;
+    l.kind = Prior::Kind::Lognormal;
+    l.mean = 1;
+    l.sd = 0.3;
+    // log x ~ N(−0.045, 0.09); −2 log p = z² + 2 log x, smallest at exp(μ − σ²).
+    const double mode = std::exp(-0.045 - 0.09);
+    EXPECT_NEAR(l.penalty(mode), 0, 1e-12);
+    EXPECT_GT(l.penalty(0.5), 0);
+    EXPECT_GT(l.penalty(2), 0);
+    EXPECT_NEAR(l.variance(), std::exp(0.09) - 1, 1e-12);
+    EXPECT_EQ(Prior{}.penalty(123), 0);  // flat
+}
+
+std::string scenario_with(const std::string& name, const std::string& block) {
+    const auto dir = fs::temp_directory_path() / ("ntm-priors-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto path = (dir / name).string();
+    std::ofstream(path) << "extends: " << std::string(test::kSourceDir) << "/scenarios/canloc/baseline.yaml\n" << block;
+    return path;
+}
+
+TEST(Priors, TheCalibrationBlockIsReadAndChecked) {
+    const auto path = scenario_with("ok.yaml",
+                                    "calibration:\n"
+                                    "  fit: [soft.background, funding.realisation]\n"
+                                    "  priors:\n"
+                                    "    soft.background: {beta: {mean: 0.2, sd: 0.1}, bounds: [0.01, 0.8], source: \"[assumption]\"}\n"
+                                    "    funding.realisation: {lognormal: {mean: 1, sd: 0.3}, source: \"DOMAIN §4\"}\n");
+    const auto s = scenario::load_scenario(path);
+    const auto spec = read_calibration(s);
+    EXPECT_EQ(spec.fit, (std::vector<std::string>{"soft.background", "funding.realisation"}));
+    const auto p = parse_param("soft.background", s, spec);
+    EXPECT_EQ(p.prior.kind, Prior::Kind::Beta);
+    EXPECT_DOUBLE_EQ(p.low, 0.01);
+    EXPECT_DOUBLE_EQ(p.high, 0.8);
+    EXPECT_EQ(parse_param("soft.background=0.05:0.5", s, spec).low, 0.05);  // the command line's bounds win
+    EXPECT_DOUBLE_EQ(parse_param("funding.realisation", s, spec).high, 2);  // no bounds: the key's
+    auto error = [](const std::string& block) {
+        try {
+            read_calibration(scenario::load_scenario(scenario_with("bad.yaml", block)));
+        } catch (const ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    auto e = error("calibration:\n  priors:\n    soft.background: {beta: {mean: 0.2, sd: 0.1}}\n");
+    EXPECT_NE(e.find("names its source"), std::string::npos) << e;
+    EXPECT_NE(e.find("bad.yaml, line 4"), std::string::npos) << e;  // the line of soft.background
+    e = error("calibration:\n  priors:\n    soft.background: {beta: {mean: 0.2, sd: 0.5}, source: x}\n");
+    EXPECT_NE(e.find("sd"), std::string::npos) << e;
+    e = error("calibration:\n  priors:\n    soft.background: {normal: {mean: 0.9, sd: 0.1}, bounds: [0, 0.5], source: x}\n");
+    EXPECT_NE(e.find("outside its bounds"), std::string::npos) << e;
+    e = error("calibration:\n  prior: {}\n");
+    EXPECT_NE(e.find("unknown key"), std::string::npos) << e;
+    const auto unknown = read_calibration(scenario::load_scenario(
+        scenario_with("unknown.yaml", "calibration:\n  priors:\n    soft.bse: {normal: {mean: 0.2, sd: 0.1}, source: x}\n")));
+    EXPECT_THROW(check_prior_keys(unknown, s), ConfigError);
+}
+
+// Data the engine simulated with known parameters, fitted with priors centred away from the
+// truth: the data pull the fit to the truth, within the reported interval, none on a bound.
+TEST_F(Recovery, FitWithPriorsRecoversKnownParameters) {
+    auto base = canloc_baseline();
+    base.end = 2022;
+    auto params = std::vector<Param>{parse_param("soft.background", base), parse_param("funding.realisation", base)};
+    params[0].prior = {Prior::Kind::Beta, 0.2, 0.1, "test", ""};
+    params[1].prior = {Prior::Kind::Lognormal, 1.0, 0.4, "test", ""};
+    const std::vector<double> truth = {0.10, 0.6};
+    auto truth_scenario = with_params(base, params, truth);
+    truth_scenario.seed = 99;
+    Measure at, mean, low;
+    ASSERT_TRUE(parse_measure("at_standard", at));
+    ASSERT_TRUE(parse_measure("mean_met", mean));
+    ASSERT_TRUE(parse_measure("met_0_14", low));
+    std::vector<calibrate::Point> points;
+    for (const int y : {2018, 2020, 2022})
+        for (const auto& m : {at, mean, low}) points.push_back({m, y});
+    const auto history = run_points(model(), truth_scenario, points, 1, 2022);
+    std::vector<Observation> observed;
+    for (std::size_t p = 0; p < points.size(); ++p)
+        observed.push_back({"canloc", points[p].year, points[p].measure, history.values[p], "simulated", 0});
+    FitOptions options;
+    options.draws = 60;
+    options.max_evaluations = 100;
+    options.profile_points = 0;
+    const auto f = fit(model(), base, params, observed, options);
+    EXPECT_FALSE(f.failed) << (f.failures.empty() ? "" : f.failures[0]);
+    EXPECT_GT(f.design_points, 0);
+    EXPECT_FALSE(f.local_minima.empty());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        SCOPED_TRACE(params[i].key);
+        ASSERT_TRUE(std::isfinite(f.se[i]));
+        EXPECT_LE(std::abs(f.values[i] - truth[i]), 1.96 * f.se[i]) << "fitted " << f.values[i] << " sd " << f.se[i];
+        // Narrower than the prior: the data inform it.
+        EXPECT_LT(f.se[i], std::sqrt(params[i].prior.variance()));
+    }
+    EXPECT_NEAR(f.objective, f.data_objective + f.prior_objective, 1e-9);
+}
+
+// The same history, with bounds that exclude the truth: the fit ends on the bound, and says it failed.
+TEST_F(Recovery, AFitOnItsBoundIsReportedAsFailed) {
+    auto base = canloc_baseline();
+    base.end = 2020;
+    const std::vector<Param> truth_params = {parse_param("soft.background", base)};
+    auto truth_scenario = with_params(base, truth_params, {0.05});
+    truth_scenario.seed = 99;
+    Measure mean;
+    ASSERT_TRUE(parse_measure("mean_met", mean));
+    const std::vector<calibrate::Point> points = {{mean, 2018}, {mean, 2020}};
+    const auto history = run_points(model(), truth_scenario, points, 1, 2020);
+    std::vector<Observation> observed;
+    for (std::size_t p = 0; p < points.size(); ++p)
+        observed.push_back({"canloc", points[p].year, points[p].measure, history.values[p], "simulated", 0});
+    FitOptions options;
+    options.draws = 40;
+    options.max_evaluations = 60;
+    options.profile_points = 5;
+    const auto f = fit(model(), base, {parse_param("soft.background=0.4:0.9", base)}, observed, options);
+    EXPECT_TRUE(f.failed);
+    EXPECT_EQ(f.on_bound[0], -1);
+    ASSERT_EQ(f.failures.size(), 1u);
+    EXPECT_NE(f.failures[0].find("soft.background"), std::string::npos) << f.failures[0];
+    EXPECT_NE(f.failures[0].find("lower bound"), std::string::npos) << f.failures[0];
+    EXPECT_NEAR(f.values[0], 0.4, 0.01 * 0.5);
+}
+
+// Two observed values, three parameters: without priors refused; with them the fit is finite and
+// inside its bounds, and a parameter the data do not move stays at its prior's mode.
+TEST_F(Recovery, PriorsLetTwoObservationsFitThreeParameters) {
+    auto base = canloc_baseline();
+    base.end = 2020;
+    Measure at, mean;
+    ASSERT_TRUE(parse_measure("at_standard", at));
+    ASSERT_TRUE(parse_measure("mean_met", mean));
+    const std::vector<Observation> observed = {{"canloc", 2020, at, 6, "test", 0}, {"canloc", 2020, mean, 15.5, "test", 0}};
+    std::vector<Param> params = {parse_param("soft.background", base), parse_param("soft.cost", base),
+                                 parse_param("funding.realisation", base)};
+    FitOptions options;
+    options.draws = 40;
+    options.max_evaluations = 120;
+    options.profile_points = 0;
+    EXPECT_THROW(fit(model(), base, params, observed, options), UsageError);
+    params[0].prior = {Prior::Kind::Beta, 0.15, 0.08, "test", ""};
+    params[1].prior = {Prior::Kind::Beta, 0.02, 0.01, "test", ""};
+    params[2].prior = {Prior::Kind::Lognormal, 1.0, 0.3, "test", ""};
+    const auto f = fit(model(), base, params, observed, options);
+    EXPECT_TRUE(f.identified);
+    EXPECT_FALSE(f.failed) << (f.failures.empty() ? "" : f.failures[0]);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        SCOPED_TRACE(params[i].key);
+        EXPECT_TRUE(std::isfinite(f.values[i]));
+        EXPECT_TRUE(std::isfinite(f.se[i]));
+        EXPECT_GT(f.values[i], params[i].low);
+        EXPECT_LT(f.values[i], params[i].high);
+        // No wider than the prior: two observations can only add information.
+        EXPECT_LE(f.se[i], 1.0001 * std::sqrt(params[i].prior.variance()));
+    }
+}
+
+// A parameter the observations do not respond to (the hazard of a criterion the set does not
+// have) with a normal prior: its profile is the prior's parabola ((x − 0.3) / 0.05)², its fit the
+// prior's mean, its intervals the prior's 0.3 ± 1.645 × 0.05 (ΔQ = 2.706 = 1.645²).
+TEST_F(Recovery, ProfileAroundAKnownOptimum) {
+    auto base = canloc_baseline();
+    base.end = 2020;
+    Measure mean;
+    ASSERT_TRUE(parse_measure("mean_met", mean));
+    const std::vector<Observation> observed = {{"canloc", 2019, mean, 15, "test", 0}, {"canloc", 2020, mean, 16, "test", 0}};
+    std::vector<Param> params = {parse_param("soft.background", base), parse_param("soft.99.background", base)};
+    params[1].prior = {Prior::Kind::Normal, 0.3, 0.05, "test", ""};
+    FitOptions options;
+    options.draws = 40;
+    options.max_evaluations = 150;
+    options.profile_points = 41;
+    options.xtol = 1e-5;
+    const auto f = fit(model(), base, params, observed, options);
+    EXPECT_FALSE(f.data_informed[1]);
+    EXPECT_TRUE(f.data_informed[0]);
+    EXPECT_NEAR(f.values[1], 0.3, 0.003);
+    EXPECT_NEAR(f.se[1], 0.05, 1e-6);
+    const auto& prof = f.profiles[1];
+    ASSERT_GE(prof.size(), 41u);
+    for (const auto& p : prof) {
+        const double z = (p.value - 0.3) / 0.05, z0 = (f.values[1] - 0.3) / 0.05;
+        EXPECT_NEAR(p.objective - f.objective, z * z - z0 * z0, 1e-9) << p.value;
+        EXPECT_NEAR(p.data, f.data_objective, 1e-12);  // the data do not see it
+    }
+    EXPECT_NEAR(f.profile_low[1], 0.3 - 1.645 * 0.05, 0.003);
+    EXPECT_NEAR(f.profile_high[1], 0.3 + 1.645 * 0.05, 0.003);
+    // Along the data-informed parameter the fit is the lowest point of its profile (within the
+    // step noise of common random numbers).
+    for (const auto& p : f.profiles[0]) EXPECT_GE(p.objective, f.objective - 0.5) << p.value;
+}
+
 TEST(ParameterDraws, FollowTheFitsNormalApproximation) {
     FitResult f;
     f.params = {{"a", 0, 10}, {"b", -5, 5}, {"c", 0, 1}};
@@ -313,6 +571,26 @@ TEST(ParameterDraws, FollowTheFitsNormalApproximation) {
     EXPECT_NEAR(std::sqrt(vb), 0.5, 0.025);
     EXPECT_NEAR(cab / std::sqrt(va * vb), -0.6, 0.05);
     EXPECT_EQ(parameter_draws(f, 5, 7), parameter_draws(f, 5, 7));
+}
+
+// The national-like area's recipe: 9,000 communes whose designed criteria met average exactly
+// 4.7 (the national 2010 mean, DOMAIN §6), none meeting all 19 of vn-2009, with a spread. That
+// `ntmsim assess` reproduces the design is checked in datasets/national-2010/README.md (minutes).
+TEST(NationalArea, RecipeHasTheNational2010Mean) {
+    const auto r = synth::load_recipe(std::string(test::kSourceDir) + "/datasets/national-2010/recipe.yaml");
+    ASSERT_EQ(r.commune_list.size(), 9000u);
+    long total = 0;
+    int best = 0, worst = 19;
+    for (const auto& c : r.commune_list) {
+        ASSERT_TRUE(c.met) << c.code;
+        const int k = static_cast<int>(std::count(c.met->begin() + 1, c.met->end(), true));
+        total += k;
+        best = std::max(best, k);
+        worst = std::min(worst, k);
+    }
+    EXPECT_EQ(total, 42300);  // 9,000 × 4.7
+    EXPECT_EQ(best, 15);
+    EXPECT_EQ(worst, 0);
 }
 
 TEST(Backtest, NoYearLeftToForecastIsRefused) {
