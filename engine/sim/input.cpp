@@ -126,7 +126,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                         parts.income0 = res.value.value_or(0);
                         parts.income_op = rule.op;
                         for (int y = 0; y < in.years; ++y)
-                            parts.income_threshold.push_back(rule.threshold.at(commune.region, s.start + y, rule.where));
+                            parts.income_threshold.push_back(rule.threshold.at(commune.region, commune.group, s.start + y, rule.where));
                     } else {
                         parts.has_status = true;
                         parts.status_met0 = parts.status_met0 && res.verdict == criteria::Verdict::Met;
@@ -142,7 +142,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                 slot.measurable = res.verdict != criteria::Verdict::Unknown;
                 slot.x0 = res.numerator;
                 slot.D0 = res.denominator;
-                for (int y = 0; y < in.years; ++y) slot.threshold.push_back(rule.threshold.at(commune.region, s.start + y, rule.where));
+                for (int y = 0; y < in.years; ++y) slot.threshold.push_back(rule.threshold.at(commune.region, commune.group, s.start + y, rule.where));
                 std::vector<Project> list;
                 switch (rule.measure) {
                     case criteria::Measure::RoadHardenedShare: list = cand.roads[ci][idx(*rule.road_class)]; break;

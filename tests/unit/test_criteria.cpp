@@ -44,15 +44,15 @@ TEST(CriteriaSets, ThresholdsByRegionAndYear) {
     const auto set = load_criteria_set("hatinh-2017");
     const auto& village = set.find("2")->indicators[1];
     ASSERT_EQ(village.id, "2.2");
-    EXPECT_DOUBLE_EQ(village.threshold.at(Region::BTB, 2017, ""), 0.70);
-    EXPECT_DOUBLE_EQ(village.threshold.at(Region::DBSH, 2017, ""), 1.0);
-    EXPECT_DOUBLE_EQ(village.threshold.at(Region::TDMNPB, 2017, ""), 0.50);
+    EXPECT_DOUBLE_EQ(village.threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""), 0.70);
+    EXPECT_DOUBLE_EQ(village.threshold.at(Region::DBSH, CommuneGroup::Group2, 2017, ""), 1.0);
+    EXPECT_DOUBLE_EQ(village.threshold.at(Region::TDMNPB, CommuneGroup::Group2, 2017, ""), 0.50);
     const auto& income = set.find("10")->indicators[0];
     // Income rises year by year to BTB's 36 M VND in 2020 (DOMAIN.md §2.1) and stays there.
-    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, 2020, ""), 36);
-    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, 2024, ""), 36);
-    EXPECT_LT(income.threshold.at(Region::BTB, 2017, ""), income.threshold.at(Region::BTB, 2019, ""));
-    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, 2010, ""), income.threshold.at(Region::BTB, 2016, ""));
+    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2020, ""), 36);
+    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2024, ""), 36);
+    EXPECT_LT(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""), income.threshold.at(Region::BTB, CommuneGroup::Group2, 2019, ""));
+    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2010, ""), income.threshold.at(Region::BTB, CommuneGroup::Group2, 2016, ""));
 }
 
 TEST(CriteriaSets, TypoGetsFileLineAndKey) {
@@ -108,7 +108,7 @@ criteria:
     EXPECT_EQ(set.criteria.size(), 18u);
     EXPECT_EQ(set.find("19"), nullptr);
     ASSERT_EQ(set.find("2")->indicators.size(), 1u);
-    EXPECT_DOUBLE_EQ(set.find("2")->indicators[0].threshold.at(Region::BTB, 2017, ""), 0.9);
+    EXPECT_DOUBLE_EQ(set.find("2")->indicators[0].threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""), 0.9);
     EXPECT_EQ(set.criteria[1].id, "2");  // replaced in place, order kept
     write_text(dir / "loop-a.yaml", "id: loop-a\nname: {vi: a, en: b}\nextends: loop-b\n");
     write_text(dir / "loop-b.yaml", "id: loop-b\nname: {vi: a, en: b}\nextends: loop-a\n");
