@@ -1,0 +1,132 @@
+#include "synth/outlines.h"
+
+#include <geos_c.h>
+
+#include <cmath>
+#include <set>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "geo/crs.h"
+#include "geo/gdal.h"
+#include "geo/geos.h"
+
+namespace ntm::synth {
+namespace {
+
+std::string field(const geo::LayerReader& reader, const geo::Feature& f, const char* name) {
+    const int i = reader.field_index(name);
+    if (i < 0) return {};
+    const auto& v = f.values[static_cast<std::size_t>(i)];
+    return v ? *v : std::string{};
+}
+
+// Wards (phường) are urban and special zones (đặc khu) are assessed like communes (DOMAIN.md §8).
+CommuneKind kind_of(const std::string& text, const std::string& where) {
+    const std::string k = fold_token(text);
+    if (k.empty() || k == "commune" || k == "xa" || k == "special_zone" || k == "dac_khu")
+        return CommuneKind::Commune;
+    if (k == "ward" || k == "phuong" || k == "township" || k == "thi_tran") return CommuneKind::Township;
+    throw InputError(where + ": field 'kind' is '" + text +
+                     "'; use commune (xã), ward (phường), special_zone (đặc khu) or township");
+}
+
+}  // namespace
+
+void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions& options) {
+    const auto source = geo::VectorSource::open(path);
+    std::string layer_name = options.layer;
+    if (layer_name.empty()) {
+        const auto names = source.layer_names();
+        if (names.empty()) throw InputError(path + ": the file has no layers; give a file with a communes layer");
+        layer_name = source.has_layer("communes") ? "communes" : names.front();
+    }
+    auto reader = source.layer(layer_name);
+    const std::string at = path + ", layer '" + layer_name + "'";
+    for (const char* needed : {"code", "name"}) {
+        if (reader.field_index(needed) < 0) {
+            throw InputError(at + ": no field '" + needed + "'; the communes layer needs code and name (and may have "
+                             "kind, province, province_code, group)");
+        }
+    }
+    if (!reader.crs().known()) throw InputError(at + ": the layer has no CRS; add one (e.g. ogr2ogr -a_srs EPSG:4326)");
+    const bool filter = !options.province_code.empty();
+    if (filter && reader.field_index("province_code") < 0)
+        throw InputError(at + ": --province needs a field 'province_code'");
+
+    // Read in the file's CRS, as lon/lat, to choose the working CRS from the units' extent.
+    const geo::Crs wgs84 = geo::crs_from_epsg(4326);
+    reader.set_transform(reader.crs(), wgs84);
+    struct Unit {
+        CommuneSpec spec;
+        long long fid;
+    };
+    std::vector<Unit> units;
+    Box lonlat;
+    geo::Feature f;
+    while (reader.next(f)) {
+        if (filter && field(reader, f, "province_code") != options.province_code) continue;
+        Unit u;
+        u.fid = f.fid;
+        u.spec.code = trim(field(reader, f, "code"));
+        u.spec.name = field(reader, f, "name");
+        const std::string where = at + ", feature " + std::to_string(f.fid) + " (unit '" + u.spec.name + "')";
+        if (u.spec.code.empty()) throw InputError(where + ": the unit has no code; give every unit its official code");
+        u.spec.kind = kind_of(field(reader, f, "kind"), where);
+        u.spec.province = field(reader, f, "province");
+        if (const auto g = field(reader, f, "group"); !g.empty()) {
+            const auto group = parse_enum<CommuneGroup>(g);
+            if (!group) throw InputError(where + ": field 'group' is '" + g + "'; use " + enum_choices<CommuneGroup>());
+            u.spec.group = *group;
+        }
+        if (f.geometry.kind != geo::GeomKind::Polygon || is_empty(f.geometry.polygons))
+            throw InputError(where + ": the unit has no polygon; give every unit its boundary");
+        u.spec.outline = std::move(f.geometry.polygons);
+        lonlat.expand(bounds(u.spec.outline));
+        units.push_back(std::move(u));
+    }
+    if (units.empty()) {
+        throw InputError(at + ": no units" + (filter ? " with province_code " + options.province_code : std::string{}) +
+                         "; check the file and --province");
+    }
+
+    geo::Crs crs;
+    if (options.epsg) {
+        crs = geo::crs_from_epsg(options.epsg);
+        recipe.crs_reason = "given with --epsg";
+    } else {
+        crs = geo::utm_crs_for((lonlat.min_x + lonlat.max_x) / 2, (lonlat.min_y + lonlat.max_y) / 2);
+        recipe.crs_reason = "the WGS 84 UTM zone of the units' centre";
+    }
+    if (!crs.metric) throw InputError("EPSG:" + std::to_string(crs.epsg) + " is not a metric CRS; give a projected one");
+    recipe.epsg = crs.epsg;
+    const geo::Transform to_metric(wgs84, crs);
+    auto& ctx = geo::thread_context();
+    std::set<std::string> codes;
+    recipe.commune_list.clear();
+    for (auto& u : units) {
+        const std::string where = at + ", feature " + std::to_string(u.fid) + " (unit " + u.spec.code + " '" +
+                                  u.spec.name + "')";
+        if (!codes.insert(u.spec.code).second) {
+            throw InputError(where + ": code " + u.spec.code +
+                             " is used by two units of this period; a code names one unit per period");
+        }
+        for (auto& poly : u.spec.outline.polygons) {
+            to_metric.apply(poly.outer);
+            for (auto& h : poly.holes) to_metric.apply(h);
+        }
+        const auto g = geo::to_geos(ctx, u.spec.outline);
+        if (GEOSisValid_r(ctx.handle(), g.get()) != 1) {
+            char* reason = GEOSisValidReason_r(ctx.handle(), g.get());
+            const std::string why = reason ? reason : "unknown reason";
+            if (reason) GEOSFree_r(ctx.handle(), reason);
+            throw InputError(where + ": invalid polygon (" + why +
+                             "); repair it, e.g. ogr2ogr -makevalid, and generate again");
+        }
+        u.spec.area_km2 = area(u.spec.outline) / 1e6;
+        recipe.commune_list.push_back(std::move(u.spec));
+    }
+    recipe.outlines_source = path;
+}
+
+}  // namespace ntm::synth
