@@ -70,6 +70,7 @@ int cmd_generate(const Args& args) {
         synth::add_outlines(recipe, communes_from, {layer, province, epsg});
         synth::check_recipe(recipe, communes_from);
     }
+    if (!recipe.outlines_source.empty()) std::printf("working CRS EPSG:%d: %s\n", recipe.epsg, recipe.crs_reason.c_str());
 
     const auto t0 = std::chrono::steady_clock::now();
     const StudyArea area = synth::generate(recipe);

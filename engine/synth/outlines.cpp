@@ -60,6 +60,7 @@ void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions&
     struct Unit {
         CommuneSpec spec;
         long long fid;
+        Point lonlat;  // the outline's centre, for the scale error
     };
     std::vector<Unit> units;
     Box lonlat;
@@ -83,6 +84,8 @@ void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions&
             throw InputError(where + ": the unit has no polygon; give every unit its boundary");
         u.spec.outline = std::move(f.geometry.polygons);
         lonlat.expand(bounds(u.spec.outline));
+        const Box b = bounds(u.spec.outline);
+        u.lonlat = {(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2};
         units.push_back(std::move(u));
     }
     if (units.empty()) {
@@ -100,6 +103,32 @@ void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions&
     }
     if (!crs.metric) throw InputError("EPSG:" + std::to_string(crs.epsg) + " is not a metric CRS; give a projected one");
     recipe.epsg = crs.epsg;
+    // How much one working CRS stretches each unit: the transverse Mercator point scale
+    // k = k0 / sqrt(1 - (cos φ sin Δλ)²) at the unit's centre (spherical; lengths scale by k,
+    // areas by k²). Known for WGS 84 UTM north (EPSG:326zz) and VN-2000 / UTM 48N, 49N.
+    double lon0 = 0;
+    bool known = true;
+    if (crs.epsg > 32600 && crs.epsg <= 32660) lon0 = -183 + 6.0 * (crs.epsg - 32600);
+    else if (crs.epsg == 3405) lon0 = 105;
+    else if (crs.epsg == 3406) lon0 = 111;
+    else known = false;
+    if (known) {
+        constexpr double kDeg = 3.14159265358979323846 / 180;
+        std::set<int> zones;
+        double worst = 0;
+        std::string worst_unit;
+        for (const auto& u : units) {
+            zones.insert(static_cast<int>(std::floor((u.lonlat.x + 180) / 6)) + 1);
+            const double b = std::cos(u.lonlat.y * kDeg) * std::sin((u.lonlat.x - lon0) * kDeg);
+            const double k = 0.9996 / std::sqrt(1 - b * b);
+            if (std::abs(k - 1) > std::abs(worst)) worst = k - 1, worst_unit = u.spec.code + " '" + u.spec.name + "'";
+        }
+        std::vector<std::string> z;
+        for (int zone : zones) z.push_back(std::to_string(zone) + "N");
+        recipe.crs_reason += "; the units lie in UTM zone" + std::string(zones.size() > 1 ? "s " : " ") + join(z, ", ") +
+                             "; worst scale error " + format_fixed(100 * worst, 3) + "% in length, " +
+                             format_fixed(100 * ((1 + worst) * (1 + worst) - 1), 3) + "% in area (unit " + worst_unit + ")";
+    }
     const geo::Transform to_metric(wgs84, crs);
     auto& ctx = geo::thread_context();
     std::set<std::string> codes;
