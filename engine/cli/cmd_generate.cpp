@@ -64,7 +64,7 @@ int cmd_generate(const Args& args) {
 
     synth::Recipe recipe = recipe_path.empty()
                                ? synth::default_recipe(communes, seed)
-                               : synth::load_recipe(recipe_path);
+                               : synth::load_recipe(recipe_path, !communes_from.empty());
     if (!recipe_path.empty() && vm.count("seed")) recipe.seed = seed;
     if (!communes_from.empty()) {
         synth::add_outlines(recipe, communes_from, {layer, province, epsg});

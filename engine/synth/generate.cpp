@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
-#include <geos_c.h>
 #include <limits>
 #include <memory>
 #include <numeric>
@@ -18,7 +17,7 @@
 #include "core/rng.h"
 #include "core/spatial_index.h"
 #include "geo/crs.h"
-#include "geo/geos.h"
+#include "geo/kernels.h"
 
 namespace ntm::synth {
 
@@ -528,11 +527,8 @@ void Generator::assign_real_cells() {
     const int nc = static_cast<int>(m_specs.size());
     std::vector<std::vector<int>> inside(static_cast<std::size_t>(nc));
     parallel_for(nc, [&](int ci) {
-        auto& ctx = geo::thread_context();
         const auto& outline = m_specs[static_cast<std::size_t>(ci)].outline;
-        const auto g = geo::to_geos(ctx, outline);
-        const geo::PreparedPtr prepared(GEOSPrepare_r(ctx.handle(), g.get()), {ctx.handle()});
-        if (!prepared) ctx.fail("preparing a commune outline");
+        const geo::PolygonClipper clipper(outline);
         const Box b = bounds(outline);
         const double row_h = L.spacing() * kSqrt3 / 2;
         const Point o = L.nominal(0);
@@ -546,8 +542,7 @@ void Generator::assign_real_cells() {
                 const int v = j * L.nx() + i;
                 const Point& p = m_site[static_cast<std::size_t>(v)];
                 if (p.x < b.min_x || p.x > b.max_x || p.y < b.min_y || p.y > b.max_y) continue;
-                const auto pt = geo::to_geos(ctx, p);
-                if (GEOSPreparedContains_r(ctx.handle(), prepared.get(), pt.get()) == 1) list.push_back(v);
+                if (clipper.contains(p)) list.push_back(v);
             }
     });
     m_owner.assign(static_cast<std::size_t>(n), -2);
@@ -887,14 +882,10 @@ MultiPolygon Generator::commune_geometry(int ci) const {
 }
 
 void Generator::keep_inside(int ci, std::vector<School>& schools, std::vector<Facility>& facilities) const {
-    auto& ctx = geo::thread_context();
-    const auto g = geo::to_geos(ctx, m_specs[static_cast<std::size_t>(ci)].outline);
-    const geo::PreparedPtr prepared(GEOSPrepare_r(ctx.handle(), g.get()), {ctx.handle()});
-    if (!prepared) ctx.fail("preparing a commune outline");
+    const geo::PolygonClipper clipper(m_specs[static_cast<std::size_t>(ci)].outline);
     const auto& sites = m_communes[static_cast<std::size_t>(ci)].sites;
     auto fix = [&](Point& p) {
-        const auto pt = geo::to_geos(ctx, p);
-        if (GEOSPreparedContains_r(ctx.handle(), prepared.get(), pt.get()) == 1) return;
+        if (clipper.contains(p)) return;
         double best = kInf;
         Point to = p;
         for (int v : sites)

@@ -1,7 +1,5 @@
 #include "synth/outlines.h"
 
-#include <geos_c.h>
-
 #include <cmath>
 #include <set>
 
@@ -9,7 +7,7 @@
 #include "core/text.h"
 #include "geo/crs.h"
 #include "geo/gdal.h"
-#include "geo/geos.h"
+#include "geo/kernels.h"
 
 namespace ntm::synth {
 namespace {
@@ -130,7 +128,6 @@ void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions&
                              format_fixed(100 * ((1 + worst) * (1 + worst) - 1), 3) + "% in area (unit " + worst_unit + ")";
     }
     const geo::Transform to_metric(wgs84, crs);
-    auto& ctx = geo::thread_context();
     std::set<std::string> codes;
     recipe.commune_list.clear();
     for (auto& u : units) {
@@ -144,12 +141,8 @@ void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions&
             to_metric.apply(poly.outer);
             for (auto& h : poly.holes) to_metric.apply(h);
         }
-        const auto g = geo::to_geos(ctx, u.spec.outline);
-        if (GEOSisValid_r(ctx.handle(), g.get()) != 1) {
-            char* reason = GEOSisValidReason_r(ctx.handle(), g.get());
-            const std::string why = reason ? reason : "unknown reason";
-            if (reason) GEOSFree_r(ctx.handle(), reason);
-            throw InputError(where + ": invalid polygon (" + why +
+        if (const auto v = geo::check_valid(u.spec.outline); !v.valid) {
+            throw InputError(where + ": invalid polygon (" + v.reason +
                              "); repair it, e.g. ogr2ogr -makevalid, and generate again");
         }
         u.spec.area_km2 = area(u.spec.outline) / 1e6;

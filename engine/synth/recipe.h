@@ -124,7 +124,9 @@ Recipe default_recipe(int communes, std::uint64_t seed);
 
 // Reads a recipe YAML file. Unknown keys and wrong types are errors (ConfigError naming the
 // file, line and key), so a typo never silently falls back to a default.
-Recipe load_recipe(const std::string& path);
+// `outlines_follow`: the communes come later (generate --communes-from), so a recipe without
+// `communes` is not an error.
+Recipe load_recipe(const std::string& path, bool outlines_follow = false);
 
 // Throws ConfigError when the recipe cannot be generated (no communes, bad ranges…).
 void check_recipe(const Recipe& recipe, const std::string& where);
