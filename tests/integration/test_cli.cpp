@@ -272,3 +272,35 @@ TEST(CanLoc, BundledSampleValidates) {
 
 }  // namespace
 }  // namespace ntm
+
+namespace ntm {
+namespace {
+
+// ntmsim remap on the Can Lộc sample: the 2017 assessment onto the 6 real 2025 communes, totals
+// kept; given its own output again as 2017 data, it names the reused codes.
+TEST(CliRemap, CanLoc2017AssessmentOntoThe2025Communes) {
+    test::TempDir dir("cli-remap");
+    const std::string src = test::kSourceDir;
+    auto r = run(ntmsim("assess " + quote(src + "/datasets/canloc") + " --criteria hatinh-2017 --year 2017 -q -o " +
+                        quote(dir / "canloc-2017.gpkg")));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const std::string remap = "remap --crosswalk " + quote(src + "/datasets/canloc/crosswalk-2025.csv") + " --from 2017 --to 2025 ";
+    r = run(ntmsim(remap + quote(dir / "canloc-2017-communes.csv") + " --area " + quote(src + "/datasets/canloc") + " -o " +
+                   quote(dir / "2025")));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("23 rows of period 2017 → 6 rows of period 2025"), std::string::npos) << r.out;
+    const auto rows = ogr_sql(dir / "2025/canloc-2017-communes.csv",
+                              "SELECT COUNT(*) AS n, SUM(CAST(population AS INTEGER)) AS people FROM \"canloc-2017-communes\"");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].at("n"), "6");
+    EXPECT_EQ(rows[0].at("people"), "127515");  // the 2019 census total, kept
+    const auto report = ogr_sql(dir / "2025/remap-report.csv", "SELECT COUNT(*) AS n FROM \"remap-report\"");
+    EXPECT_EQ(report.at(0).at("n"), "23");
+    // The output is of period 2025: remapping it as 2017 data names the reused code.
+    r = run(ntmsim(remap + quote(dir / "2025/canloc-2017-communes.csv") + " -o " + quote(dir / "again")) + " 2>&1");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.out.find("is the unit 18406 of period 2025, not of period 2017"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace ntm
