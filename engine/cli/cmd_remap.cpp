@@ -1,5 +1,5 @@
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 
@@ -24,25 +24,30 @@ int cmd_remap(const Args& args) {
         "counts and money summed, shares weighted by population (or area), a merged unit's\n"
         "criteria met only where every part met them. Units are (code, period): codes are reused.\n"
         "Writes each table under OUTDIR with the same name, and remap-report.csv: every link\n"
-        "used, with the share each old unit gave (split units are listed on the screen too).\n\nOptions");
+        "used, with the share each old unit gave (split units are listed on the screen "
+        "too).\n\nOptions");
     std::vector<std::string> inputs;
     std::string crosswalk, from, to, outdir, area, weight_by = "population";
     opts.add_options()("help,h", "show this help")(
-        "crosswalk", po::value(&crosswalk), "the crosswalk CSV (from_code, to_code, part[, share, periods, names])")(
+        "crosswalk", po::value(&crosswalk),
+        "the crosswalk CSV (from_code, to_code, part[, share, periods, names])")(
         "from", po::value(&from), "the period of the input's units, e.g. 2017")(
         "to", po::value(&to), "the period to move them to, e.g. 2025")(
         "reverse", "use the crosswalk backwards (its --to units back to its --from units)")(
         "area", po::value(&area), "the old period's study area, for weights (population, area)")(
-        "weight", po::value(&weight_by), "population (default) or area: what shares are weighted by")(
+        "weight", po::value(&weight_by),
+        "population (default) or area: what shares are weighted by")(
         "output,o", po::value(&outdir), "output folder")("overwrite", "replace existing outputs");
     po::variables_map vm;
-    if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), -1, vm)) return kExitOk;
+    if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), -1, vm))
+        return kExitOk;
     if (vm.count("inputs")) inputs = vm["inputs"].as<std::vector<std::string>>();
     if (inputs.empty()) throw UsageError("give the tables or results folders to remap");
     if (crosswalk.empty() || from.empty() || to.empty())
         throw UsageError("give --crosswalk FILE, --from PERIOD and --to PERIOD");
     if (outdir.empty()) throw UsageError("give the output folder: -o OUTDIR");
-    if (weight_by != "population" && weight_by != "area") throw UsageError("--weight is population or area");
+    if (weight_by != "population" && weight_by != "area")
+        throw UsageError("--weight is population or area");
     const bool reverse = vm.count("reverse") > 0;
 
     // Weights of the old units, from their study area when given.
@@ -51,8 +56,8 @@ int cmd_remap(const Args& args) {
     if (!area.empty()) {
         const auto loaded = io::load_study_area(area);
         for (const auto& c : loaded.area.communes)
-            weight[{c.code, old_period}] =
-                weight_by == "area" ? ntm::area(c.geometry) / 1e6 : static_cast<double>(c.population);
+            weight[{c.code, old_period}] = weight_by == "area" ? ntm::area(c.geometry) / 1e6
+                                                               : static_cast<double>(c.population);
     } else if (weight_by == "area") {
         throw UsageError("--weight area needs --area AREA (the old period's study area)");
     }
@@ -75,7 +80,8 @@ int cmd_remap(const Args& args) {
             throw InputError(in + ": no such file or folder");
         }
     }
-    if (tables.empty()) throw InputError("no table with a 'code' or 'commune_code' column in the inputs");
+    if (tables.empty())
+        throw InputError("no table with a 'code' or 'commune_code' column in the inputs");
     fs::create_directories(outdir);
     std::map<const units::Link*, double> used;
     for (const auto& t : tables) {
@@ -86,24 +92,27 @@ int cmd_remap(const Args& args) {
         const auto r = units::remap_table(in, cw, weight);
         units::write_table(r.table, out_path);
         for (const auto& u : r.used) used[u.link] = u.weight;
-        std::printf("%s: %zu rows of period %s → %zu rows of period %s\n", out_path.c_str(), in.rows.size(),
-                    cw.from_period.c_str(), r.table.rows.size(), cw.to_period.c_str());
+        std::printf("%s: %zu rows of period %s → %zu rows of period %s\n", out_path.c_str(),
+                    in.rows.size(), cw.from_period.c_str(), r.table.rows.size(),
+                    cw.to_period.c_str());
     }
     // The report: every link used, and the split units on the screen.
     units::Table report;
-    report.columns = {"from_period", "from_code", "from_name", "to_period", "to_code", "to_name", "part", "share",
-                      "share_source", "weight"};
+    report.columns = {"from_period", "from_code", "from_name", "to_period",    "to_code",
+                      "to_name",     "part",      "share",     "share_source", "weight"};
     std::map<units::UnitKey, std::vector<const units::Link*>> splits;
     for (const auto& l : cw.links) {
         const auto it = used.find(&l);
         if (it == used.end()) continue;
-        report.rows.push_back({l.from.period, l.from.code, l.from_name, l.to.period, l.to.code, l.to_name,
-                               l.full ? "full" : "partial", format_fixed(l.share, 6),
-                               l.share_given ? "given" : "equal split [assumption]", format_fixed(it->second, 3)});
+        report.rows.push_back({l.from.period, l.from.code, l.from_name, l.to.period, l.to.code,
+                               l.to_name, l.full ? "full" : "partial", format_fixed(l.share, 6),
+                               l.share_given ? "given" : "equal split [assumption]",
+                               format_fixed(it->second, 3)});
         if (!l.full) splits[l.from].push_back(&l);
     }
     units::write_table(report, (fs::path(outdir) / "remap-report.csv").string());
-    std::printf("%zu links used; %zu old unit(s) split between new ones", report.rows.size(), splits.size());
+    std::printf("%zu links used; %zu old unit(s) split between new ones", report.rows.size(),
+                splits.size());
     std::printf(splits.empty() ? "\n" : ":\n");
     for (const auto& [unit, links] : splits) {
         std::printf("  %s %s →", units::label(unit).c_str(), links.front()->from_name.c_str());

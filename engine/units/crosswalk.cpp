@@ -44,17 +44,22 @@ Crosswalk Crosswalk::reversed(const std::map<UnitKey, double>& weight) const {
     return back;
 }
 
-Crosswalk load_crosswalk(const std::string& path, const std::string& from_period, const std::string& to_period) {
+Crosswalk load_crosswalk(const std::string& path, const std::string& from_period,
+                         const std::string& to_period) {
     const auto source = geo::VectorSource::open(path, {"AUTODETECT_TYPE=NO"});
     auto reader = source.layer(0);
-    const bool official = reader.field_index("old_code") >= 0 && reader.field_index("new_code") >= 0;
-    const std::string c_from = official ? "old_code" : "from_code", c_to = official ? "new_code" : "to_code";
-    const std::string n_from = official ? "old_name" : "from_name", n_to = official ? "new_name" : "to_name";
+    const bool official =
+        reader.field_index("old_code") >= 0 && reader.field_index("new_code") >= 0;
+    const std::string c_from = official ? "old_code" : "from_code",
+                      c_to = official ? "new_code" : "to_code";
+    const std::string n_from = official ? "old_name" : "from_name",
+                      n_to = official ? "new_name" : "to_name";
     for (const auto& c : {c_from, c_to, std::string("part")}) {
         if (reader.field_index(c) < 0) {
-            throw InputError(path + ": no column '" + c +
-                             "'; a crosswalk needs from_code, to_code and part (or the official old_code, "
-                             "new_code, part); see docs/units.md");
+            throw InputError(
+                path + ": no column '" + c +
+                "'; a crosswalk needs from_code, to_code and part (or the official old_code, "
+                "new_code, part); see docs/units.md");
         }
     }
     auto get = [&](const geo::Feature& f, const std::string& name) {
@@ -82,8 +87,9 @@ Crosswalk load_crosswalk(const std::string& path, const std::string& from_period
         l.from_name = get(f, n_from);
         l.to_name = get(f, n_to);
         if (l.from.code.empty() || l.to.code.empty()) {
-            throw InputError(where + ": a link without a code (" + c_from + " '" + l.from.code + "', " + c_to + " '" +
-                             l.to.code + "'); every link names its old and new unit by code");
+            throw InputError(where + ": a link without a code (" + c_from + " '" + l.from.code +
+                             "', " + c_to + " '" + l.to.code +
+                             "'); every link names its old and new unit by code");
         }
         const std::string part = to_lower_ascii(get(f, "part"));
         if (part != "full" && part != "partial")
@@ -95,20 +101,23 @@ Crosswalk load_crosswalk(const std::string& path, const std::string& from_period
         } else {
             const auto v = parse_double(share);
             if (!v || !(*v > 0 && *v <= 1))
-                throw InputError(where + ": share '" + share + "' of unit " + label(l.from) + " is not in (0, 1]");
+                throw InputError(where + ": share '" + share + "' of unit " + label(l.from) +
+                                 " is not in (0, 1]");
             l.share = *v;
         }
         if (l.full && std::abs(l.share - 1) > 1e-9) {
-            throw InputError(where + ": unit " + label(l.from) + " is 'full' but its share is " + share +
-                             "; a full link gives the whole unit (share 1): write partial");
+            throw InputError(where + ": unit " + label(l.from) + " is 'full' but its share is " +
+                             share + "; a full link gives the whole unit (share 1): write partial");
         }
         if (!seen.insert({l.from, l.to}).second)
-            throw InputError(where + ": the link " + label(l.from) + " → " + label(l.to) + " is given twice");
+            throw InputError(where + ": the link " + label(l.from) + " → " + label(l.to) +
+                             " is given twice");
         cw.by_from[l.from].push_back(cw.links.size());
         cw.links.push_back(std::move(l));
     }
     if (cw.links.empty()) {
-        throw InputError(path + ": no links from period " + from_period + " to period " + to_period +
+        throw InputError(path + ": no links from period " + from_period + " to period " +
+                         to_period +
                          "; check --from and --to against the file's from_period / to_period");
     }
     for (auto& [unit, idx] : cw.by_from) {
@@ -118,7 +127,10 @@ Crosswalk load_crosswalk(const std::string& path, const std::string& from_period
         for (auto i : idx) {
             const auto& l = cw.links[i];
             any_full |= l.full;
-            if (l.share_given) given += l.share; else ++unshared;
+            if (l.share_given)
+                given += l.share;
+            else
+                ++unshared;
         }
         const auto& first = cw.links[idx.front()];
         if (any_full && idx.size() > 1) {
@@ -130,16 +142,18 @@ Crosswalk load_crosswalk(const std::string& path, const std::string& from_period
         if (unshared > 0) {
             const double each = (1 - given) / unshared;
             if (each <= 0) {
-                throw InputError(first.where + ": unit " + label(unit) + "'s given shares already add up to " +
-                                 format_fixed(given, 6) + "; nothing is left for its links without a share");
+                throw InputError(first.where + ": unit " + label(unit) +
+                                 "'s given shares already add up to " + format_fixed(given, 6) +
+                                 "; nothing is left for its links without a share");
             }
             for (auto i : idx)
                 if (!cw.links[i].share_given) cw.links[i].share = each;
             given = 1;
         }
         if (std::abs(given - 1) > 1e-6) {
-            throw InputError(first.where + ": the shares of unit " + label(unit) + " '" + first.from_name +
-                             "' add up to " + format_fixed(given, 6) + ", not 1; correct them so the whole unit goes somewhere");
+            throw InputError(first.where + ": the shares of unit " + label(unit) + " '" +
+                             first.from_name + "' add up to " + format_fixed(given, 6) +
+                             ", not 1; correct them so the whole unit goes somewhere");
         }
     }
     return cw;

@@ -25,15 +25,15 @@ struct Link {
     UnitKey to;
     std::string to_name;
     bool full = true;
-    double share = 1;          // of the old unit that went into the new one
-    bool share_given = true;   // false: a partial unit split equally among its parts [assumption]
-    std::string where;         // file and line, for messages
+    double share = 1;         // of the old unit that went into the new one
+    bool share_given = true;  // false: a partial unit split equally among its parts [assumption]
+    std::string where;        // file and line, for messages
 };
 
 struct Crosswalk {
     std::string path;
     std::string from_period, to_period;
-    std::vector<Link> links;  // in file order
+    std::vector<Link> links;                              // in file order
     std::map<UnitKey, std::vector<std::size_t>> by_from;  // old unit → its links
 
     const std::vector<std::size_t>* links_from(const UnitKey& u) const;
@@ -53,6 +53,7 @@ struct Crosswalk {
 // Throws InputError naming the file, line, unit and period for: a missing code, an unknown part,
 // a share outside (0, 1], a full link with other links from the same unit, a link given twice,
 // or shares of one old unit that do not add up to 1.
-Crosswalk load_crosswalk(const std::string& path, const std::string& from_period, const std::string& to_period);
+Crosswalk load_crosswalk(const std::string& path, const std::string& from_period,
+                         const std::string& to_period);
 
 }  // namespace ntm::units

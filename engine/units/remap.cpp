@@ -25,15 +25,20 @@ bool ends_with(const std::string& s, const std::string& tail) {
 Role role_of(const std::string& c, const std::string& code, bool assets) {
     if (c == code) return Role::Code;
     if (c == "name") return Role::Name;
-    if (c == "year" || c == "criterion" || c == "indicator" || c == "measure" || c == "op") return Role::Key;
+    if (c == "year" || c == "criterion" || c == "indicator" || c == "measure" || c == "op")
+        return Role::Key;
     if (assets && (c == "kind" || c == "asset" || c == "fid")) return Role::Key;
-    if (c.rfind("c_", 0) == 0 || c == "verdict" || c == "met" || c == "standard") return Role::Verdict;
+    if (c.rfind("c_", 0) == 0 || c == "verdict" || c == "met" || c == "standard")
+        return Role::Verdict;
     if (c == "assessed") return Role::Text;
-    if (c == "criteria_met" || c == "criteria_not_met" || c == "criteria_unknown") return Role::Count;
-    static const std::set<std::string> kSums = {"population", "households", "numerator", "denominator", "students",
-                                                "schools", "facilities", "spent", "gap", "debt"};
-    if (kSums.count(c) || ends_with(c, "_bn") || ends_with(c, "_km") || ends_with(c, "_ha") || ends_with(c, "_km2") ||
-        ends_with(c, "_m") || ends_with(c, "_count") || c.rfind("n_", 0) == 0)
+    if (c == "criteria_met" || c == "criteria_not_met" || c == "criteria_unknown")
+        return Role::Count;
+    static const std::set<std::string> kSums = {
+        "population", "households", "numerator", "denominator", "students",
+        "schools",    "facilities", "spent",     "gap",         "debt"};
+    if (kSums.count(c) || ends_with(c, "_bn") || ends_with(c, "_km") || ends_with(c, "_ha") ||
+        ends_with(c, "_km2") || ends_with(c, "_m") || ends_with(c, "_count") ||
+        c.rfind("n_", 0) == 0)
         return Role::Sum;
     return Role::Mean;  // numbers; text columns become Role::Text once seen
 }
@@ -55,7 +60,8 @@ bool natural_less(const std::string& a, const std::string& b) {
 }
 
 std::string number_text(double v) {
-    if (std::abs(v - std::round(v)) < 1e-9 && std::abs(v) < 1e15) return std::to_string(std::llround(v));
+    if (std::abs(v - std::round(v)) < 1e-9 && std::abs(v) < 1e15)
+        return std::to_string(std::llround(v));
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.15g", v);
     return buf;
@@ -64,7 +70,8 @@ std::string number_text(double v) {
 }  // namespace
 
 Table read_table(const std::string& path) {
-    const auto source = geo::VectorSource::open(path, {"AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES"});
+    const auto source =
+        geo::VectorSource::open(path, {"AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES"});
     auto reader = source.layer(0);
     Table t;
     t.path = path;
@@ -82,14 +89,16 @@ void write_table(const Table& t, const std::string& path) {
     const std::string tmp = path + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary);
-        if (!out) throw InputError(path + ": cannot write; check the folder exists and is writable");
+        if (!out)
+            throw InputError(path + ": cannot write; check the folder exists and is writable");
         auto cell = [&](const std::string& v) {
             if (v.find_first_of(",\"\n") == std::string::npos) return v;
             std::string q = "\"";
             for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
             return q + "\"";
         };
-        for (std::size_t i = 0; i < t.columns.size(); ++i) out << (i ? "," : "") << cell(t.columns[i]);
+        for (std::size_t i = 0; i < t.columns.size(); ++i)
+            out << (i ? "," : "") << cell(t.columns[i]);
         out << "\n";
         for (const auto& r : t.rows) {
             for (std::size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << cell(r[i]);
@@ -106,13 +115,16 @@ std::string code_column(const Table& t) {
     return {};
 }
 
-RemapResult remap_table(const Table& in, const Crosswalk& cw, const std::map<UnitKey, double>& weight) {
+RemapResult remap_table(const Table& in, const Crosswalk& cw,
+                        const std::map<UnitKey, double>& weight) {
     const std::string code_col = code_column(in);
-    if (code_col.empty()) throw InputError(in.path + ": no column 'code' or 'commune_code'; nothing to remap by");
+    if (code_col.empty())
+        throw InputError(in.path + ": no column 'code' or 'commune_code'; nothing to remap by");
     const std::size_t nc = in.columns.size();
     std::vector<Role> role(nc);
     std::size_t code_i = 0, name_i = nc, pop_i = nc;
-    const bool assets = std::find(in.columns.begin(), in.columns.end(), "asset") != in.columns.end();
+    const bool assets =
+        std::find(in.columns.begin(), in.columns.end(), "asset") != in.columns.end();
     for (std::size_t i = 0; i < nc; ++i) {
         role[i] = role_of(in.columns[i], code_col, assets);
         if (role[i] == Role::Code) code_i = i;
@@ -141,7 +153,8 @@ RemapResult remap_table(const Table& in, const Crosswalk& cw, const std::map<Uni
     using GroupKey = std::vector<std::string>;  // new code, then the key columns' values
     std::map<GroupKey, std::vector<Part>, bool (*)(const GroupKey&, const GroupKey&)> groups(
         [](const GroupKey& a, const GroupKey& b) {
-            return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), natural_less);
+            return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                                natural_less);
         });
     std::set<const Link*> used_links;
     std::map<const Link*, double> used_weight;
@@ -153,22 +166,29 @@ RemapResult remap_table(const Table& in, const Crosswalk& cw, const std::map<Uni
         const auto* links = cw.links_from(unit);
         if (!links) {
             if (const auto t = target_name.find(unit.code);
-                t != target_name.end() && !name.empty() && fold_token(t->second) == fold_token(name)) {
-                throw InputError(where + ": code " + unit.code + " '" + name + "' is the unit " + unit.code + " of period " +
-                                 cw.to_period + ", not of period " + cw.from_period +
-                                 "; codes are reused across periods, so this table is already of period " + cw.to_period);
+                t != target_name.end() && !name.empty() &&
+                fold_token(t->second) == fold_token(name)) {
+                throw InputError(
+                    where + ": code " + unit.code + " '" + name + "' is the unit " + unit.code +
+                    " of period " + cw.to_period + ", not of period " + cw.from_period +
+                    "; codes are reused across periods, so this table is already of period " +
+                    cw.to_period);
             }
-            throw InputError(where + ": unit " + label(unit) + (name.empty() ? "" : " '" + name + "'") +
-                             " is not in the crosswalk " + cw.path + "; add its row (from_code " + unit.code +
-                             ", from_period " + cw.from_period + ", to_code, part)");
+            throw InputError(where + ": unit " + label(unit) +
+                             (name.empty() ? "" : " '" + name + "'") + " is not in the crosswalk " +
+                             cw.path + "; add its row (from_code " + unit.code + ", from_period " +
+                             cw.from_period + ", to_code, part)");
         }
         const Link& first = cw.links[links->front()];
-        if (!name.empty() && !first.from_name.empty() && fold_token(first.from_name) != fold_token(name)) {
-            if (const auto t = target_name.find(unit.code); t != target_name.end() && fold_token(t->second) == fold_token(name)) {
-                throw InputError(where + ": code " + unit.code + " is '" + first.from_name + "' in period " + cw.from_period +
-                                 " but '" + name + "' in period " + cw.to_period +
-                                 "; codes are reused across periods and this row is of period " + cw.to_period +
-                                 ": remap only tables of period " + cw.from_period);
+        if (!name.empty() && !first.from_name.empty() &&
+            fold_token(first.from_name) != fold_token(name)) {
+            if (const auto t = target_name.find(unit.code);
+                t != target_name.end() && fold_token(t->second) == fold_token(name)) {
+                throw InputError(where + ": code " + unit.code + " is '" + first.from_name +
+                                 "' in period " + cw.from_period + " but '" + name +
+                                 "' in period " + cw.to_period +
+                                 "; codes are reused across periods and this row is of period " +
+                                 cw.to_period + ": remap only tables of period " + cw.from_period);
             }
         }
         double w = 1;
@@ -193,16 +213,23 @@ RemapResult remap_table(const Table& in, const Crosswalk& cw, const std::map<Uni
     out.table.columns = in.columns;
     std::vector<std::size_t> verdict_cols;
     for (std::size_t i = 0; i < nc; ++i)
-        if (role[i] == Role::Verdict && in.columns[i].rfind("c_", 0) == 0) verdict_cols.push_back(i);
+        if (role[i] == Role::Verdict && in.columns[i].rfind("c_", 0) == 0)
+            verdict_cols.push_back(i);
     for (const auto& [key, parts] : groups) {
         std::vector<std::string> row(nc);
         const Link* l0 = parts.front().link;
         for (std::size_t i = 0; i < nc; ++i) {
             const auto& first = in.rows[parts.front().row][i];
             switch (role[i]) {
-                case Role::Code: row[i] = l0->to.code; break;
-                case Role::Name: row[i] = l0->to_name.empty() ? first : l0->to_name; break;
-                case Role::Key: row[i] = first; break;
+                case Role::Code:
+                    row[i] = l0->to.code;
+                    break;
+                case Role::Name:
+                    row[i] = l0->to_name.empty() ? first : l0->to_name;
+                    break;
+                case Role::Key:
+                    row[i] = first;
+                    break;
                 case Role::Verdict: {
                     int worst = -1;
                     std::string text;
@@ -216,12 +243,14 @@ RemapResult remap_table(const Table& in, const Crosswalk& cw, const std::map<Uni
                     row[i] = any ? text : std::string{};
                     break;
                 }
-                case Role::Count: break;  // recounted below
+                case Role::Count:
+                    break;  // recounted below
                 case Role::Sum: {
                     double s = 0;
                     bool any = false;
                     for (const auto& p : parts)
-                        if (const auto v = parse_double(in.rows[p.row][i])) s += *v * p.link->share, any = true;
+                        if (const auto v = parse_double(in.rows[p.row][i]))
+                            s += *v * p.link->share, any = true;
                     row[i] = any ? number_text(s) : std::string{};
                     break;
                 }
@@ -252,7 +281,9 @@ RemapResult remap_table(const Table& in, const Crosswalk& cw, const std::map<Uni
             }
             int n = 0;
             bool any = false;
-            const int want = in.columns[i] == "criteria_met" ? 0 : in.columns[i] == "criteria_unknown" ? 1 : 2;
+            const int want = in.columns[i] == "criteria_met"       ? 0
+                             : in.columns[i] == "criteria_unknown" ? 1
+                                                                   : 2;
             for (auto c : verdict_cols) {
                 if (row[c].empty()) continue;
                 any = true;

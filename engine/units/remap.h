@@ -46,6 +46,7 @@ struct RemapResult {
 // population column when there is one, else 1. Throws InputError naming the file, line, unit and
 // period for a unit the crosswalk does not know, and for a code that names another unit in the
 // target period (codes reused across periods: the table is not of the crosswalk's old period).
-RemapResult remap_table(const Table& in, const Crosswalk& cw, const std::map<UnitKey, double>& weight);
+RemapResult remap_table(const Table& in, const Crosswalk& cw,
+                        const std::map<UnitKey, double>& weight);
 
 }  // namespace ntm::units

@@ -13,10 +13,13 @@
 
 namespace ntm::test {
 
-inline std::string ntmsim(const std::string& args) { return std::string(test::kNtmsim) + " " + args; }
+inline std::string ntmsim(const std::string& args) {
+    return std::string(test::kNtmsim) + " " + args;
+}
 
 // Rows of an `ogrinfo -q -sql` answer: each feature's "name (Type) = value" lines as a map.
-inline std::vector<std::map<std::string, std::string>> ogr_sql(const std::string& file, const std::string& sql) {
+inline std::vector<std::map<std::string, std::string>> ogr_sql(const std::string& file,
+                                                               const std::string& sql) {
     const auto r = run("ogrinfo -ro -q -dialect SQLite -sql " + quote(sql) + " " + quote(file));
     EXPECT_EQ(r.exit_code, 0) << sql;
     std::vector<std::map<std::string, std::string>> rows;

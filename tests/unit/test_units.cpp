@@ -31,7 +31,8 @@ const char* kCrosswalk =
 Table old_table() {
     Table t;
     t.path = "communes.csv";
-    t.columns = {"code", "name", "population", "spent_bn", "p_at_standard", "c_1", "c_2", "criteria_met"};
+    t.columns = {"code",          "name", "population", "spent_bn",
+                 "p_at_standard", "c_1",  "c_2",        "criteria_met"};
     t.rows = {{"1", "An", "1000", "10", "0.5", "met", "met", "2"},
               {"2", "Bình", "3000", "20", "0.9", "met", "not_met", "1"},
               {"3", "Cầu", "2000", "40", "0.2", "met", "met", "2"},
@@ -40,7 +41,8 @@ Table old_table() {
 }
 
 double column_sum(const Table& t, const std::string& column) {
-    const auto i = static_cast<std::size_t>(std::find(t.columns.begin(), t.columns.end(), column) - t.columns.begin());
+    const auto i = static_cast<std::size_t>(std::find(t.columns.begin(), t.columns.end(), column) -
+                                            t.columns.begin());
     double s = 0;
     for (const auto& r : t.rows) s += parse_double(r[i]).value_or(0);
     return s;
@@ -77,7 +79,8 @@ TEST(Units, RemapKeepsTotalsForwardAndBack) {
     EXPECT_DOUBLE_EQ(column_sum(fwd.table, "population"), column_sum(old, "population"));
     EXPECT_DOUBLE_EQ(column_sum(fwd.table, "spent_bn"), column_sum(old, "spent_bn"));
     // Shares weighted by population × share: Y = (0.2 × 1400 + 1 × 250) / 1650.
-    EXPECT_NEAR(parse_double(row_of(fwd.table, "20")[4]).value(), (0.2 * 1400 + 1.0 * 250) / 1650, 1e-12);
+    EXPECT_NEAR(parse_double(row_of(fwd.table, "20")[4]).value(), (0.2 * 1400 + 1.0 * 250) / 1650,
+                1e-12);
 
     // Back again, through the reversed crosswalk weighted by the old populations: totals kept.
     std::map<units::UnitKey, double> w;
@@ -161,9 +164,11 @@ TEST(Units, ClearMessagesNamingUnitAndPeriod) {
     EXPECT_NE(m.find("codes are reused across periods"), std::string::npos) << m;
     // Shares that do not add up.
     write_text(dir / "bad.csv",
-               "from_code,from_name,to_code,to_name,part,share\n3,Cầu,10,X,partial,0.3\n3,Cầu,20,Y,partial,0.6\n");
+               "from_code,from_name,to_code,to_name,part,share\n3,Cầu,10,X,partial,0.3\n3,Cầu,20,Y,"
+               "partial,0.6\n");
     m = message_of([&] { units::load_crosswalk(dir / "bad.csv", "2017", "2025"); });
-    EXPECT_NE(m.find("the shares of unit 3 (2017) 'Cầu' add up to 0.900000"), std::string::npos) << m;
+    EXPECT_NE(m.find("the shares of unit 3 (2017) 'Cầu' add up to 0.900000"), std::string::npos)
+        << m;
     // Full, yet split.
     write_text(dir / "full.csv", "from_code,to_code,part\n5,10,full\n5,20,partial\n");
     m = message_of([&] { units::load_crosswalk(dir / "full.csv", "2017", "2025"); });
@@ -173,7 +178,8 @@ TEST(Units, ClearMessagesNamingUnitAndPeriod) {
 TEST(Units, ReadsTheOfficialCrosswalkColumns) {
     TempDir dir("units-official");
     write_text(dir / "official.csv",
-               "new_province_code,new_province,new_code,new_name,old_province_code,old_province,old_code,old_name,part\n"
+               "new_province_code,new_province,new_code,new_name,old_province_code,old_province,"
+               "old_code,old_name,part\n"
                "42,Hà Tĩnh,18466,Xã Gia Hanh,42,Hà Tĩnh,18463,Xã Gia Hanh,full\n"
                "42,Hà Tĩnh,18466,Xã Gia Hanh,42,Hà Tĩnh,18466,Xã Khánh Vĩnh Yên,full\n"
                "01,Hà Nội,00004,Phường Ba Đình,01,Hà Nội,00016,Phường Ngọc Hà,partial\n"
@@ -187,11 +193,13 @@ TEST(Units, ReadsTheOfficialCrosswalkColumns) {
 }
 
 TEST(Units, CanLocSampleCrosswalkCoversEvery2017Commune) {
-    const auto cw = units::load_crosswalk(std::string(test::kSourceDir) + "/datasets/canloc/crosswalk-2025.csv", "2017", "2025");
+    const auto cw = units::load_crosswalk(
+        std::string(test::kSourceDir) + "/datasets/canloc/crosswalk-2025.csv", "2017", "2025");
     EXPECT_EQ(cw.by_from.size(), 23u);
     std::set<std::string> targets;
     for (const auto& l : cw.links) targets.insert(l.to.code);
-    EXPECT_EQ(targets, (std::set<std::string>{"18406", "18418", "18436", "18466", "18481", "18484"}));
+    EXPECT_EQ(targets,
+              (std::set<std::string>{"18406", "18418", "18436", "18466", "18481", "18484"}));
 }
 
 }  // namespace
