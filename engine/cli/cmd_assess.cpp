@@ -26,7 +26,7 @@ int cmd_assess(const Args& args) {
     std::string area_path, set_name, output;
     int year = 0, threads = 0;
     opts.add_options()("help,h", "show this help")(
-        "criteria", po::value(&set_name), "criteria set: vn-2016, hatinh-2017, vn-2021 or a YAML file")(
+        "criteria", po::value(&set_name), "criteria set: vn-2016, hatinh-2017, vn-2021, vn-2026 or a YAML file")(
         "year", po::value(&year), "the year to assess (thresholds and status rows of that year)")(
         "output,o", po::value(&output), "write OUT.gpkg (communes, indicators, gaps) and OUT-*.csv")(
         "overwrite", "replace existing outputs")(
@@ -35,7 +35,7 @@ int cmd_assess(const Args& args) {
     po::variables_map vm;
     if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
     if (area_path.empty()) throw UsageError("give the study area: ntmsim assess AREA --criteria SET --year Y");
-    if (set_name.empty()) throw UsageError("give --criteria (vn-2016, hatinh-2017, vn-2021 or a YAML file)");
+    if (set_name.empty()) throw UsageError("give --criteria (vn-2016, hatinh-2017, vn-2021, vn-2026 or a YAML file)");
     if (year <= 0) throw UsageError("give --year, e.g. --year 2017");
     set_threads(threads);
 

@@ -1,4 +1,6 @@
 #include <boost/program_options.hpp>
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -46,18 +48,27 @@ double at_year(const Row& r, int year) {
 }
 
 void print_table(const std::vector<Row>& rows, std::size_t assessed) {
+    // The 2016–2025 programme's milestones (2019, 2020, 2025); a later period shows its last three years.
+    std::array<int, 3> years = {2019, 2020, 2025};
+    int first = 1 << 30, last = 0;
+    for (const auto& r : rows) {
+        first = std::min(first, r.start);
+        last = std::max(last, r.start + static_cast<int>(r.reached.size()) - 1);
+    }
+    if (!rows.empty() && first > 2019) years = {last - 2, last - 1, last};
     std::printf("\nExpected communes at the standard (of %zu); targets: of the target communes any scenario names,\n"
                 "those at the standard by their deadline; money in bn VND, mean over draws: spent over the period,\n"
                 "gap (plans unfunded) and debt in the last year\n\n", assessed);
-    std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right("scenario", 28).c_str(), "by 2019", "by 2020", "by 2025",
-                "targets", "spent", "gap end", "debt end");
+    auto by = [](int y) { return "by " + std::to_string(y); };
+    std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right("scenario", 28).c_str(), by(years[0]).c_str(),
+                by(years[1]).c_str(), by(years[2]).c_str(), "targets", "spent", "gap end", "debt end");
     for (const auto& r : rows) {
         auto cell = [&](int year) {
             const double v = at_year(r, year);
             return v < 0 ? std::string("-") : format_fixed(v, 1);
         };
-        std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right(r.name, 28).c_str(), cell(2019).c_str(),
-                    cell(2020).c_str(), cell(2025).c_str(), r.has_targets ? format_fixed(r.targets, 2).c_str() : "-",
+        std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right(r.name, 28).c_str(), cell(years[0]).c_str(),
+                    cell(years[1]).c_str(), cell(years[2]).c_str(), r.has_targets ? format_fixed(r.targets, 2).c_str() : "-",
                     format_fixed(r.spent, 1).c_str(), format_fixed(r.gap_end, 1).c_str(), format_fixed(r.debt_end, 1).c_str());
     }
 }
@@ -281,13 +292,16 @@ int cmd_simulate(const Args& args) {
 
 int cmd_run(const Args& args) {
     po::options_description opts(
-        "ntmsim run [-o OUTDIR]\n\n"
+        "ntmsim run [-o OUTDIR] [--study canloc|hatinh-2025]\n\n"
         "README's main job: assess the bundled Can Lộc area against Hà Tĩnh's 2017 criteria,\n"
-        "simulate every bundled Can Lộc scenario, and print the scenario table.\n\nOptions");
-    std::string outdir = "out";
+        "simulate every bundled Can Lộc scenario, and print the scenario table. With --study\n"
+        "hatinh-2025: Hà Tĩnh's 69 real 2025 units (generated from datasets/hatinh-2025/recipe.yaml\n"
+        "when missing), assessed against the 2026–2030 criteria (vn-2026) and simulated 2026–2030.\n\nOptions");
+    std::string outdir = "out", study = "canloc";
     int draws = 0, threads = 0;
     opts.add_options()("help,h", "show this help")("output,o", po::value(&outdir), "output folder (default: out)")(
         "draws", po::value(&draws), "number of draws (default: the scenarios' own)")(
+        "study", po::value(&study), "canloc (default: 2017–2025) or hatinh-2025 (the 2025 map, 2026–2030)")(
         "threads", po::value(&threads), "threads to use (default: all cores)");
     po::variables_map vm;
     if (!parse_args(args, opts, "", nullptr, 0, vm)) return kExitOk;
@@ -295,21 +309,41 @@ int cmd_run(const Args& args) {
     if (dist::launched_by_mpi()) throw UsageError("run is the one-machine job; under mpirun or srun use ntmsim simulate (docs/scale.md)");
 #endif
     set_threads(threads);
-    const std::string area = data_dir() + "/datasets/canloc";
-    const std::string scen_dir = data_dir() + "/scenarios/canloc";
+    // What each study runs: its area, criteria, first year, scenarios, target and map year.
+    struct Study {
+        std::string area, criteria, year, target, map_year, assessed;
+        std::vector<std::string> scenarios;
+    };
+    Study st;
     std::vector<std::string> scenarios;
-    for (const auto& e : fs::directory_iterator(scen_dir))
-        if (e.path().extension() == ".yaml") scenarios.push_back(e.path().string());
+    if (study == "canloc") {
+        st = {data_dir() + "/datasets/canloc", "hatinh-2017", "2017", "communes at standard by 2019", "2019", "canloc-2017.gpkg", {}};
+        const std::string scen_dir = data_dir() + "/scenarios/canloc";
+        for (const auto& e : fs::directory_iterator(scen_dir))
+            if (e.path().extension() == ".yaml") scenarios.push_back(e.path().string());
+    } else if (study == "hatinh-2025") {
+        st = {data_dir() + "/datasets/hatinh-2025", "vn-2026", "2026", "communes at standard by 2030", "2030", "hatinh-2026.gpkg", {}};
+        scenarios.push_back(data_dir() + "/scenarios/hatinh/2026-2030.yaml");
+        const std::string gpkg = st.area + "/hatinh-2025.gpkg";
+        if (!fs::exists(gpkg)) {
+            std::printf("generating %s from its recipe\n", gpkg.c_str());
+            const int g = cmd_generate({"--recipe", st.area + "/recipe.yaml", "-o", gpkg});
+            if (g != kExitOk) return g;
+        }
+    } else {
+        throw UsageError("--study is canloc or hatinh-2025, not '" + study + "'");
+    }
+    const std::string& area = st.area;
     std::sort(scenarios.begin(), scenarios.end(), [](const std::string& a, const std::string& b) {
         const bool ab = fs::path(a).stem() == "baseline", bb = fs::path(b).stem() == "baseline";
         return ab != bb ? ab : a < b;
     });
-    if (scenarios.empty()) throw InputError(scen_dir + ": no scenario files");
+    if (scenarios.empty()) throw InputError(data_dir() + "/scenarios/canloc: no scenario files");
     fs::create_directories(outdir);
     // The assessment of where the communes stand in 2017.
     {
-        Args assess = {area, "--criteria", "hatinh-2017", "--year", "2017", "-q", "--overwrite", "-o",
-                       (fs::path(outdir) / "canloc-2017.gpkg").string()};
+        Args assess = {area, "--criteria", st.criteria, "--year", st.year, "-q", "--overwrite", "-o",
+                       (fs::path(outdir) / st.assessed).string()};
         const int rc = cmd_assess(assess);
         if (rc != kExitOk) return rc;
     }
@@ -328,16 +362,24 @@ int cmd_run(const Args& args) {
     if (rc != kExitOk) return rc;
     // The comparison (against the baseline) and what people pass on: a styled GeoPackage for
     // QGIS, HTML reports, Excel.
-    Args compare = {"--target", "communes at standard by 2019", "--overwrite", "-o", (fs::path(outdir) / "comparison").string()};
-    for (const auto& s : scenarios) compare.push_back((fs::path(results) / fs::path(s).stem()).string());
-    if (const int c = cmd_compare(compare); c != kExitOk) return c;
+    // One scenario (hatinh-2025) has nothing to compare with.
+    const bool compared = scenarios.size() > 1;
+    if (compared) {
+        Args compare = {"--target", st.target, "--overwrite", "-o", (fs::path(outdir) / "comparison").string()};
+        for (const auto& s : scenarios) compare.push_back((fs::path(results) / fs::path(s).stem()).string());
+        if (const int c = cmd_compare(compare); c != kExitOk) return c;
+    }
     const std::string baseline = (fs::path(results) / fs::path(scenarios.front()).stem()).string();
-    const std::vector<std::pair<std::string, Args>> exports = {
-        {"styled GeoPackage (opens styled in QGIS)", {baseline, "--format", "gpkg", "--year", "2019", "-o", (fs::path(outdir) / "baseline.gpkg").string()}},
-        {"HTML report", {baseline, "--format", "html", "--year", "2019", "-o", (fs::path(outdir) / "baseline-report.html").string()}},
-        {"HTML report", {(fs::path(outdir) / "comparison").string(), "--format", "html", "-o", (fs::path(outdir) / "comparison-report.html").string()}},
+    std::vector<std::pair<std::string, Args>> exports = {
+        {"styled GeoPackage (opens styled in QGIS)", {baseline, "--format", "gpkg", "--year", st.map_year, "-o", (fs::path(outdir) / "baseline.gpkg").string()}},
+        {"HTML report", {baseline, "--format", "html", "--year", st.map_year, "-o", (fs::path(outdir) / "baseline-report.html").string()}},
         {"Excel workbook", {baseline, "--format", "xlsx", "--lang", "vi", "-o", (fs::path(outdir) / "baseline.xlsx").string()}},
-        {"map", {baseline, "--format", "png", "--year", "2019", "--lang", "vi", "-o", (fs::path(outdir) / "baseline-2019.png").string()}}};
+        {"map", {baseline, "--format", "png", "--year", st.map_year, "--lang", "vi", "-o",
+                 (fs::path(outdir) / ("baseline-" + st.map_year + ".png")).string()}}};
+    if (compared) {
+        exports.insert(exports.begin() + 2, {"HTML report", {(fs::path(outdir) / "comparison").string(), "--format", "html", "-o",
+                                                             (fs::path(outdir) / "comparison-report.html").string()}});
+    }
     std::printf("\n");
     for (auto [what, a] : exports) {
         a.push_back("--overwrite");

@@ -14,6 +14,7 @@ int cmd_generate(const Args& args);
 int cmd_assess(const Args& args);
 int cmd_simulate(const Args& args);
 int cmd_run(const Args& args);
+int cmd_remap(const Args& args);
 int cmd_compare(const Args& args);
 int cmd_export(const Args& args);
 int cmd_calibrate(const Args& args);

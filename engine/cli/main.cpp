@@ -37,8 +37,11 @@ commands:
   serve    OUTDIR [--port 8080] [--host 127.0.0.1]
                                     the viewer in a browser: maps, charts and comparisons
                                     of the results in OUTDIR
-  run      [-o out]                 the main job on the bundled Can Lộc data: assess,
+  run      [-o out] [--study S]     the main job on the bundled Can Lộc data (or hatinh-2025): assess,
                                     simulate, compare and export into out/
+  remap    INPUT... --crosswalk CW.csv --from P --to P -o OUTDIR
+                                    move status tables, assessments and results from one
+                                    period's units to another's (merged and split units)
   calibrate AREA SCENARIO.yaml --observed FILE.csv --fit KEY[=LOW:HIGH]... --until YEAR
                                     fit scenario parameters to observed progress; write a
                                     calibrated scenario
@@ -47,6 +50,7 @@ commands:
                                     score it against observed values and naive forecasts
   generate --communes N --seed S -o OUT.gpkg
   generate --recipe RECIPE.yaml -o OUT.gpkg
+  generate --communes-from UNITS.gpkg -o OUT.gpkg
                                     a synthetic study area of any size
 
 AREA is a GeoPackage, a folder of layer files (communes, roads, canals, farmland, schools,
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
         {"assess", cli::cmd_assess},
         {"simulate", cli::cmd_simulate},
         {"run", cli::cmd_run},
+        {"remap", cli::cmd_remap},
         {"compare", cli::cmd_compare},
         {"export", cli::cmd_export},
         {"calibrate", cli::cmd_calibrate},

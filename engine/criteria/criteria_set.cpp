@@ -58,10 +58,14 @@ double ByYear::at(int year) const {
     return v;
 }
 
-double Threshold::at(Region region, int year, const std::string& where) const {
-    const auto it = by_region.find(region);
-    if (it != by_region.end()) return it->second.at(year);
+double Threshold::at(Region region, CommuneGroup group, int year, const std::string& where) const {
+    if (const auto g = by_group.find(group); g != by_group.end()) return g->second.at(year);
+    if (const auto it = by_region.find(region); it != by_region.end()) return it->second.at(year);
     if (fallback) return fallback->at(year);
+    if (!by_group.empty()) {
+        throw ConfigError(where + ": no threshold for commune " + std::string(token(group)) + " and no default; add " +
+                          std::string(token(group)) + ": or default:");
+    }
     throw ConfigError(where + ": no threshold for region " + std::string(token(region)) +
                       " and no default; add " + std::string(token(region)) + ": or default:");
 }
@@ -150,7 +154,10 @@ class Reader {
 
     Threshold threshold(const YAML::Node& node, const std::string& key) const {
         Threshold t;
-        if (!node) fail(node, key, "missing; give a number, true/false, {REGION: …, default: …} or {by_year: {…}}");
+        if (!node) {
+            fail(node, key, "missing; give a number, true/false, {REGION: …, default: …}, {group1: …, group2: …, group3: …} "
+                            "or {by_year: {…}}");
+        }
         if (node.IsMap() && !node["by_year"]) {
             for (const auto& kv : node) {
                 const auto name = kv.first.as<std::string>();
@@ -159,9 +166,20 @@ class Reader {
                     t.fallback = by_year_or_value(kv.second, sub, t.boolean);
                     continue;
                 }
+                if (const auto group = parse_enum<CommuneGroup>(name); group && name.rfind("group", 0) == 0) {
+                    t.by_group[*group] = by_year_or_value(kv.second, sub, t.boolean);
+                    continue;
+                }
                 const auto region = parse_enum<Region>(name);
-                if (!region) fail(kv.first, sub, "unknown region; use " + enum_choices<Region>() + " or default");
+                if (!region) {
+                    fail(kv.first, sub, "unknown region or commune group; use " + enum_choices<Region>() + ", " +
+                                            enum_choices<CommuneGroup>() + " or default");
+                }
                 t.by_region[*region] = by_year_or_value(kv.second, sub, t.boolean);
+            }
+            if (!t.by_group.empty() && !t.by_region.empty()) {
+                fail(node, key, "mixes regions and commune groups; a threshold is either by region (2016–2025 sets) "
+                                "or by commune group (2026–2030 set)");
             }
             return t;
         }

@@ -41,9 +41,11 @@ struct ByYear {
 struct Threshold {
     bool boolean = false;  // true/false thresholds are stored as 1/0
     std::map<Region, ByYear> by_region;
+    std::map<CommuneGroup, ByYear> by_group;  // the 2026–2030 set: by commune group (never mixed with regions)
     std::optional<ByYear> fallback;  // `default`, or the single value
-    // Throws ConfigError when the region has no value and there is no default.
-    double at(Region region, int year, const std::string& where) const;
+    // The value for a commune of that region and group. Throws ConfigError when neither its
+    // group nor its region has a value and there is no default.
+    double at(Region region, CommuneGroup group, int year, const std::string& where) const;
 };
 
 struct Indicator {

@@ -47,10 +47,10 @@ std::string ha(double m2) { return format_fixed(m2 / 1e4, 1); }
 
 IndicatorResult measure(const Indicator& rule, const indicators::Inventory& inv, int commune,
                         const StatusLookup& status, const LayersPresent& layers, Region region,
-                        int year) {
+                        CommuneGroup group, int year) {
     IndicatorResult r;
     r.rule = &rule;
-    r.threshold = rule.threshold.at(region, year, rule.where + " (indicator " + rule.id + ")");
+    r.threshold = rule.threshold.at(region, group, year, rule.where + " (indicator " + rule.id + ")");
     auto share = [&](double num, double den, bool layer, const char* nothing) {
         r.numerator = num;
         r.denominator = den;
@@ -204,7 +204,7 @@ std::vector<CommuneResult> evaluate(const CriteriaSet& set, const StudyArea& are
             bool any_unknown = false, any_not_met = false;
             for (const auto& ind : crit.indicators) {
                 cr.indicators.push_back(measure(ind, measures.communes[ci], static_cast<int>(ci), status,
-                                                layers, commune.region, year));
+                                                layers, commune.region, commune.group, year));
                 any_unknown |= cr.indicators.back().verdict == Verdict::Unknown;
                 any_not_met |= cr.indicators.back().verdict == Verdict::NotMet;
             }

@@ -39,7 +39,8 @@ const std::vector<LayerSpec>& layer_specs() {
     static const std::vector<LayerSpec> specs = {
         {"communes", K::Polygon, true,
          {{"code", "code", true}, {"name", "name", true}, {"district", "district", false},
-          {"province", "province", false}, {"region", "region", true}, {"kind", "kind", false},
+          {"province", "province", false}, {"region", "region", true}, {"group", "group", false},
+          {"kind", "kind", false},
           {"population", "population", true}, {"households", "households", false}}},
         {"roads", K::Line, false,
          {{"class", "class", true}, {"surface", "surface", true}, {"width_m", "width_m", false}}},
@@ -438,6 +439,7 @@ class Loader {
                 c.district = fields.text(f, "district").value_or("");
                 c.province = fields.text(f, "province").value_or("");
                 c.region = fields.enumeration<Region>(f, "region", true).value_or(Region::BTB);
+                c.group = fields.enumeration<CommuneGroup>(f, "group", false).value_or(CommuneGroup::Group2);
                 c.kind = fields.enumeration<CommuneKind>(f, "kind", false).value_or(CommuneKind::Commune);
                 c.population = std::llround(fields.non_negative(f, "population", true).value_or(0));
                 c.households = std::llround(fields.non_negative(f, "households", false).value_or(0));

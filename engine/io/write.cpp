@@ -130,13 +130,15 @@ class AreaWriter {
             auto w = sink.create_layer("communes", crs, geo::GeomKind::Polygon, true,
                                        defs(m_t, {{"code", T::String}, {"name", T::String},
                                                   {"district", T::String}, {"province", T::String},
-                                                  {"region", T::String}, {"kind", T::String},
-                                                  {"population", T::Integer}, {"households", T::Integer}}),
+                                                  {"region", T::String}, {"group", T::String},
+                                                  {"kind", T::String}, {"population", T::Integer},
+                                                  {"households", T::Integer}}),
                                        opts);
             for (const auto& c : a.communes) {
                 const auto g = geo::make_geometry(c.geometry);
                 w.write({text(c.code), text(c.name), text(c.district), text(c.province),
-                         text(token(c.region)), text(token(c.kind)), c.population, c.households},
+                         text(token(c.region)), text(token(c.group)), text(token(c.kind)), c.population,
+                         c.households},
                         &g);
             }
         });

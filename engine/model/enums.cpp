@@ -92,6 +92,16 @@ struct Names<Region> {
     }
 };
 
+template <>
+struct Names<CommuneGroup> {
+    static constexpr auto& all = kCommuneGroups;
+    static std::vector<std::pair<CommuneGroup, std::vector<std::string_view>>> table() {
+        return {{CommuneGroup::Group1, {"group1", "1", "nhom_1", "xa_nhom_1", "group_1"}},
+                {CommuneGroup::Group2, {"group2", "2", "nhom_2", "xa_nhom_2", "group_2"}},
+                {CommuneGroup::Group3, {"group3", "3", "nhom_3", "xa_nhom_3", "group_3"}}};
+    }
+};
+
 template <typename E>
 std::string_view canonical(E v) {
     static const auto table = Names<E>::table();
@@ -131,6 +141,7 @@ NTM_ENUM(SchoolLevel)
 NTM_ENUM(FacilityKind)
 NTM_ENUM(CommuneKind)
 NTM_ENUM(Region)
+NTM_ENUM(CommuneGroup)
 #undef NTM_ENUM
 
 }  // namespace ntm

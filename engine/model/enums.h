@@ -21,6 +21,10 @@ enum class FacilityKind { CommuneCulturalHouse, VillageCulturalHouse, SportsGrou
 enum class CommuneKind { Commune, Township };
 // Vùng: the seven regions whose thresholds differ (DOMAIN.md §2.1).
 enum class Region { TDMNPB, DBSH, BTB, DHNTB, TN, DNB, DBSCL };
+// Nhóm xã: the three commune groups whose thresholds differ in the 2026–2030 set (DOMAIN.md §2.5):
+// 1 next to a town / planned urban / agriculture < 10% of the economy; 3 area II and III communes of
+// ethnic-minority and mountain regions; 2 the rest.
+enum class CommuneGroup { Group1, Group2, Group3 };
 
 inline constexpr std::array kRoadClasses = {RoadClass::CommuneAxis, RoadClass::VillageAxis,
                                             RoadClass::Alley, RoadClass::Field, RoadClass::Other};
@@ -37,6 +41,8 @@ inline constexpr std::array kFacilityKinds = {
 inline constexpr std::array kCommuneKinds = {CommuneKind::Commune, CommuneKind::Township};
 inline constexpr std::array kRegions = {Region::TDMNPB, Region::DBSH, Region::BTB, Region::DHNTB,
                                         Region::TN, Region::DNB, Region::DBSCL};
+inline constexpr std::array kCommuneGroups = {CommuneGroup::Group1, CommuneGroup::Group2,
+                                              CommuneGroup::Group3};
 
 // Hardened (cứng hóa): asphalt or concrete.
 inline bool is_hardened(Surface s) { return s == Surface::Asphalt || s == Surface::Concrete; }
@@ -49,6 +55,7 @@ std::string_view token(SchoolLevel v);
 std::string_view token(FacilityKind v);
 std::string_view token(CommuneKind v);
 std::string_view token(Region v);
+std::string_view token(CommuneGroup v);
 
 // Parse a value (canonical token, or a known Vietnamese/English synonym, any case or accents).
 template <typename E>

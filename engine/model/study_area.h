@@ -27,6 +27,7 @@ struct Commune {
     std::string district;
     std::string province;
     Region region = Region::BTB;
+    CommuneGroup group = CommuneGroup::Group2;  // the 2026–2030 set's commune group; 2 when not given
     CommuneKind kind = CommuneKind::Commune;
     long long population = 0;
     long long households = 0;

@@ -131,12 +131,12 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
     const auto& run_set = *in.set;
     // An indicator's threshold in a year: its own rule's, or with periods the rule of the set in
     // force (NaN when that set has no such indicator: it does not apply that year).
-    auto threshold_at = [&](std::size_t j, const criteria::Indicator& rule, Region region, int year) {
-        if (!in.periods) return rule.threshold.at(region, year, rule.where);
+    auto threshold_at = [&](std::size_t j, const criteria::Indicator& rule, const Commune& commune, int year) {
+        if (!in.periods) return rule.threshold.at(commune.region, commune.group, year, rule.where);
         const auto* crit = in.periods->at(year).find(run_set.criteria[j].id);
         if (crit)
             for (const auto& r : crit->indicators)
-                if (r.id == rule.id) return r.threshold.at(region, year, r.where);
+                if (r.id == rule.id) return r.threshold.at(commune.region, commune.group, year, r.where);
         return std::numeric_limits<double>::quiet_NaN();
     };
     const auto baseline = criteria::evaluate(run_set, area, measures, s.start, layers);
@@ -169,7 +169,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                         parts.income0 = res.value.value_or(0);
                         parts.income_op = rule.op;
                         for (int y = 0; y < in.years; ++y)
-                            parts.income_threshold.push_back(threshold_at(j, rule, commune.region, s.start + y));
+                            parts.income_threshold.push_back(threshold_at(j, rule, commune, s.start + y));
                     } else {
                         parts.has_status = true;
                         parts.status_met0 = parts.status_met0 && res.verdict == criteria::Verdict::Met;
@@ -185,7 +185,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                 slot.measurable = res.verdict != criteria::Verdict::Unknown;
                 slot.x0 = res.numerator;
                 slot.D0 = res.denominator;
-                for (int y = 0; y < in.years; ++y) slot.threshold.push_back(threshold_at(j, rule, commune.region, s.start + y));
+                for (int y = 0; y < in.years; ++y) slot.threshold.push_back(threshold_at(j, rule, commune, s.start + y));
                 std::vector<Project> list;
                 switch (rule.measure) {
                     case criteria::Measure::RoadHardenedShare: list = cand.roads[ci][idx(*rule.road_class)]; break;

@@ -17,6 +17,7 @@
 #include "core/rng.h"
 #include "core/spatial_index.h"
 #include "geo/crs.h"
+#include "geo/kernels.h"
 
 namespace ntm::synth {
 
@@ -267,6 +268,14 @@ class Generator {
     void make_specs();
     void make_lattice();
     void choose_district();
+    void assign_real_cells();
+    bool real() const { return !m_recipe.outlines_source.empty(); }
+    // Real outlines: a commune's roads and canals scale with its area (the recipe's per-commune
+    // lengths are for a commune of layout.mean_commune_area_km2); synthetic communes: 1.
+    double size_factor(int ci) const {
+        if (!real()) return 1;
+        return m_communes[static_cast<std::size_t>(ci)].area / (m_recipe.mean_commune_area_km2 * 1e6);
+    }
     void place_seeds(std::vector<int>& seeds);
     void grow_communes(const std::vector<int>& seeds);
     void refine_communes();
@@ -284,6 +293,9 @@ class Generator {
     void schools_and_facilities(int c, std::vector<School>& schools,
                                 std::vector<Facility>& facilities) const;
     std::vector<StatusRow> commune_status(int c) const;
+    // Real outlines: a school or facility placed beyond its unit's polygon (near a coast or a
+    // narrow edge) moves to the nearest of the unit's own cell sites, which lie inside it.
+    void keep_inside(int c, std::vector<School>& schools, std::vector<Facility>& facilities) const;
     std::vector<std::uint8_t> failing_indicators(int c) const;
 
     double cell_area(int v) const;
@@ -369,13 +381,23 @@ void Generator::make_lattice() {
     const double cell_m2 = m_recipe.hamlet_cell_km2 * 1e6;
     const double spacing = std::sqrt(2 * cell_m2 / kSqrt3);
     // Room for the district's irregular outline (up to ~1.35 × its mean radius) and a margin.
-    const double radius = std::sqrt(total_km2 * 1e6 / kPi) * 1.45 + 3 * spacing;
-    const int nx = static_cast<int>(std::ceil(2 * radius / spacing)) + 6;
-    const int ny = static_cast<int>(std::ceil(2 * radius / (spacing * kSqrt3 / 2))) + 6;
+    double half_w = std::sqrt(total_km2 * 1e6 / kPi) * 1.45 + 3 * spacing, half_h = half_w;
+    if (real()) {
+        // Real outlines: the lattice covers their bounds with a margin of a few cells.
+        Box b;
+        for (const auto& spec : m_specs) b.expand(bounds(spec.outline));
+        half_w = b.width() / 2 + 3 * spacing;
+        half_h = b.height() / 2 + 3 * spacing;
+        m_origin_centre = {(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2};
+    }
+    const int nx = static_cast<int>(std::ceil(2 * half_w / spacing)) + 6;
+    const int ny = static_cast<int>(std::ceil(2 * half_h / (spacing * kSqrt3 / 2))) + 6;
 
-    const geo::Crs crs = geo::crs_from_epsg(m_recipe.epsg);
-    const geo::Transform to_metric(geo::crs_from_epsg(4326), crs);
-    m_origin_centre = to_metric.apply(Point{m_recipe.centre_lon, m_recipe.centre_lat});
+    if (!real()) {
+        const geo::Crs crs = geo::crs_from_epsg(m_recipe.epsg);
+        const geo::Transform to_metric(geo::crs_from_epsg(4326), crs);
+        m_origin_centre = to_metric.apply(Point{m_recipe.centre_lon, m_recipe.centre_lat});
+    }
     // Whole metres keep the coordinates readable; the lattice is centred on the recipe's point.
     const Point origin{std::round(m_origin_centre.x - spacing * (nx / 2)),
                        std::round(m_origin_centre.y - spacing * kSqrt3 / 2 * (ny / 2))};
@@ -494,6 +516,64 @@ void Generator::choose_district() {
         if (m_owner[static_cast<std::size_t>(v)] == -1) m_district.push_back(v);
     if (m_district.size() < 4 * m_specs.size())
         throw Error(ErrorKind::Internal, "synthetic district has too few cells for its communes");
+}
+
+// Real outlines: a cell belongs to the unit whose polygon holds its site (the first unit in file
+// order, should two overlap). A unit smaller than a cell gets the free-most site nearest its centre,
+// taken from a neighbour that keeps at least one cell, so every unit has assets to draw.
+void Generator::assign_real_cells() {
+    const Lattice& L = *m_lattice;
+    const int n = L.size();
+    const int nc = static_cast<int>(m_specs.size());
+    std::vector<std::vector<int>> inside(static_cast<std::size_t>(nc));
+    parallel_for(nc, [&](int ci) {
+        const auto& outline = m_specs[static_cast<std::size_t>(ci)].outline;
+        const geo::PolygonClipper clipper(outline);
+        const Box b = bounds(outline);
+        const double row_h = L.spacing() * kSqrt3 / 2;
+        const Point o = L.nominal(0);
+        const int j0 = std::max(0, static_cast<int>(std::floor((b.min_y - o.y) / row_h)) - 1);
+        const int j1 = std::min(L.ny() - 1, static_cast<int>(std::ceil((b.max_y - o.y) / row_h)) + 1);
+        const int i0 = std::max(0, static_cast<int>(std::floor((b.min_x - o.x) / L.spacing())) - 2);
+        const int i1 = std::min(L.nx() - 1, static_cast<int>(std::ceil((b.max_x - o.x) / L.spacing())) + 2);
+        auto& list = inside[static_cast<std::size_t>(ci)];
+        for (int j = j0; j <= j1; ++j)
+            for (int i = i0; i <= i1; ++i) {
+                const int v = j * L.nx() + i;
+                const Point& p = m_site[static_cast<std::size_t>(v)];
+                if (p.x < b.min_x || p.x > b.max_x || p.y < b.min_y || p.y > b.max_y) continue;
+                if (clipper.contains(p)) list.push_back(v);
+            }
+    });
+    m_owner.assign(static_cast<std::size_t>(n), -2);
+    std::vector<int> count(static_cast<std::size_t>(nc), 0);
+    for (int ci = 0; ci < nc; ++ci)
+        for (int v : inside[static_cast<std::size_t>(ci)])
+            if (m_owner[static_cast<std::size_t>(v)] == -2) {
+                m_owner[static_cast<std::size_t>(v)] = ci;
+                ++count[static_cast<std::size_t>(ci)];
+            }
+    for (int ci = 0; ci < nc; ++ci) {
+        if (count[static_cast<std::size_t>(ci)] > 0) continue;
+        const Point c = centroid(m_specs[static_cast<std::size_t>(ci)].outline);
+        int best = -1;
+        double best_d = kInf;
+        for (int v = 0; v < n; ++v) {
+            const int o = m_owner[static_cast<std::size_t>(v)];
+            if (o >= 0 && count[static_cast<std::size_t>(o)] < 2) continue;
+            const double d = dist(m_site[static_cast<std::size_t>(v)], c);
+            if (d < best_d) best_d = d, best = v;
+        }
+        if (best < 0) throw Error(ErrorKind::Internal, "no lattice cell left for a small unit");
+        const int o = m_owner[static_cast<std::size_t>(best)];
+        if (o >= 0) --count[static_cast<std::size_t>(o)];
+        m_owner[static_cast<std::size_t>(best)] = ci;
+        ++count[static_cast<std::size_t>(ci)];
+    }
+    m_district.clear();
+    for (int v = 0; v < n; ++v)
+        if (m_owner[static_cast<std::size_t>(v)] >= 0) m_district.push_back(v);
+    m_communes.assign(static_cast<std::size_t>(nc), {});
 }
 
 // Seeds by recursive bisection of the district into parts of the communes' target areas, cut
@@ -696,8 +776,8 @@ void Generator::describe_communes() {
         // Villages spread over the commune: each is the best of a few random candidates, the one
         // farthest from the villages chosen so far.
         const auto nv = static_cast<std::size_t>(std::clamp<long>(
-            std::lround(m_recipe.village_cell_share * static_cast<double>(c.sites.size())), 2L,
-            static_cast<long>(c.sites.size())));
+            std::lround(m_recipe.village_cell_share * static_cast<double>(c.sites.size())),
+            std::min(2L, static_cast<long>(c.sites.size())), static_cast<long>(c.sites.size())));
         c.villages = {c.centre_site};
         std::vector<std::uint8_t> is_village(c.sites.size(), 0);
         is_village[static_cast<std::size_t>(m_local[static_cast<std::size_t>(c.centre_site)])] = 1;
@@ -799,6 +879,21 @@ MultiPolygon Generator::commune_geometry(int ci) const {
         }
     }
     return MultiPolygon{{std::move(polygon)}};
+}
+
+void Generator::keep_inside(int ci, std::vector<School>& schools, std::vector<Facility>& facilities) const {
+    const geo::PolygonClipper clipper(m_specs[static_cast<std::size_t>(ci)].outline);
+    const auto& sites = m_communes[static_cast<std::size_t>(ci)].sites;
+    auto fix = [&](Point& p) {
+        if (clipper.contains(p)) return;
+        double best = kInf;
+        Point to = p;
+        for (int v : sites)
+            if (const double d = dist(m_site[static_cast<std::size_t>(v)], p); d < best) best = d, to = m_site[static_cast<std::size_t>(v)];
+        p = to;
+    };
+    for (auto& x : schools) fix(x.location);
+    for (auto& x : facilities) fix(x.location);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -957,7 +1052,7 @@ void Generator::mark_commune_roads(int ci) {
             else if (owner(nb) == ci)
                 spare.push_back(e);
         }
-    const double room = m_recipe.road_km_per_commune * (1 - m_recipe.alley_share) - km;
+    const double room = m_recipe.road_km_per_commune * size_factor(ci) * (1 - m_recipe.alley_share) - km;
     std::vector<std::pair<double, int>> keyed;
     for (int e : spare)
         keyed.emplace_back(
@@ -1019,7 +1114,7 @@ std::vector<Road> Generator::commune_roads(int ci) const {
     for (int v : c.villages) spacing_sum += min_neighbour_distance(v);
     const double mean_spur = 0.36 * spacing_sum / static_cast<double>(c.villages.size());
     const auto per_village = static_cast<int>(
-        std::clamp<long>(std::lround(m_recipe.road_km_per_commune * m_recipe.alley_share * 1000 /
+        std::clamp<long>(std::lround(m_recipe.road_km_per_commune * size_factor(ci) * m_recipe.alley_share * 1000 /
                                      mean_spur / static_cast<double>(c.villages.size())),
                          1L, 6L));
     for (int v : c.villages) {
@@ -1282,7 +1377,7 @@ void Generator::mark_commune_canals(int ci) {
     };
     for (std::size_t i = 0; i < n; ++i)
         if (in_net[i]) update_gap(i);
-    const double target_km = std::max(0.0, m_recipe.canal_km_per_commune - existing_km);
+    const double target_km = std::max(0.0, m_recipe.canal_km_per_commune * size_factor(ci) - existing_km);
     double km = 0, level3_km = 0;
     while (km < target_km) {
         std::size_t far = n;
@@ -1678,11 +1773,15 @@ Generated Generator::run() {
     check_recipe(m_recipe, "recipe '" + m_recipe.name + "'");
     make_specs();
     make_lattice();
-    choose_district();
-    std::vector<int> seeds;
-    place_seeds(seeds);
-    grow_communes(seeds);
-    refine_communes();
+    if (real()) {
+        assign_real_cells();
+    } else {
+        choose_district();
+        std::vector<int> seeds;
+        place_seeds(seeds);
+        grow_communes(seeds);
+        refine_communes();
+    }
     describe_communes();
     design_communes();
 
@@ -1715,10 +1814,11 @@ Generated Generator::run() {
         cm.code = spec.code;
         cm.name = spec.name;
         cm.district = m_recipe.district;
-        cm.province = m_recipe.province;
+        cm.province = spec.province.empty() ? m_recipe.province : spec.province;
         cm.region = m_recipe.region;
+        cm.group = spec.group;
         cm.kind = spec.kind;
-        cm.geometry = commune_geometry(ci);
+        cm.geometry = real() ? spec.outline : commune_geometry(ci);
         if (spec.population > 0) {
             cm.population = spec.population;
         } else {
@@ -1762,6 +1862,7 @@ Generated Generator::run() {
             }
         }
         schools_and_facilities(ci, slot.schools, slot.facilities);
+        if (real()) keep_inside(ci, slot.schools, slot.facilities);
         slot.status = commune_status(ci);
     });
 
@@ -1772,6 +1873,10 @@ Generated Generator::run() {
         "synthetic: recipe '" + m_recipe.name + "', seed " + std::to_string(m_recipe.seed);
     area.crs = geo::crs_from_epsg(m_recipe.epsg);
     area.crs_reason = "chosen by the synthetic recipe";
+    if (real()) {
+        area.source += ", real outlines from " + m_recipe.outlines_source;
+        area.crs_reason = m_recipe.crs_reason;
+    }
     for (auto& s : slots) {
         area.communes.push_back(std::move(s.commune));
         for (auto& x : s.roads) area.roads.push_back(std::move(x));

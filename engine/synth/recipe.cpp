@@ -1,13 +1,18 @@
 #include "synth/recipe.h"
 
+#include "synth/outlines.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <set>
 
 #include "core/error.h"
 #include "core/text.h"
+
+namespace fs = std::filesystem;
 
 namespace ntm::synth {
 
@@ -219,7 +224,7 @@ void check_recipe(const Recipe& r, const std::string& where) {
             bad("status indicator '" + s.id + "' belongs to no criterion 1–20");
 }
 
-Recipe load_recipe(const std::string& path) {
+Recipe load_recipe(const std::string& path, bool outlines_follow) {
     YAML::Node root;
     try {
         root = YAML::LoadFile(path);
@@ -235,7 +240,7 @@ Recipe load_recipe(const std::string& path) {
     in.expect_keys(root, "",
                    {"name", "seed", "communes", "district", "province", "region", "epsg", "centre",
                     "layout", "population", "roads", "transport", "canals", "irrigation", "schools",
-                    "status", "criteria_met_probability"});
+                    "status", "criteria_met_probability", "communes_from"});
     if (root["name"]) r.name = in.text(root["name"], "name");
     if (root["seed"]) {
         const long long seed = in.integer(root["seed"], "seed");
@@ -385,7 +390,19 @@ Recipe load_recipe(const std::string& path) {
             r.criteria_met_probability[static_cast<std::size_t>(*c)] = in.share(it->second, key);
         }
     }
-    check_recipe(r, path);
+    if (const auto n = root["communes_from"]) {
+        // Real outlines: a file (relative to the recipe) whose units replace `communes`.
+        in.expect_keys(n, "communes_from", {"file", "layer", "province_code", "epsg"});
+        if (!n["file"]) in.fail(n, "communes_from", "give the outlines' file: communes_from: {file: …}");
+        if (root["communes"]) in.fail(n, "communes_from", "give either communes or communes_from, not both");
+        OutlineOptions o;
+        if (n["layer"]) o.layer = in.text(n["layer"], "communes_from.layer");
+        if (n["province_code"]) o.province_code = in.text(n["province_code"], "communes_from.province_code");
+        if (n["epsg"]) o.epsg = static_cast<int>(in.integer(n["epsg"], "communes_from.epsg"));
+        const fs::path file = fs::path(path).parent_path() / in.text(n["file"], "communes_from.file");
+        add_outlines(r, file.lexically_normal().string(), o);
+    }
+    if (!outlines_follow) check_recipe(r, path);
     return r;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/geometry.h"
 #include "model/enums.h"
 
 namespace ntm::synth {
@@ -31,6 +32,11 @@ struct CommuneSpec {
     double area_km2 = 0;       // target natural area; 0: the recipe's mean commune area
     // Criteria met in the status year; none: drawn from criteria_met_probability.
     std::optional<CriteriaMet> met;
+    // A real unit (generate --communes-from): its outline in the recipe's CRS, which then replaces
+    // the synthetic district; empty for a synthetic commune.
+    MultiPolygon outline;
+    std::string province;  // empty: the recipe's
+    CommuneGroup group = CommuneGroup::Group2;
 };
 
 // A status-table indicator: either a met flag, or a value drawn from the met or not-met range.
@@ -64,10 +70,16 @@ struct Recipe {
     std::string province = "Tỉnh Tổng hợp";
     Region region = Region::BTB;
     int epsg = 3405;  // VN-2000 / UTM zone 48N
+    // Where real outlines came from (generate --communes-from), for the area's source; empty when
+    // the communes are synthetic.
+    std::string outlines_source;
+    std::string crs_reason;  // why `epsg`, when it was chosen from real outlines
     double centre_lon = 105.73;
     double centre_lat = 18.43;
 
-    // Layout: communes are unions of small "hamlet cells" that tile the district exactly.
+    // Layout: communes are unions of small "hamlet cells" that tile the district exactly. With real
+    // outlines, the per-commune road and canal lengths below are for a unit of this area and
+    // scale with each unit's own area.
     double mean_commune_area_km2 = 15;
     double hamlet_cell_km2 = 0.25;
     double village_cell_share = 0.15;  // cells that are settlements (thôn, xóm)
@@ -112,7 +124,9 @@ Recipe default_recipe(int communes, std::uint64_t seed);
 
 // Reads a recipe YAML file. Unknown keys and wrong types are errors (ConfigError naming the
 // file, line and key), so a typo never silently falls back to a default.
-Recipe load_recipe(const std::string& path);
+// `outlines_follow`: the communes come later (generate --communes-from), so a recipe without
+// `communes` is not an error.
+Recipe load_recipe(const std::string& path, bool outlines_follow = false);
 
 // Throws ConfigError when the recipe cannot be generated (no communes, bad ranges…).
 void check_recipe(const Recipe& recipe, const std::string& where);

@@ -9,6 +9,7 @@
 
 #include "core/text.h"
 #include "support/fixtures.h"
+#include "support/cli.h"
 #include "support/run.h"
 #include "test_paths.h"
 
@@ -17,54 +18,12 @@ namespace {
 
 using test::quote;
 using test::run;
+using test::info_csv;
+using test::ntmsim;
+using test::num;
+using test::ogr_sql;
 namespace fs = std::filesystem;
 
-std::string ntmsim(const std::string& args) { return std::string(test::kNtmsim) + " " + args; }
-
-// Rows of an `ogrinfo -q -sql` answer: each feature's "name (Type) = value" lines as a map.
-std::vector<std::map<std::string, std::string>> ogr_sql(const std::string& file, const std::string& sql) {
-    const auto r = run("ogrinfo -ro -q -dialect SQLite -sql " + quote(sql) + " " + quote(file));
-    EXPECT_EQ(r.exit_code, 0) << sql;
-    std::vector<std::map<std::string, std::string>> rows;
-    std::istringstream in(r.out);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("OGRFeature", 0) == 0) {
-            rows.emplace_back();
-            continue;
-        }
-        const auto paren = line.find(" (");
-        const auto eq = line.find(") = ");
-        if (rows.empty() || paren == std::string::npos || eq == std::string::npos) continue;
-        rows.back()[trim(line.substr(0, paren))] = line.substr(eq + 4);
-    }
-    return rows;
-}
-
-// info --format csv as rows keyed by code, each a map column → text.
-std::map<std::string, std::map<std::string, std::string>> info_csv(const std::string& area) {
-    const auto r = run(ntmsim("info --format csv " + quote(area)));
-    EXPECT_EQ(r.exit_code, 0);
-    std::map<std::string, std::map<std::string, std::string>> rows;
-    std::istringstream in(r.out);
-    std::string header, line;
-    std::getline(in, header);
-    const auto cols = split(header, ',');
-    while (std::getline(in, line)) {
-        // Codes and names are quoted and contain no commas in generated data.
-        std::string plain;
-        for (const char c : line)
-            if (c != '"') plain += c;
-        const auto vals = split(plain, ',');
-        EXPECT_EQ(vals.size(), cols.size()) << line;
-        std::map<std::string, std::string> row;
-        for (std::size_t i = 0; i < cols.size() && i < vals.size(); ++i) row[cols[i]] = vals[i];
-        rows[vals[0]] = row;
-    }
-    return rows;
-}
-
-double num(const std::string& s) { return parse_double(s).value_or(-1e300); }
 
 class Cli : public ::testing::Test {
    protected:
@@ -337,6 +296,38 @@ TEST(CanLoc, BundledSampleValidates) {
     const auto r = run(ntmsim("validate " + quote(canloc)));
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("EPSG:3405"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace ntm
+
+namespace ntm {
+namespace {
+
+// ntmsim remap on the Can Lộc sample: the 2017 assessment onto the 6 real 2025 communes, totals
+// kept; given its own output again as 2017 data, it names the reused codes.
+TEST(CliRemap, CanLoc2017AssessmentOntoThe2025Communes) {
+    test::TempDir dir("cli-remap");
+    const std::string src = test::kSourceDir;
+    auto r = run(ntmsim("assess " + quote(src + "/datasets/canloc") + " --criteria hatinh-2017 --year 2017 -q -o " +
+                        quote(dir / "canloc-2017.gpkg")));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const std::string remap = "remap --crosswalk " + quote(src + "/datasets/canloc/crosswalk-2025.csv") + " --from 2017 --to 2025 ";
+    r = run(ntmsim(remap + quote(dir / "canloc-2017-communes.csv") + " --area " + quote(src + "/datasets/canloc") + " -o " +
+                   quote(dir / "2025")));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("23 rows of period 2017 → 6 rows of period 2025"), std::string::npos) << r.out;
+    const auto rows = ogr_sql(dir / "2025/canloc-2017-communes.csv",
+                              "SELECT COUNT(*) AS n, SUM(CAST(population AS INTEGER)) AS people FROM \"canloc-2017-communes\"");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].at("n"), "6");
+    EXPECT_EQ(rows[0].at("people"), "127515");  // the 2019 census total, kept
+    const auto report = ogr_sql(dir / "2025/remap-report.csv", "SELECT COUNT(*) AS n FROM \"remap-report\"");
+    EXPECT_EQ(report.at(0).at("n"), "23");
+    // The output is of period 2025: remapping it as 2017 data names the reused code.
+    r = run(ntmsim(remap + quote(dir / "2025/canloc-2017-communes.csv") + " -o " + quote(dir / "again")) + " 2>&1");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.out.find("is the unit 18406 of period 2025, not of period 2017"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -44,15 +44,15 @@ TEST(CriteriaSets, ThresholdsByRegionAndYear) {
     const auto set = load_criteria_set("hatinh-2017");
     const auto& village = set.find("2")->indicators[1];
     ASSERT_EQ(village.id, "2.2");
-    EXPECT_DOUBLE_EQ(village.threshold.at(Region::BTB, 2017, ""), 0.70);
-    EXPECT_DOUBLE_EQ(village.threshold.at(Region::DBSH, 2017, ""), 1.0);
-    EXPECT_DOUBLE_EQ(village.threshold.at(Region::TDMNPB, 2017, ""), 0.50);
+    EXPECT_DOUBLE_EQ(village.threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""), 0.70);
+    EXPECT_DOUBLE_EQ(village.threshold.at(Region::DBSH, CommuneGroup::Group2, 2017, ""), 1.0);
+    EXPECT_DOUBLE_EQ(village.threshold.at(Region::TDMNPB, CommuneGroup::Group2, 2017, ""), 0.50);
     const auto& income = set.find("10")->indicators[0];
     // Income rises year by year to BTB's 36 M VND in 2020 (DOMAIN.md §2.1) and stays there.
-    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, 2020, ""), 36);
-    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, 2024, ""), 36);
-    EXPECT_LT(income.threshold.at(Region::BTB, 2017, ""), income.threshold.at(Region::BTB, 2019, ""));
-    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, 2010, ""), income.threshold.at(Region::BTB, 2016, ""));
+    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2020, ""), 36);
+    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2024, ""), 36);
+    EXPECT_LT(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""), income.threshold.at(Region::BTB, CommuneGroup::Group2, 2019, ""));
+    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2010, ""), income.threshold.at(Region::BTB, CommuneGroup::Group2, 2016, ""));
 }
 
 TEST(CriteriaSets, TypoGetsFileLineAndKey) {
@@ -108,11 +108,68 @@ criteria:
     EXPECT_EQ(set.criteria.size(), 18u);
     EXPECT_EQ(set.find("19"), nullptr);
     ASSERT_EQ(set.find("2")->indicators.size(), 1u);
-    EXPECT_DOUBLE_EQ(set.find("2")->indicators[0].threshold.at(Region::BTB, 2017, ""), 0.9);
+    EXPECT_DOUBLE_EQ(set.find("2")->indicators[0].threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""), 0.9);
     EXPECT_EQ(set.criteria[1].id, "2");  // replaced in place, order kept
     write_text(dir / "loop-a.yaml", "id: loop-a\nname: {vi: a, en: b}\nextends: loop-b\n");
     write_text(dir / "loop-b.yaml", "id: loop-b\nname: {vi: a, en: b}\nextends: loop-a\n");
     EXPECT_THROW(load_criteria_set(dir / "loop-a.yaml"), ConfigError);
+}
+
+TEST(CriteriaSets, Vn2026TenCriteriaWithThresholdsByCommuneGroup) {
+    const auto set = load_criteria_set("vn-2026");
+    ASSERT_EQ(set.criteria.size(), 10u);
+    EXPECT_EQ(set.criteria.back().id, "10");
+    const auto catalogue = io::default_catalogue();
+    for (const auto& c : set.criteria)
+        for (const auto& i : c.indicators)
+            if (i.measure == criteria::Measure::Status)
+                EXPECT_NE(catalogue.find(i.status_indicator), nullptr) << "vn-2026 " << i.id;
+    // Village axes (2.2): the group decides, whatever the region.
+    const auto& village = set.find("2")->indicators.at(1);
+    ASSERT_EQ(village.id, "2.2");
+    EXPECT_DOUBLE_EQ(village.threshold.at(Region::BTB, CommuneGroup::Group1, 2026, ""), 1.0);
+    EXPECT_DOUBLE_EQ(village.threshold.at(Region::DBSH, CommuneGroup::Group2, 2026, ""), 0.7);
+    EXPECT_DOUBLE_EQ(village.threshold.at(Region::BTB, CommuneGroup::Group3, 2026, ""), 0.5);
+    // Income (3.1) by group and year.
+    const auto& income = set.find("3")->indicators.at(0);
+    EXPECT_EQ(income.status_indicator, "10");
+    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2026, ""), 52);
+    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2030, ""), 69);
+    EXPECT_LT(income.threshold.at(Region::BTB, CommuneGroup::Group3, 2030, ""),
+              income.threshold.at(Region::BTB, CommuneGroup::Group1, 2030, ""));
+}
+
+TEST(CriteriaSets, ThresholdByRegionOrByGroupNeverBoth) {
+    TempDir dir("crit-group");
+    write_text(dir / "mixed.yaml", R"(id: mixed
+name: {vi: a, en: b}
+criteria:
+  - id: "2"
+    name: {vi: Giao thông, en: Transport}
+    indicators:
+      - {id: "2.2", measure: road_hardened_share, class: village_axis, op: ">=", threshold: {BTB: 0.7, group1: 1.0}}
+)");
+    try {
+        load_criteria_set(dir / "mixed.yaml");
+        FAIL() << "mixed thresholds accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("mixes regions and commune groups"), std::string::npos) << e.what();
+    }
+    write_text(dir / "groups.yaml", R"(id: groups
+name: {vi: a, en: b}
+criteria:
+  - id: "2"
+    name: {vi: Giao thông, en: Transport}
+    indicators:
+      - {id: "2.2", measure: road_hardened_share, class: village_axis, op: ">=", threshold: {group1: 1.0, group3: 0.5}}
+)");
+    const auto set = load_criteria_set(dir / "groups.yaml");
+    try {
+        set.find("2")->indicators[0].threshold.at(Region::BTB, CommuneGroup::Group2, 2026, "here");
+        FAIL() << "no value for group 2 accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("no threshold for commune group2"), std::string::npos) << e.what();
+    }
 }
 
 // Two communes measured by hand (test::two_communes) against a small set.

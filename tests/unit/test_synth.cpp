@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <map>
 #include <numeric>
@@ -14,7 +16,9 @@
 
 #include "core/error.h"
 #include "geo/kernels.h"
+#include "indicators/measure.h"
 #include "synth/generate.h"
+#include "synth/outlines.h"
 #include "synth/recipe.h"
 #include "test_paths.h"
 
@@ -425,6 +429,88 @@ TEST(SynthRecipe, CanLocRecipe) {
     for (const auto& f : area.farmland) farmland += ntm::area(f.geometry);
     EXPECT_NEAR(farmland / 1e6, 190, 20);
     expect_assets_match_design(g);
+}
+
+}  // namespace
+}  // namespace ntm
+
+namespace ntm {
+namespace {
+
+// generate --communes-from: Hà Tĩnh's 69 real units (datasets/hatinh-2025/outlines.gpkg), with
+// large cells so the test stays quick.
+synth::Generated make_real(int threads) {
+    auto recipe = synth::default_recipe(0, 7);
+    recipe.hamlet_cell_km2 = 1.0;
+    recipe.road_km_per_commune = 15;
+    synth::add_outlines(recipe, std::string(test::kSourceDir) + "/datasets/hatinh-2025/outlines.gpkg", {});
+    const int before = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    auto g = synth::generate_with_design(recipe);
+    omp_set_num_threads(before);
+    return g;
+}
+
+TEST(SynthReal, AssetsInsideRealOutlinesSameWhateverTheThreads) {
+    const auto one = make_real(1);
+    const auto two = make_real(2);
+    expect_identical(one.area, two.area);
+    const auto& area = two.area;
+    ASSERT_EQ(area.communes.size(), 69u);
+    EXPECT_EQ(area.crs.epsg, 32648);  // Hà Tĩnh lies in UTM zone 48N
+    int wards = 0;
+    double total = 0;
+    for (const auto& c : area.communes) {
+        wards += c.kind == CommuneKind::Township;
+        total += ntm::area(c.geometry);
+        EXPECT_TRUE(geo::check_valid(c.geometry).valid) << c.code;
+    }
+    EXPECT_EQ(wards, 9);  // wards kept, as urban units not assessed
+    // The real province: 5,995 km² (the data's README), measured here in UTM 48N.
+    EXPECT_NEAR(total / 1e6, 5995, 0.01 * 5995);
+    // Every school and facility lies inside its unit's real polygon.
+    const auto m = indicators::measure_area(area);
+    long long schools = 0, facilities = 0;
+    for (const auto& inv : m.communes) {
+        for (const auto& level : inv.schools) schools += level[0] + level[1];
+        for (const auto& kind : inv.facilities) facilities += kind[0] + kind[1];
+    }
+    EXPECT_EQ(schools, static_cast<long long>(area.schools.size()));
+    EXPECT_EQ(facilities, static_cast<long long>(area.facilities.size()));
+    // Roads scale with area: the largest unit has several times the road of the smallest.
+    std::vector<std::pair<double, double>> by_area;  // (km², road km)
+    for (std::size_t i = 0; i < area.communes.size(); ++i) by_area.emplace_back(ntm::area(area.communes[i].geometry) / 1e6, m.communes[i].road_total_m() / 1000);
+    std::sort(by_area.begin(), by_area.end());
+    EXPECT_GT(by_area.back().second, 5 * by_area.front().second);
+}
+
+std::string error_of(const std::string& file) {
+    auto recipe = synth::default_recipe(0, 1);
+    try {
+        synth::add_outlines(recipe, file, {});
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(SynthReal, InvalidPolygonAndReusedCodeNameTheUnit) {
+    const auto dir = std::filesystem::temp_directory_path() / ("ntmsim-real-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto bow = (dir / "bow.geojson").string();
+    std::ofstream(bow) << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"42001","name":"Nơ"},)"
+                          R"("geometry":{"type":"Polygon","coordinates":[[[105.7,18.4],[105.8,18.5],[105.8,18.4],[105.7,18.5],[105.7,18.4]]]}}]})";
+    auto m = error_of(bow);
+    EXPECT_NE(m.find("unit 42001 'Nơ'"), std::string::npos) << m;
+    EXPECT_NE(m.find("invalid polygon (Self-intersection"), std::string::npos) << m;
+    const auto twice = (dir / "twice.geojson").string();
+    std::ofstream(twice) << R"({"type":"FeatureCollection","features":[)"
+                            R"({"type":"Feature","properties":{"code":"7","name":"A"},"geometry":{"type":"Polygon","coordinates":[[[105.7,18.4],[105.8,18.4],[105.8,18.5],[105.7,18.4]]]}},)"
+                            R"({"type":"Feature","properties":{"code":"7","name":"B"},"geometry":{"type":"Polygon","coordinates":[[[105.9,18.4],[106.0,18.4],[106.0,18.5],[105.9,18.4]]]}}]})";
+    m = error_of(twice);
+    EXPECT_NE(m.find("unit 7 'B'"), std::string::npos) << m;
+    EXPECT_NE(m.find("code 7 is used by two units of this period"), std::string::npos) << m;
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
