@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
@@ -97,9 +98,19 @@ int main(int argc, char** argv) {
         switch (e.kind()) {
             case ErrorKind::Usage: return kExitUsage;
             case ErrorKind::Input:
-            case ErrorKind::Config: return kExitProblems;
+            case ErrorKind::Config:
+            case ErrorKind::Gdal: return kExitProblems;  // GDAL's errors are about the user's files
             default: return kExitInternal;
         }
+    } catch (const std::filesystem::filesystem_error& e) {
+        // A folder that cannot be read or written, a full disk, a loop of links: the user's to fix.
+        std::fprintf(stderr, "ntmsim %s: error: %s%s%s: %s\n", argv[1], e.path1().string().c_str(),
+                     e.path2().empty() ? "" : " → ", e.path2().string().c_str(), e.code().message().c_str());
+        return kExitProblems;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "ntmsim %s: error: not enough memory; use fewer draws, --summary-only, or more "
+                             "machines (MPI), see docs/limits.md\n", argv[1]);
+        return kExitProblems;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ntmsim %s: internal error: %s\n", argv[1], e.what());
         return kExitInternal;

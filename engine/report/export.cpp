@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/output.h"
 #include "core/text.h"
 #include "geo/gdal.h"
 #include "render/chart.h"
@@ -239,23 +240,9 @@ void refuse_existing(const std::string& path, bool overwrite) {
 // Builds a folder output in a temporary folder beside it and renames it into place.
 template <typename Fill>
 void folder_output(const std::string& path, bool overwrite, Fill fill) {
-    refuse_existing(path, overwrite);
-    const fs::path target(path);
-    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    if (!fs::is_directory(parent)) throw InputError(path + ": folder '" + parent.string() + "' does not exist");
-    const fs::path temp = parent / (".ntmsim-tmp-" + target.filename().string());
-    std::error_code ec;
-    fs::remove_all(temp, ec);
-    if (!fs::create_directory(temp, ec) || ec)
-        throw InputError(path + ": cannot create a folder in '" + parent.string() + "'; check that it is writable");
-    try {
-        fill(temp);
-    } catch (...) {
-        fs::remove_all(temp, ec);
-        throw;
-    }
-    if (fs::exists(path)) fs::remove_all(path);
-    fs::rename(temp, path);
+    StagedOutput staged(path, OutputKind::Folder, overwrite);
+    fill(fs::path(staged.path()));
+    staged.commit();
 }
 
 // The measure mapped or rasterised: its field in the communes layer, a title, and whether it is
@@ -523,20 +510,7 @@ std::string export_results(const std::string& folder, const ExportOptions& o) {
         }
         case ExportFormat::Html: {
             refuse_existing(out, o.overwrite);
-            const std::string html = html_report(folder, o);
-            const fs::path target(out);
-            const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-            const std::string temp = (parent / (".ntmsim-tmp-" + target.filename().string())).string();
-            {
-                std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-                if (!f) throw InputError(out + ": cannot write; check that the folder exists and is writable");
-                f << html;
-                if (!f) {
-                    fs::remove(temp);
-                    throw InputError(out + ": writing failed");
-                }
-            }
-            fs::rename(temp, out);
+            write_file_atomically(out, html_report(folder, o), o.overwrite);
             return out + ": HTML report (opens offline)";
         }
     }
