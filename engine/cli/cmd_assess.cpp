@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/output.h"
 #include "core/text.h"
 #include "criteria/evaluate.h"
 #include "indicators/measure.h"
@@ -38,6 +39,14 @@ int cmd_assess(const Args& args) {
     if (set_name.empty()) throw UsageError("give --criteria (vn-2016, hatinh-2017, vn-2021 or a YAML file)");
     if (year <= 0) throw UsageError("give --year, e.g. --year 2017");
     set_threads(threads);
+    // The outputs are checked and locked before anything is read (core/output.h).
+    std::vector<OutputReservation> reserved;
+    if (!output.empty()) {
+        for (const auto& out : report::assessment_outputs(output)) {
+            check_output_apart(out, {area_path, set_name});
+            reserved.emplace_back(out, OutputKind::File, vm.count("overwrite") > 0);
+        }
+    }
 
     const auto set = criteria::load_criteria_set(set_name);
     const auto loaded = load_usable_area(area_path);

@@ -1,6 +1,7 @@
 // ntmsim: the command-line program.
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -119,6 +120,13 @@ int main(int argc, char** argv) {
 
 namespace ntm::cli {
 void set_threads(int threads) {
+    // Far more threads than cores only costs memory (each has its own stack) and, past a few
+    // thousand, crashes the OpenMP runtime: the bound is docs/limits.md's.
+    const int most = std::max(64, 4 * omp_get_num_procs());
+    if (threads < 0 || threads > most) {
+        throw UsageError("--threads " + std::to_string(threads) + ": give 1 to " + std::to_string(most) +
+                         " (4 per core on this machine, at least 64), or leave it out to use every core");
+    }
     if (threads > 0) omp_set_num_threads(threads);
 }
 }  // namespace ntm::cli

@@ -345,6 +345,14 @@ render::MapSpec map_spec(const std::string& folder, const ExportOptions& o, int 
 std::string html_report(const std::string& folder, const ExportOptions& o);
 
 std::string export_results(const std::string& folder, const ExportOptions& o) {
+    if (o.output.empty()) throw UsageError("give the output: -o PATH");
+    // The output is checked and locked before anything is read (core/output.h).
+    check_output_apart(o.output, {folder});
+    const auto out_ext = fs::path(o.output).extension();
+    const bool folder_out = o.format == ExportFormat::Csv || (o.format == ExportFormat::GeoJson && out_ext != ".geojson") ||
+                            (o.format == ExportFormat::Fgb && out_ext != ".fgb") ||
+                            (o.format == ExportFormat::Shp && out_ext != ".shp");
+    const OutputReservation reserved(o.output, folder_out ? OutputKind::Folder : OutputKind::File, o.overwrite);
     if (!fs::is_directory(folder)) throw InputError(folder + ": not a results folder");
     const bool comparison = is_comparison(folder);
     const std::string gpkg = vector_source_of(folder);

@@ -118,6 +118,9 @@ class Reader {
             if (p["mean"]) d.mean = number(p["mean"], k + ".mean");
             if (!p["sd"]) fail(p, k, "needs sd");
             d.sd = number(p["sd"], k + ".sd", 0);
+            if (kind == "lognormal" && !(d.mean > 0)) fail(p, k, "a lognormal's values are positive: give mean > 0");
+            // A spread many times the mean makes almost every draw 0 or a rare huge one [assumption: 10×].
+            if (d.mean != 0 && d.sd > 10 * std::abs(d.mean)) fail(p["sd"], k + ".sd", "more than 10 times the mean; give a spread a planner can defend");
             return d;
         }
         if (kind == "uniform") {
@@ -179,6 +182,8 @@ class Reader {
             if (p["start"]) s.start = integer(p["start"], "period.start", 1900, 2200);
             if (p["end"]) s.end = integer(p["end"], "period.end", 1900, 2200);
             if (s.end < s.start) fail(p, "period", "end comes before start");
+            // Results keep the year a commune reached the standard in one byte (draws.bin).
+            if (s.end - s.start >= 200) fail(p, "period", "at most 200 years; a plan looks 5 to 30 years ahead");
         }
         if (root["draws"]) s.draws = integer(root["draws"], "draws", 1, 100000000);
         if (root["seed"]) s.seed = static_cast<std::uint64_t>(number(root["seed"], "seed", 0, 9e15));
@@ -258,7 +263,9 @@ class Reader {
                  "unknown source '" + name + "'; use central, province, district, commune, people, enterprise, credit or other");
         }
         const std::string k = "funding[" + name + "]";
-        if (n["amount"]) f.amount = number(n["amount"], k + ".amount", 0);
+        // At most 10⁷ bn a year: ≈ 30 times the whole national programme's yearly money (≈ 2.45 × 10⁶ bn
+        // over 2010–2020, DOMAIN §4) [assumption], far inside the sums' range (sim/aggregate.h).
+        if (n["amount"]) f.amount = number(n["amount"], k + ".amount", 0, 1e7);
         if (n["growth"]) f.growth = number(n["growth"], k + ".growth", -1);
         if (n["uncertainty"]) f.uncertainty = distribution(n["uncertainty"], k + ".uncertainty", 1);
         const bool people = f.source == Source::People;
@@ -272,7 +279,9 @@ class Reader {
             if (n["per_household_mVND"]) f.per_household_mvnd = number(n["per_household_mVND"], k + ".per_household_mVND", 0);
             if (n["participation"]) {
                 f.participation = distribution(n["participation"], k + ".participation", 1);
-                if (f.participation.is_fixed() && (f.participation.mean < 0 || f.participation.mean > 1))
+                const auto& d = f.participation;
+                const bool bounded = d.kind == Distribution::Kind::Uniform || d.kind == Distribution::Kind::Triangular;
+                if (d.mean < 0 || d.mean > 1 || (bounded && (d.low < 0 || d.high > 1)))
                     fail(n["participation"], k + ".participation", "a share of households: between 0 and 1");
             }
             if (n["labour_days_per_household"]) f.labour_days_per_household = number(n["labour_days_per_household"], k + ".labour_days_per_household", 0);
