@@ -255,8 +255,9 @@ void nearest_standard_school(const StudyArea& area, std::vector<Inventory>& out)
                 const double d = std::hypot(p.x - c.x, p.y - c.y);
                 if (best < 0 || d < best) best = d;
             }
-            // Anything nearer than `best` lies in the box, so best is final when best ≤ r.
-            if ((best >= 0 && best <= r) || r >= far) {
+            // Anything nearer than `best` lies in the box, so best is final when best ≤ r. A NaN
+            // or infinite `far` (coordinates of ±1e300) ends the search too, never loops.
+            if ((best >= 0 && best <= r) || !(r < far) || !std::isfinite(r)) {
                 out[static_cast<std::size_t>(ci)].nearest_standard_school_m = best;
                 break;
             }

@@ -133,6 +133,23 @@ TEST(Limits, ARunTooLargeForTheMachineIsRefusedBeforeWork) {
     }
 }
 
+TEST(Limits, CoordinatesFarOutsideTheCrsAreAnErrorNotAHang) {
+    // A commune at ±1e300 passed validate, then assess and simulate looped for ever.
+    TempDir dir("far");
+    ASSERT_EQ(sh(ntmsim("generate --communes 2 --seed 1 --format csv -o " + quote(dir / "area"))).exit_code, 0);
+    std::string csv = slurp(dir / "area/communes.csv");
+    const auto row = csv.find('\n') + 1;
+    const auto end = csv.find('"', row + 1);
+    csv.replace(row, end + 1 - row, "\"POLYGON ((1e300 1e300,1e300 -1e300,-1e300 -1e300,1e300 1e300))\"");
+    write_text(dir / "area/communes.csv", csv);
+    auto r = sh("timeout 300 " + ntmsim("validate " + quote(dir / "area")));
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.out.find("coordinates-outside-crs"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("feature 1"), std::string::npos) << r.out;
+    r = sh("timeout 300 " + ntmsim("assess " + quote(dir / "area") + " --criteria vn-2016 --year 2017"));
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+}
+
 TEST(Limits, ADamagedDrawsFileIsAClearError) {
     TempDir dir("draws-bin");
     sim::DrawTable t;
