@@ -15,6 +15,9 @@ packages=(
   # the benchmark peers (benchmarks/), whose smoke run is part of the tests
   postgresql-15-postgis-3 python3-geopandas python3-rtree python3-numpy time
   nlohmann-json3-dev chromium
+  # the checks that stay (docs/fuzzing.md): libFuzzer harnesses built with clang, and Random123's
+  # published known-answer vectors for the Philox test
+  clang libclang-rt-14-dev librandom123-doc
 )
 
 missing=()
