@@ -279,6 +279,7 @@ CriteriaSet load(const std::string& path, std::vector<std::string>& chain) {
     }
     chain.push_back(canonical);
     YAML::Node root;
+    if (std::filesystem::is_directory(path)) throw ConfigError(path + ": is a folder, not a YAML file; give the file's path");
     try {
         root = YAML::LoadFile(path);
     } catch (const YAML::BadFile&) {

@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/parallel.h"
 #include "core/spatial_index.h"
 #include "core/text.h"
 #include "geo/crs.h"
@@ -28,22 +29,26 @@ std::vector<char> inside_any(const std::vector<Item>& items, const StudyArea& ar
                              const BoxIndex& index, BoxOf box_of, Test test) {
     std::vector<char> inside(items.size(), 0);
     const auto n = static_cast<long long>(items.size());
+    ParallelErrors errors;
 #pragma omp parallel
     {
         std::vector<std::unique_ptr<geo::PolygonClipper>> clippers(area.communes.size());
 #pragma omp for schedule(dynamic, 256)
         for (long long i = 0; i < n; ++i) {
-            const auto& item = items[static_cast<std::size_t>(i)];
-            for (const auto c : index.query(box_of(item))) {
-                auto& clip = clippers[c];
-                if (!clip) clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
-                if (test(*clip, item)) {
-                    inside[static_cast<std::size_t>(i)] = 1;
-                    break;
+            errors.run(i, [&] {
+                const auto& item = items[static_cast<std::size_t>(i)];
+                for (const auto c : index.query(box_of(item))) {
+                    auto& clip = clippers[c];
+                    if (!clip) clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
+                    if (test(*clip, item)) {
+                        inside[static_cast<std::size_t>(i)] = 1;
+                        break;
+                    }
                 }
-            }
+            });
         }
     }
+    errors.rethrow();
     return inside;
 }
 

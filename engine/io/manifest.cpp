@@ -49,6 +49,7 @@ Manifest read_manifest(const std::string& path) {
     m.path = path;
     m.base_dir = fs::path(path).has_parent_path() ? fs::path(path).parent_path().string() : ".";
     YAML::Node root;
+    if (std::filesystem::is_directory(path)) throw ConfigError(path + ": is a folder, not a YAML file; give the file's path");
     try {
         root = YAML::LoadFile(path);
     } catch (const YAML::BadFile&) {

@@ -355,6 +355,7 @@ class Reader {
 };
 
 YAML::Node load_yaml(const std::string& path) {
+    if (std::filesystem::is_directory(path)) throw ConfigError(path + ": is a folder, not a YAML file; give the file's path");
     try {
         return YAML::LoadFile(path);
     } catch (const YAML::BadFile&) {

@@ -1,5 +1,6 @@
 #include "synth/recipe.h"
 
+#include <filesystem>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -221,6 +222,7 @@ void check_recipe(const Recipe& r, const std::string& where) {
 
 Recipe load_recipe(const std::string& path) {
     YAML::Node root;
+    if (std::filesystem::is_directory(path)) throw ConfigError(path + ": is a folder, not a YAML file; give the file's path");
     try {
         root = YAML::LoadFile(path);
     } catch (const YAML::BadFile&) {

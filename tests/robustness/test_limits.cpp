@@ -150,6 +150,23 @@ TEST(Limits, CoordinatesFarOutsideTheCrsAreAnErrorNotAHang) {
     EXPECT_EQ(r.exit_code, 1) << r.out;
 }
 
+TEST(Limits, UserErrorsOnceReportedAsInternalAreClear) {
+    TempDir dir("cryptic");
+    fs::create_directories(dir / "a-folder.yaml");
+    fs::create_symlink(dir / "loop2", dir / "loop1");
+    fs::create_symlink(dir / "loop1", dir / "loop2");
+    const std::string cases[] = {
+        "simulate " + quote(canloc()) + " " + quote(dir / "a-folder.yaml") + " -o " + quote(dir / "out"),  // a folder as scenario
+        "assess " + quote(canloc()) + " --criteria " + quote(dir / "a-folder.yaml") + " --year 2017",      // ... as criteria set
+        "validate " + quote(dir / "loop1"),                                                                   // a loop of links
+    };
+    for (const auto& c : cases) {
+        const auto r = sh(ntmsim(c));
+        EXPECT_EQ(r.exit_code, 1) << c << ": " << r.out;
+        EXPECT_EQ(r.out.find("internal error"), std::string::npos) << r.out;
+    }
+}
+
 TEST(Limits, ADamagedDrawsFileIsAClearError) {
     TempDir dir("draws-bin");
     sim::DrawTable t;
