@@ -166,6 +166,10 @@ OutputReservation::OutputReservation(const std::string& target, OutputKind kind,
     std::error_code ec;
     if (!fs::is_directory(parent, ec)) {
         if (fs::exists(parent, ec)) throw InputError(target + ": '" + parent.string() + "' is not a folder; choose another output");
+        // A result folder's parent (simulate's OUTDIR) is created; a file's folder must exist.
+        if (kind != OutputKind::Folder) {
+            throw InputError(target + ": the folder '" + parent.string() + "' does not exist; create it first or choose another output");
+        }
         fs::create_directories(parent, ec);
         if (ec) {
             throw InputError(target + ": cannot create the folder '" + parent.string() + "' (" + ec.message() +

@@ -33,7 +33,8 @@ enum class OutputKind {
     Sidecars  // a file with sidecars written beside it (x.shp with x.shx, x.dbf…; x.csv with x.csvt)
 };
 
-// What a command checks before it does any work: the parent folder exists and is writable,
+// What a command checks before it does any work: the parent folder exists (a Folder output's
+// parent is created) and is writable,
 // the target's kind matches (a folder is never replaced by a file, nor the reverse), an existing
 // target is refused unless overwrite, and no other run is writing it. The lock is taken and
 // kept until the reservation (or the process) ends; a StagedOutput for the same target in this
