@@ -50,6 +50,31 @@ struct Target {
     int by = 0;
 };
 
+// A registration target (issue 14's `registration: {targets: [...]}`): the communes reach the
+// standard by the end of `by`, and, when `min_count` > 0, meet at least `min_count` criteria by the
+// end of `min_count_by` (the 2017 report's "at least 10 criteria by the end of 2017").
+struct RegistrationTarget {
+    std::vector<std::string> communes;  // names or codes
+    int by = 0;
+    int min_count = 0;
+    int min_count_by = 0;
+};
+
+// One work fixed by a plan (`ntmsim plan` writes them into PLANDIR/plan.yaml under `schedule:`):
+// an asset work named by its layer and feature id (with the commune's code, since a road is clipped
+// into one piece per commune), a new facility of a kind, or a year of a soft criterion's programme;
+// paid in `year` from `source` (a work paid from two sources is listed twice, each with its part).
+struct ScheduledWork {
+    std::string commune;    // code
+    int year = 0;
+    std::string layer;      // roads, canals, schools, facilities; empty for the two cases below
+    long long fid = -1;
+    std::string new_facility;  // a facility kind to build where the commune has none
+    std::string programme;     // a criterion id: a year of its programme
+    Source source = Source::Central;
+    double cost_bn = 0;
+};
+
 struct SoftHazard {
     double base = 0.1;          // yearly chance the status part of a criterion becomes met
     double per_bn_spent = 0;    // added chance per bn spent in the commune that year
@@ -70,6 +95,8 @@ struct Scenario {
 
     Policy policy = Policy::ClosestToStandardFirst;
     std::vector<Target> targets;
+    std::vector<RegistrationTarget> registration_targets;
+    std::vector<ScheduledWork> schedule;
     std::map<std::string, double> fixed_shares;  // commune name or code → share
     std::optional<std::array<double, kSectorCount>> sector_shares;
 
