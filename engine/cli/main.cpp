@@ -37,6 +37,10 @@ commands:
   serve    OUTDIR [--port 8080] [--host 127.0.0.1]
                                     the viewer in a browser: maps, charts and comparisons
                                     of the results in OUTDIR
+  plan     AREA SCENARIO.yaml -o PLANDIR [--objective min-cost|max-communes]
+                                    the cheapest schedule of works (commune, year, work,
+                                    source) that meets the scenario's targets, or the
+                                    funding gap by source and year
   run      [-o out]                 the main job on the bundled Can Lộc data: assess,
                                     simulate, compare and export into out/
   calibrate AREA SCENARIO.yaml --observed FILE.csv --fit KEY[=LOW:HIGH]... --until YEAR
@@ -72,6 +76,7 @@ int main(int argc, char** argv) {
         {"calibrate", cli::cmd_calibrate},
         {"backtest", cli::cmd_backtest},
         {"serve", cli::cmd_serve},
+        {"plan", cli::cmd_plan},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
