@@ -91,7 +91,9 @@ void RoadmapModel::criterion_rows(std::size_t j, int y, int v) {
         const double t = ind.threshold[yy];
         const double scale = indicator_scale(ind);
         // Met when g0 + Σ a_w · built_w ≥ 0 (x − t·D for ≥, t·D − x for ≤), in units of D0.
-        const double g0 = (ind.ge ? ind.x0 - t * ind.D0 : t * ind.D0 - ind.x0) / scale;
+        // The tolerance settle() grants (1e-6 of D0) is granted here too: a share that is 1 up to
+        // rounding is met in both.
+        const double g0 = (ind.ge ? ind.x0 - t * ind.D0 : t * ind.D0 - ind.x0) / scale + 1e-6;
         Expr lhs, grows_D;
         for (const auto& [w, e] : m_effects[i]) {
             const int col = built_col(w, y);
@@ -241,9 +243,20 @@ RoadmapModel& RoadmapModel::add_targets(TargetMode mode, const std::vector<char>
         const bool required = mode == TargetMode::Required;
         const int met = m_mip.add_col("met_" + commune.code + "_by_" + std::to_string(t.by), required ? 1 : 0, 1, 0, true);
         m_target[k] = met;
-        // At the standard in some year up to its deadline (recognised once, kept).
+        // At the standard in some year up to its deadline (recognised once, kept). When no
+        // threshold of the commune is stricter in an earlier year, meeting it earlier means
+        // meeting it at the deadline too: the deadline alone is enough (and much easier to solve).
+        bool monotone = true;
+        for (const auto j : commune.criteria)
+            for (const auto i : m_p.criteria[j].indicators) {
+                const auto& ind = m_p.indicators[i];
+                for (int y = 0; y < t.by; ++y) {
+                    const double a = ind.threshold[uz(y)], b = ind.threshold[uz(t.by)];
+                    monotone = monotone && (ind.ge ? b <= a : b >= a);
+                }
+            }
         Expr any;
-        for (int y = 0; y <= t.by; ++y) {
+        for (int y = monotone ? t.by : 0; y <= t.by; ++y) {
             int& col = m_standard[t.commune][uz(y)];
             if (col < 0) {
                 col = m_mip.add_col("standard_" + commune.code + "_" + std::to_string(y), 0, 1, 0, true);

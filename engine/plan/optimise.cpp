@@ -98,7 +98,7 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
     std::optional<RoadmapModel> required;
     required.emplace(build(true, RoadmapModel::TargetMode::Required));
     auto res = run(*required, greedy);
-    if (res.status == SolveResult::Status::Infeasible) {
+    if (res.x.empty()) {
         // Even with any money some targets cannot all be met (capacity with deadlines): the most
         // targets that can, with money free but targets first, tell which.
         RoadmapModel most(p);
