@@ -1,14 +1,15 @@
 #include "calibrate/backtest.h"
 
 #include <algorithm>
-#include <limits>
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 
 namespace ntm::calibrate {
 
-std::vector<Observation> training_rows(const ObservedSeries& observed, const std::string& area, int until) {
+std::vector<Observation> training_rows(const ObservedSeries& observed, const std::string& area,
+                                       int until) {
     std::vector<Observation> out;
     for (const auto& o : observed.rows)
         if (o.area == area && o.year <= until) out.push_back(o);
@@ -18,12 +19,12 @@ std::vector<Observation> training_rows(const ObservedSeries& observed, const std
 void check_train_until(const scenario::Scenario& s, int train_until) {
     const std::string arg = "--train-until " + std::to_string(train_until);
     if (train_until >= s.end)
-        throw InputError(arg + ": no years left to forecast: the scenario's period ends in " + std::to_string(s.end) +
-                         "; train on earlier years (at most " + std::to_string(s.end - 1) +
-                         ") or extend period.end in " + s.path);
+        throw InputError(arg + ": no years left to forecast: the scenario's period ends in " +
+                         std::to_string(s.end) + "; train on earlier years (at most " +
+                         std::to_string(s.end - 1) + ") or extend period.end in " + s.path);
     if (train_until < s.start - 1)
-        throw InputError(arg + ": before the scenario's starting state (" + std::to_string(s.start - 1) +
-                         "): nothing to train on");
+        throw InputError(arg + ": before the scenario's starting state (" +
+                         std::to_string(s.start - 1) + "): nothing to train on");
 }
 
 std::vector<Observation> fit_targets(const std::vector<Observation>& rows, int start) {
@@ -33,7 +34,8 @@ std::vector<Observation> fit_targets(const std::vector<Observation>& rows, int s
         // A count and its share form at the same time are one moment: fitted once, as the share
         // (which does not depend on the study area having exactly the observed number of communes).
         const auto twin = std::find_if(out.begin(), out.end(), [&](const Observation& x) {
-            return x.year == o.year && x.month == o.month && x.measure.count_form() == o.measure.count_form();
+            return x.year == o.year && x.month == o.month &&
+                   x.measure.count_form() == o.measure.count_form();
         });
         if (twin == out.end()) {
             out.push_back(o);
@@ -77,7 +79,8 @@ namespace {
 
 // The study area's history of a measure: its own training rows of that measure, or of its
 // count/share twin converted with the area's number of communes.
-std::vector<YearValue> history(const std::vector<Observation>& train, const Measure& m, double communes) {
+std::vector<YearValue> history(const std::vector<Observation>& train, const Measure& m,
+                               double communes) {
     std::vector<YearValue> h;
     for (const auto& o : train) {
         if (o.measure == m) {
@@ -91,17 +94,20 @@ std::vector<YearValue> history(const std::vector<Observation>& train, const Meas
 
 // The straight line through the history, kept within what the measure can be: a count of
 // communes between 0 and the area's communes, a share between 0 and 1, a mean at least 0.
-std::optional<double> bounded_trend(const std::vector<YearValue>& h, double year, const Measure& m, double communes) {
+std::optional<double> bounded_trend(const std::vector<YearValue>& h, double year, const Measure& m,
+                                    double communes) {
     const double high = m.share ? 1.0
-                        : (m.kind != Measure::Kind::MeanMet && communes > 0) ? communes
-                                                                              : std::numeric_limits<double>::infinity();
+                        : (m.kind != Measure::Kind::MeanMet && communes > 0)
+                            ? communes
+                            : std::numeric_limits<double>::infinity();
     return linear_trend(h, year, 0.0, high);
 }
 
 }  // namespace
 
-BacktestResult backtest(const Model& model, const scenario::Scenario& base, const std::vector<Param>& params,
-                        const ObservedSeries& observed, const BacktestOptions& options) {
+BacktestResult backtest(const Model& model, const scenario::Scenario& base,
+                        const std::vector<Param>& params, const ObservedSeries& observed,
+                        const BacktestOptions& options) {
     check_train_until(base, options.train_until);
     BacktestResult r;
     const auto train = training_rows(observed, options.area, options.train_until);
@@ -116,7 +122,8 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
     // areas observed after the training years (proxies); other areas' counts are not comparable.
     auto add_measure = [&](const Measure& m) {
         if (m.kind == Measure::Kind::Communes) return;
-        if (std::find(r.measures.begin(), r.measures.end(), m) == r.measures.end()) r.measures.push_back(m);
+        if (std::find(r.measures.begin(), r.measures.end(), m) == r.measures.end())
+            r.measures.push_back(m);
     };
     for (const auto& o : observed.rows) {
         if (o.area == options.area) {
@@ -135,7 +142,8 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
     for (const auto& m : r.measures) {
         std::vector<Point> these;
         for (int y = base.start - 1; y <= base.end; ++y)
-            if (!(m.kind == Measure::Kind::Criterion && y < base.start)) these.push_back({m, y, 12});
+            if (!(m.kind == Measure::Kind::Criterion && y < base.start))
+                these.push_back({m, y, 12});
         for (const auto& o : observed.rows)
             if (o.measure == m && o.month < 12 && o.year >= base.start && o.year <= base.end &&
                 !(m.kind == Measure::Kind::Criterion && o.year - 1 < base.start)) {
@@ -147,7 +155,8 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
         });
         points.insert(points.end(), these.begin(), these.end());
     }
-    const std::uint32_t draws = options.forecast_draws ? options.forecast_draws : static_cast<std::uint32_t>(base.draws);
+    const std::uint32_t draws =
+        options.forecast_draws ? options.forecast_draws : static_cast<std::uint32_t>(base.draws);
     // Draw d of the forecast runs with parameter set d mod K: each set gets its own draws, and
     // the pooled ensemble carries both the simulation's and the calibration's uncertainty.
     const std::uint32_t sets = std::clamp<std::uint32_t>(options.parameter_sets, 1, draws);
@@ -159,9 +168,13 @@ BacktestResult backtest(const Model& model, const scenario::Scenario& base, cons
     for (std::uint32_t k = 0; k < sets; ++k) {
         // Draws [first, first + count) of the scenario, in one block per set.
         const std::uint32_t first = static_cast<std::uint32_t>(std::uint64_t{draws} * k / sets);
-        const std::uint32_t count = static_cast<std::uint32_t>(std::uint64_t{draws} * (k + 1) / sets) - first;
-        const auto part = run_points(model, with_params(base, params, r.parameter_sets[k]), points, count, base.end, first);
-        std::copy(part.values.begin(), part.values.end(), e.values.begin() + static_cast<std::ptrdiff_t>(std::size_t{first} * points.size()));
+        const std::uint32_t count =
+            static_cast<std::uint32_t>(std::uint64_t{draws} * (k + 1) / sets) - first;
+        const auto part = run_points(model, with_params(base, params, r.parameter_sets[k]), points,
+                                     count, base.end, first);
+        std::copy(
+            part.values.begin(), part.values.end(),
+            e.values.begin() + static_cast<std::ptrdiff_t>(std::size_t{first} * points.size()));
     }
     auto point_index = [&](const Measure& m, int y, int month) -> std::optional<std::size_t> {
         for (std::size_t p = 0; p < points.size(); ++p)

@@ -26,9 +26,9 @@ struct BacktestOptions {
 // One observed value after the training years, with every forecaster's forecast of it.
 struct Scored {
     Observation observed;
-    bool proxy = false;      // another area's value of a scale-free measure (share or mean)
-    Forecast model;          // median, 90% interval, CRPS
-    bool covered = false;    // observed inside the 90% interval
+    bool proxy = false;    // another area's value of a scale-free measure (share or mean)
+    Forecast model;        // median, 90% interval, CRPS
+    bool covered = false;  // observed inside the 90% interval
     std::optional<double> last, trend;  // naive forecasts
 };
 
@@ -44,8 +44,8 @@ struct BacktestResult {
     scenario::Scenario calibrated;
     std::vector<std::vector<double>> parameter_sets;  // the forecast's, the fit first
     int first_forecast_year = 0, last_year = 0;
-    std::vector<Measure> measures;      // forecast, in the order first observed
-    std::vector<ForecastCell> cells;    // [measure][year], years start − 1 … end
+    std::vector<Measure> measures;    // forecast, in the order first observed
+    std::vector<ForecastCell> cells;  // [measure][year], years start − 1 … end
     std::vector<Scored> scored;
     // Means over the scored values of one measure (the area's own, or proxies): model, last
     // value, trend. Kept per measure: a count's and a mean's errors do not add up.
@@ -60,15 +60,17 @@ struct BacktestResult {
 
 // Throws InputError when no year is left to forecast (train_until ≥ the period's end), and as
 // fit() does.
-BacktestResult backtest(const Model& model, const scenario::Scenario& base, const std::vector<Param>& params,
-                        const ObservedSeries& observed, const BacktestOptions& options);
+BacktestResult backtest(const Model& model, const scenario::Scenario& base,
+                        const std::vector<Param>& params, const ObservedSeries& observed,
+                        const BacktestOptions& options);
 
 // Throws InputError when no year of the scenario's period is left after train_until, or
 // train_until comes before its starting state.
 void check_train_until(const scenario::Scenario& s, int train_until);
 
 // The training rows: `area`'s observations up to `until`.
-std::vector<Observation> training_rows(const ObservedSeries& observed, const std::string& area, int until);
+std::vector<Observation> training_rows(const ObservedSeries& observed, const std::string& area,
+                                       int until);
 // Of those, what a fit can match: rows in the simulated period (from `start`), except the
 // commune count, which no parameter moves; a count and its share form at the same time (785
 // communes and 8.8%) are one moment, fitted once, as the share. The rest (the starting

@@ -34,7 +34,8 @@ namespace {
 
 std::size_t assessed_count(const sim::SimInput& in) {
     return static_cast<std::size_t>(
-        std::count_if(in.communes.begin(), in.communes.end(), [](const sim::CommuneInput& c) { return c.assessed; }));
+        std::count_if(in.communes.begin(), in.communes.end(),
+                      [](const sim::CommuneInput& c) { return c.assessed; }));
 }
 
 double as_share(const sim::SimInput& in, const Measure& m, double count) {
@@ -47,7 +48,8 @@ double as_share(const sim::SimInput& in, const Measure& m, double count) {
 std::size_t criterion_index(const sim::SimInput& in, const std::string& id) {
     for (std::size_t j = 0; j < in.set->criteria.size(); ++j)
         if (in.set->criteria[j].id == id) return j;
-    throw UsageError("measure criterion_" + id + ": criteria set " + in.set->id + " has no criterion '" + id + "'");
+    throw UsageError("measure criterion_" + id + ": criteria set " + in.set->id +
+                     " has no criterion '" + id + "'");
 }
 
 // The measure of one draw's aggregate (draws = 1) in year index y.
@@ -62,16 +64,23 @@ double draw_value(const sim::SimInput& in, const sim::Aggregate& a, const Measur
         ++n;
         const std::uint32_t* hist = &a.met_hist[a.cy(c, y) * (nj + 1)];
         switch (m.kind) {
-            case Measure::Kind::Communes: count += 1; break;
-            case Measure::Kind::AtStandard: count += a.reached[a.cy(c, y)]; break;
+            case Measure::Kind::Communes:
+                count += 1;
+                break;
+            case Measure::Kind::AtStandard:
+                count += a.reached[a.cy(c, y)];
+                break;
             case Measure::Kind::MeanMet:
                 for (std::size_t k = 0; k <= nj; ++k) met_sum += static_cast<double>(k * hist[k]);
                 break;
             case Measure::Kind::MetBetween:
-                for (std::size_t k = static_cast<std::size_t>(m.low); k <= std::min<std::size_t>(static_cast<std::size_t>(m.high), nj); ++k)
+                for (std::size_t k = static_cast<std::size_t>(m.low);
+                     k <= std::min<std::size_t>(static_cast<std::size_t>(m.high), nj); ++k)
                     count += hist[k];
                 break;
-            case Measure::Kind::Criterion: count += a.criterion_met[a.cy(c, y) * nj + criterion]; break;
+            case Measure::Kind::Criterion:
+                count += a.criterion_met[a.cy(c, y) * nj + criterion];
+                break;
         }
     }
     if (m.kind == Measure::Kind::MeanMet) return n ? met_sum / static_cast<double>(n) : 0;
@@ -81,13 +90,15 @@ double draw_value(const sim::SimInput& in, const sim::Aggregate& a, const Measur
 void check_point(const sim::SimInput& in, const Point& p) {
     const int first = p.month < 12 ? p.year - 1 : p.year;  // the year ends the value needs
     if (first < in.start - 1 || p.year >= in.start + in.years)
-        throw UsageError(p.measure.name() + " in " + when(p.year, p.month) + ": outside the simulated period " +
-                         std::to_string(in.start) + "–" + std::to_string(in.start + in.years - 1) +
-                         " (and its starting state, " + std::to_string(in.start - 1) + ")");
+        throw UsageError(p.measure.name() + " in " + when(p.year, p.month) +
+                         ": outside the simulated period " + std::to_string(in.start) + "–" +
+                         std::to_string(in.start + in.years - 1) + " (and its starting state, " +
+                         std::to_string(in.start - 1) + ")");
     if (p.measure.kind == Measure::Kind::Criterion) {
         criterion_index(in, p.measure.criterion);
         if (first < in.start)
-            throw UsageError(p.measure.name() + " in " + when(p.year, p.month) + ": per-criterion measures are not available " +
+            throw UsageError(p.measure.name() + " in " + when(p.year, p.month) +
+                             ": per-criterion measures are not available " +
                              "for the starting state (" + std::to_string(in.start - 1) + ")");
     }
 }
@@ -102,21 +113,32 @@ double initial_value(const sim::SimInput& in, const Measure& m) {
         if (!c.assessed) continue;
         ++n;
         switch (m.kind) {
-            case Measure::Kind::Communes: count += 1; break;
-            case Measure::Kind::AtStandard: count += c.met_at_start == nj; break;
-            case Measure::Kind::MeanMet: met_sum += c.met_at_start; break;
-            case Measure::Kind::MetBetween: count += c.met_at_start >= m.low && c.met_at_start <= m.high; break;
+            case Measure::Kind::Communes:
+                count += 1;
+                break;
+            case Measure::Kind::AtStandard:
+                count += c.met_at_start == nj;
+                break;
+            case Measure::Kind::MeanMet:
+                met_sum += c.met_at_start;
+                break;
+            case Measure::Kind::MetBetween:
+                count += c.met_at_start >= m.low && c.met_at_start <= m.high;
+                break;
             case Measure::Kind::Criterion:
-                throw UsageError(m.name() + ": per-criterion measures are not available for the starting state (" +
-                                 std::to_string(in.start - 1) + "); observe them from " + std::to_string(in.start) + " on");
+                throw UsageError(
+                    m.name() +
+                    ": per-criterion measures are not available for the starting state (" +
+                    std::to_string(in.start - 1) + "); observe them from " +
+                    std::to_string(in.start) + " on");
         }
     }
     if (m.kind == Measure::Kind::MeanMet) return n ? met_sum / static_cast<double>(n) : 0;
     return as_share(in, m, count);
 }
 
-Ensemble simulate_ensemble(const sim::SimInput& in, const std::vector<Point>& points, std::uint32_t first,
-                           std::uint32_t count) {
+Ensemble simulate_ensemble(const sim::SimInput& in, const std::vector<Point>& points,
+                           std::uint32_t first, std::uint32_t count) {
     Ensemble e;
     e.points = points;
     e.draws = count;
@@ -125,8 +147,10 @@ Ensemble simulate_ensemble(const sim::SimInput& in, const std::vector<Point>& po
     std::vector<double> start_value(points.size(), 0);
     for (std::size_t p = 0; p < points.size(); ++p) {
         check_point(in, points[p]);
-        if (points[p].measure.kind == Measure::Kind::Criterion) crit[p] = criterion_index(in, points[p].measure.criterion);
-        if (points[p].year - (points[p].month < 12) == in.start - 1) start_value[p] = initial_value(in, points[p].measure);
+        if (points[p].measure.kind == Measure::Kind::Criterion)
+            crit[p] = criterion_index(in, points[p].measure.criterion);
+        if (points[p].year - (points[p].month < 12) == in.start - 1)
+            start_value[p] = initial_value(in, points[p].measure);
     }
     const sim::Aggregate blank(in);
 #pragma omp parallel
@@ -140,7 +164,9 @@ Ensemble simulate_ensemble(const sim::SimInput& in, const std::vector<Point>& po
             double* row = &e.values[static_cast<std::size_t>(d) * points.size()];
             auto at_year_end = [&](std::size_t p, int year) {
                 const int y = year - in.start;
-                return y < 0 ? start_value[p] : draw_value(in, one, points[p].measure, static_cast<std::size_t>(y), crit[p]);
+                return y < 0 ? start_value[p]
+                             : draw_value(in, one, points[p].measure, static_cast<std::size_t>(y),
+                                          crit[p]);
             };
             for (std::size_t p = 0; p < points.size(); ++p) {
                 const auto& pt = points[p];

@@ -41,7 +41,7 @@ double initial_value(const sim::SimInput& in, const Measure& m);
 // year must lie in the period, or be the year before it (the starting state; a month before
 // December needs the year before it too); otherwise, and for a criterion the set does not have
 // (or not for the starting state), throws UsageError naming the point.
-Ensemble simulate_ensemble(const sim::SimInput& in, const std::vector<Point>& points, std::uint32_t first,
-                           std::uint32_t count);
+Ensemble simulate_ensemble(const sim::SimInput& in, const std::vector<Point>& points,
+                           std::uint32_t first, std::uint32_t count);
 
 }  // namespace ntm::calibrate

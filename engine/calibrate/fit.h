@@ -33,8 +33,9 @@ struct Model {
 // Runs the scenario's draws [0, draws) (its own seed) up to `last_year` and returns the points'
 // values per draw. The period is cut at last_year: the model is causal, so the years before it
 // are the same as in a full run.
-Ensemble run_points(const Model& model, const scenario::Scenario& s, const std::vector<Point>& points,
-                    std::uint32_t draws, int last_year, std::uint32_t first_draw = 0);
+Ensemble run_points(const Model& model, const scenario::Scenario& s,
+                    const std::vector<Point>& points, std::uint32_t draws, int last_year,
+                    std::uint32_t first_draw = 0);
 
 // A reported figure's own tolerance, added to the simulation's spread when weighting: a count
 // ±1 commune, a share ±1 commune of `communes`, a mean ±0.05 (figures given to one decimal).
@@ -44,8 +45,9 @@ struct FitOptions {
     std::uint32_t draws = 200;
     // Trials in all: the design of starting points, then the local searches from the best of them.
     int max_evaluations = 250;
-    int design_points = 0;  // Latin-hypercube starting points; 0: max(8, 4 × parameters), at most a third of the trials
-    int local_starts = 3;   // Nelder–Mead runs, from the best distinct points of the design
+    int design_points = 0;  // Latin-hypercube starting points; 0: max(8, 4 × parameters), at most a
+                            // third of the trials
+    int local_starts = 3;  // Nelder–Mead runs, from the best distinct points of the design
     double xtol = 1e-3;  // stop when a step moves every parameter less than this share of its range
     double step = 0.02;  // finite-difference step for the sensitivities, as a share of the range
     int profile_points = 11;  // per parameter, around the fit; 0: no profile
@@ -67,8 +69,8 @@ struct FitResult {
     // Standard deviations of the normal approximation of the posterior (with flat priors, the
     // method-of-moments standard errors); +∞ when a parameter is not identified.
     std::vector<double> se;
-    bool identified = true;    // false when neither the moments nor a prior pin every parameter down
-    std::vector<bool> data_informed;  // the observed measures respond to the parameter
+    bool identified = true;  // false when neither the moments nor a prior pin every parameter down
+    std::vector<bool> data_informed;               // the observed measures respond to the parameter
     std::vector<std::vector<double>> correlation;  // of the estimates
     double objective = 0;        // data + prior at the fit: −2 log posterior up to a constant
     double data_objective = 0;   // Σ ((simulated − observed) / scale)²
@@ -96,9 +98,11 @@ struct FitResult {
 
 // `count` parameter vectors drawn from the fit's normal approximation N(values, V) (V from the
 // standard errors and correlations; a parameter not identified stays at its value), each kept
-// within its bounds (a vector outside them is drawn again, up to 100 times, then cut). Set k uses the counter-based generator at (seed, set k): the same for any thread
-// count. Set 0 is the fit itself.
-std::vector<std::vector<double>> parameter_draws(const FitResult& fit, std::size_t count, std::uint64_t seed);
+// within its bounds (a vector outside them is drawn again, up to 100 times, then cut). Set k uses
+// the counter-based generator at (seed, set k): the same for any thread count. Set 0 is the fit
+// itself.
+std::vector<std::vector<double>> parameter_draws(const FitResult& fit, std::size_t count,
+                                                 std::uint64_t seed);
 
 // Fits `params` of `base` to the targets (observed values of the area, each in the simulated
 // period or its starting state) by minimising Σz² + Σ −2 log prior: a multi-start search (the

@@ -51,7 +51,7 @@ std::string when(int year, int month);
 
 struct ObservedSeries {
     std::string path;
-    std::vector<Observation> rows;  // file order
+    std::vector<Observation> rows;           // file order
     std::vector<std::string> areas() const;  // distinct, in file order
 };
 

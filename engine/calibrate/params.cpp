@@ -50,7 +50,9 @@ void set_mean(Distribution& d, double mean) {
     switch (d.kind) {
         case Distribution::Kind::Fixed:
         case Distribution::Kind::Normal:
-        case Distribution::Kind::Lognormal: d.mean = mean; break;
+        case Distribution::Kind::Lognormal:
+            d.mean = mean;
+            break;
         case Distribution::Kind::Uniform:
         case Distribution::Kind::Triangular: {
             const double shift = mean - d.expected();
@@ -89,13 +91,16 @@ YAML::Node distribution_node(const Distribution& d) {
     if (d.kind == Distribution::Kind::Fixed) return YAML::Node(num(d.mean));
     YAML::Node args = flow_map(), out = flow_map();
     switch (d.kind) {
-        case Distribution::Kind::Fixed: break;
+        case Distribution::Kind::Fixed:
+            break;
         case Distribution::Kind::Normal:
         case Distribution::Kind::Lognormal:
         case Distribution::Kind::Beta:
             args["mean"] = num(d.mean);
             args["sd"] = num(d.sd);
-            out[d.kind == Distribution::Kind::Normal ? "normal" : d.kind == Distribution::Kind::Lognormal ? "lognormal" : "beta"] = args;
+            out[d.kind == Distribution::Kind::Normal      ? "normal"
+                : d.kind == Distribution::Kind::Lognormal ? "lognormal"
+                                                          : "beta"] = args;
             break;
         case Distribution::Kind::Uniform:
             args["low"] = num(d.low);
@@ -117,7 +122,8 @@ YAML::Node funding_node(const FundingSource& f) {
     n["source"] = std::string(scenario::source_name(f.source));
     if (f.source != Source::People) n["amount"] = num(f.amount);
     if (f.growth != 0) n["growth"] = num(f.growth);
-    if (!f.uncertainty.is_fixed() || f.uncertainty.mean != 1) n["uncertainty"] = distribution_node(f.uncertainty);
+    if (!f.uncertainty.is_fixed() || f.uncertainty.mean != 1)
+        n["uncertainty"] = distribution_node(f.uncertainty);
     if (f.source == Source::People) {
         n["per_household_mVND"] = num(f.per_household_mvnd);
         n["participation"] = distribution_node(f.participation);
@@ -142,7 +148,7 @@ enum class Limit { Any, NonNegative, Share };
 struct KeyRow {
     const char* pattern;  // regular expression over the whole key
     const char* help;
-    double low, high;     // default bounds; high < low: 3 × the scenario's value, at least 1
+    double low, high;  // default bounds; high < low: 3 × the scenario's value, at least 1
     Limit limit;
     // Why the scenario cannot take the key, or empty.
     std::string (*unusable)(const Scenario& s, const std::string& arg);
@@ -161,7 +167,8 @@ std::string needs_pooled(const Scenario& s, const std::string&) {
 }
 
 std::string needs_people(const Scenario& s, const std::string&) {
-    return find_source(s, Source::People) ? std::string() : "the scenario has no people source to fit";
+    return find_source(s, Source::People) ? std::string()
+                                          : "the scenario has no people source to fit";
 }
 
 void write_funding(YAML::Node& root, const Scenario& s, const std::string&) {
@@ -193,48 +200,74 @@ const std::vector<KeyRow>& key_table() {
     static const std::vector<KeyRow> kRows = {
         {R"(soft\.lead_years)", "soft.lead_years", 0.5, 15, Limit::NonNegative, usable,
          [](const Scenario& s, const std::string&) { return s.soft_default.lead_years.expected(); },
-         [](Scenario& s, const Scenario&, const std::string&, double v) { set_mean(s.soft_default.lead_years, v); },
+         [](Scenario& s, const Scenario&, const std::string&, double v) {
+             set_mean(s.soft_default.lead_years, v);
+         },
          write_programme},
         {R"(soft\.background)", "soft.background", 0, 1, Limit::Share, usable,
          [](const Scenario& s, const std::string&) { return s.soft_default.background; },
-         [](Scenario& s, const Scenario&, const std::string&, double v) { s.soft_default.background = v; }, write_programme},
+         [](Scenario& s, const Scenario&, const std::string&, double v) {
+             s.soft_default.background = v;
+         },
+         write_programme},
         {R"(soft\.cost)", "soft.cost", 0, -1, Limit::NonNegative, usable,
          [](const Scenario& s, const std::string&) { return s.soft_default.cost_bn; },
-         [](Scenario& s, const Scenario&, const std::string&, double v) { s.soft_default.cost_bn = v; }, write_programme},
+         [](Scenario& s, const Scenario&, const std::string&, double v) {
+             s.soft_default.cost_bn = v;
+         },
+         write_programme},
         {R"(soft\.(.+)\.lead_years)", "soft.ID.lead_years", 0.5, 15, Limit::NonNegative, usable,
-         [](const Scenario& s, const std::string& id) { return programme_of(s, id).lead_years.expected(); },
-         [](Scenario& s, const Scenario&, const std::string& id, double v) { set_mean(programme_of(s, id).lead_years, v); },
+         [](const Scenario& s, const std::string& id) {
+             return programme_of(s, id).lead_years.expected();
+         },
+         [](Scenario& s, const Scenario&, const std::string& id, double v) {
+             set_mean(programme_of(s, id).lead_years, v);
+         },
          write_programme},
         {R"(soft\.(.+)\.background)", "soft.ID.background", 0, 1, Limit::Share, usable,
          [](const Scenario& s, const std::string& id) { return programme_of(s, id).background; },
-         [](Scenario& s, const Scenario&, const std::string& id, double v) { programme_of(s, id).background = v; },
+         [](Scenario& s, const Scenario&, const std::string& id, double v) {
+             programme_of(s, id).background = v;
+         },
          write_programme},
         {R"(soft\.(.+)\.cost)", "soft.ID.cost", 0, -1, Limit::NonNegative, usable,
          [](const Scenario& s, const std::string& id) { return programme_of(s, id).cost_bn; },
-         [](Scenario& s, const Scenario&, const std::string& id, double v) { programme_of(s, id).cost_bn = v; },
+         [](Scenario& s, const Scenario&, const std::string& id, double v) {
+             programme_of(s, id).cost_bn = v;
+         },
          write_programme},
         {R"(registration\.quota)", "registration.quota", 0.005, 0.8, Limit::Share,
          [](const Scenario& s, const std::string&) {
              return s.registration.quota_share ? std::string()
-                                               : "the scenario registers no communes by rule (key registration.quota.share)";
+                                               : "the scenario registers no communes by rule (key "
+                                                 "registration.quota.share)";
          },
          [](const Scenario& s, const std::string&) {
              return s.registration.quota_share ? s.registration.quota_share->expected() : 0.0;
          },
-         [](Scenario& s, const Scenario&, const std::string&, double v) { set_mean(*s.registration.quota_share, v); },
+         [](Scenario& s, const Scenario&, const std::string&, double v) {
+             set_mean(*s.registration.quota_share, v);
+         },
          [](YAML::Node& root, const Scenario& s, const std::string&) {
-             root["registration"]["quota"]["share"] = distribution_node(*s.registration.quota_share);
+             root["registration"]["quota"]["share"] =
+                 distribution_node(*s.registration.quota_share);
          }},
         {R"(campaign\.people)", "campaign.people", 0.5, 6, Limit::NonNegative, usable,
          [](const Scenario& s, const std::string&) { return s.campaign.people.expected(); },
-         [](Scenario& s, const Scenario&, const std::string&, double v) { set_mean(s.campaign.people, v); },
+         [](Scenario& s, const Scenario&, const std::string&, double v) {
+             set_mean(s.campaign.people, v);
+         },
          [](YAML::Node& root, const Scenario& s, const std::string&) {
              root["campaign"]["people"] = distribution_node(s.campaign.people);
          }},
         {R"(effects\.sd)", "effects.sd", 0, 1.5, Limit::NonNegative, usable,
          [](const Scenario& s, const std::string&) { return s.commune_effect_sd; },
-         [](Scenario& s, const Scenario&, const std::string&, double v) { s.commune_effect_sd = v; },
-         [](YAML::Node& root, const Scenario& s, const std::string&) { root["effects"]["sd"] = num(s.commune_effect_sd); }},
+         [](Scenario& s, const Scenario&, const std::string&, double v) {
+             s.commune_effect_sd = v;
+         },
+         [](YAML::Node& root, const Scenario& s, const std::string&) {
+             root["effects"]["sd"] = num(s.commune_effect_sd);
+         }},
         {R"(participation)", "participation", 0.01, 0.99, Limit::Share, needs_people,
          [](const Scenario& s, const std::string&) {
              const auto* p = find_source(s, Source::People);
@@ -247,9 +280,11 @@ const std::vector<KeyRow>& key_table() {
         {R"(overrun)", "overrun", 0.5, 3, Limit::NonNegative, usable,
          [](const Scenario& s, const std::string&) { return s.overrun.expected(); },
          [](Scenario& s, const Scenario&, const std::string&, double v) { set_mean(s.overrun, v); },
-         [](YAML::Node& root, const Scenario& s, const std::string&) { root["costs"]["overrun"] = distribution_node(s.overrun); }},
-        {R"(funding\.realisation)", "funding.realisation", 0.05, 2, Limit::NonNegative, needs_pooled,
-         [](const Scenario&, const std::string&) { return 1.0; },
+         [](YAML::Node& root, const Scenario& s, const std::string&) {
+             root["costs"]["overrun"] = distribution_node(s.overrun);
+         }},
+        {R"(funding\.realisation)", "funding.realisation", 0.05, 2, Limit::NonNegative,
+         needs_pooled, [](const Scenario&, const std::string&) { return 1.0; },
          [](Scenario& s, const Scenario& base, const std::string&, double v) {
              for (auto& f : s.funding)
                  if (pooled(f.source)) f.amount = find_source(base, f.source)->amount * v;
@@ -270,7 +305,8 @@ const std::vector<KeyRow>& key_table() {
          [](const Scenario& s, const std::string& name) -> std::string {
              Source src{};
              if (!source_by_name(name, src)) return "no funding source is called '" + name + "'";
-             if (src == Source::People) return "the people source has no amount; fit participation instead";
+             if (src == Source::People)
+                 return "the people source has no amount; fit participation instead";
              if (!find_source(s, src)) return "the scenario has no source '" + name + "'";
              return {};
          },
@@ -287,10 +323,15 @@ const std::vector<KeyRow>& key_table() {
          write_funding},
         {R"(income\.growth)", "income.growth", -0.05, 0.25, Limit::Any,
          [](const Scenario& s, const std::string&) {
-             return s.income_growth ? std::string() : "the scenario models no income growth (key income.growth)";
+             return s.income_growth ? std::string()
+                                    : "the scenario models no income growth (key income.growth)";
          },
-         [](const Scenario& s, const std::string&) { return s.income_growth ? s.income_growth->expected() : 0.0; },
-         [](Scenario& s, const Scenario&, const std::string&, double v) { set_mean(*s.income_growth, v); },
+         [](const Scenario& s, const std::string&) {
+             return s.income_growth ? s.income_growth->expected() : 0.0;
+         },
+         [](Scenario& s, const Scenario&, const std::string&, double v) {
+             set_mean(*s.income_growth, v);
+         },
          [](YAML::Node& root, const Scenario& s, const std::string&) {
              root["income"]["growth"] = distribution_node(*s.income_growth);
          }},
@@ -346,14 +387,17 @@ Param parse_param(const std::string& arg, const Scenario& base) {
     if (eq != std::string::npos) {
         const auto range = arg.substr(eq + 1);
         const auto colon = range.find(':');
-        const auto lo = colon == std::string::npos ? std::nullopt : parse_double(range.substr(0, colon));
-        const auto hi = colon == std::string::npos ? std::nullopt : parse_double(range.substr(colon + 1));
+        const auto lo =
+            colon == std::string::npos ? std::nullopt : parse_double(range.substr(0, colon));
+        const auto hi =
+            colon == std::string::npos ? std::nullopt : parse_double(range.substr(colon + 1));
         if (!lo || !hi) bad(arg, "bounds are written LOW:HIGH, e.g. soft.lead_years=1:6");
         if (!(*lo < *hi)) bad(arg, "LOW must be below HIGH");
         p.low = *lo;
         p.high = *hi;
         p.bounds_given = true;
-        if (row.limit == Limit::Share && (p.low < 0 || p.high > 1)) bad(arg, "a share or chance: bounds within 0:1");
+        if (row.limit == Limit::Share && (p.low < 0 || p.high > 1))
+            bad(arg, "a share or chance: bounds within 0:1");
         if (row.limit == Limit::NonNegative && p.low < 0) bad(arg, "bounds cannot be negative");
     }
     return p;
@@ -369,9 +413,11 @@ Param parse_param(const std::string& arg, const Scenario& base, const Calibratio
         std::string sub;
         const auto& row = row_of(p.key, sub);
         if (row.limit == Limit::Share && (*ps.low < 0 || *ps.high > 1))
-            throw ConfigError(ps.prior.where + ", key 'calibration.priors." + p.key + ".bounds': a share or chance: bounds within 0:1");
+            throw ConfigError(ps.prior.where + ", key 'calibration.priors." + p.key +
+                              ".bounds': a share or chance: bounds within 0:1");
         if (row.limit == Limit::NonNegative && *ps.low < 0)
-            throw ConfigError(ps.prior.where + ", key 'calibration.priors." + p.key + ".bounds': bounds cannot be negative");
+            throw ConfigError(ps.prior.where + ", key 'calibration.priors." + p.key +
+                              ".bounds': bounds cannot be negative");
         p.low = *ps.low;
         p.high = *ps.high;
     }
@@ -382,11 +428,13 @@ void check_prior_keys(const CalibrationSpec& spec, const Scenario&) {
     for (const auto& [key, ps] : spec.priors) {
         std::string arg;
         if (!find_row(key, arg))
-            throw ConfigError(ps.prior.where + ", key 'calibration.priors." + key + "': unknown parameter; use " + param_help());
+            throw ConfigError(ps.prior.where + ", key 'calibration.priors." + key +
+                              "': unknown parameter; use " + param_help());
     }
 }
 
-Scenario with_params(const Scenario& base, const std::vector<Param>& params, const std::vector<double>& values) {
+Scenario with_params(const Scenario& base, const std::vector<Param>& params,
+                     const std::vector<double>& values) {
     Scenario s = base;
     for (std::size_t i = 0; i < params.size(); ++i) {
         std::string arg;
@@ -400,7 +448,9 @@ void write_text_atomically(const std::string& path, const std::string& text) {
     const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".tmp");
     {
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) throw InputError(path + ": cannot write here; check that the folder exists and is writable");
+        if (!out)
+            throw InputError(path +
+                             ": cannot write here; check that the folder exists and is writable");
         out << text;
         out.close();
         if (!out) {
@@ -411,9 +461,11 @@ void write_text_atomically(const std::string& path, const std::string& text) {
     fs::rename(temp, target);
 }
 
-void write_calibrated_scenario(const std::string& path, const std::string& base_path, const Scenario& s,
-                               const std::vector<Param>& params, const std::vector<std::string>& header, bool overwrite) {
-    if (fs::exists(path) && !overwrite) throw InputError(path + ": already exists; choose another name or pass --overwrite");
+void write_calibrated_scenario(const std::string& path, const std::string& base_path,
+                               const Scenario& s, const std::vector<Param>& params,
+                               const std::vector<std::string>& header, bool overwrite) {
+    if (fs::exists(path) && !overwrite)
+        throw InputError(path + ": already exists; choose another name or pass --overwrite");
     // The parent by a relative path when both files lie under the working folder (a project
     // folder that moves as a whole), else by its absolute path.
     const auto dir = fs::absolute(path).parent_path();
@@ -423,8 +475,9 @@ void write_calibrated_scenario(const std::string& path, const std::string& base_
         const auto rel = fs::relative(p, cwd);
         return !rel.empty() && rel.begin()->string() != "..";
     };
-    const auto parent = under_cwd(base_abs) && under_cwd(fs::weakly_canonical(dir)) ? fs::relative(base_abs, fs::weakly_canonical(dir)).generic_string()
-                                                                                   : base_abs.generic_string();
+    const auto parent = under_cwd(base_abs) && under_cwd(fs::weakly_canonical(dir))
+                            ? fs::relative(base_abs, fs::weakly_canonical(dir)).generic_string()
+                            : base_abs.generic_string();
     YAML::Node root(YAML::NodeType::Map);
     root["name"] = s.name;
     root["extends"] = parent;
@@ -434,7 +487,8 @@ void write_calibrated_scenario(const std::string& path, const std::string& base_
     }
     YAML::Emitter e;
     e << root;
-    if (!e.good()) throw Error(ErrorKind::Internal, "writing the calibrated scenario: " + e.GetLastError());
+    if (!e.good())
+        throw Error(ErrorKind::Internal, "writing the calibrated scenario: " + e.GetLastError());
     std::string text;
     for (const auto& line : header) text += "# " + line + "\n";
     text += e.c_str();

@@ -12,8 +12,10 @@ namespace ntm::calibrate {
 
 // Keys (docs/validation.md), one row each in the table of params.cpp (a new model parameter is
 // one more row there):
-//   soft.lead_years, soft.background, soft.cost   the default soft-criteria programme (mean years of
-//                                         pushed effort needed, effort a year without a push, bn a pushed year)
+//   soft.lead_years, soft.background, soft.cost   the default soft-criteria programme (mean years
+//   of
+//                                         pushed effort needed, effort a year without a push, bn a
+//                                         pushed year)
 //   soft.ID.lead_years, …                 one criterion's programme (ID as in soft_criteria)
 //   registration.quota                    mean share of all communes the province keeps registered
 //   campaign.people                       mean factor of a campaign on the people's contribution
@@ -40,7 +42,8 @@ Param parse_param(const std::string& arg, const scenario::Scenario& base);
 // As parse_param, then the scenario's calibration block: the key's prior, and its bounds unless
 // the argument gave some. Throws ConfigError when the block's bounds exceed what the key can
 // take (a share outside 0:1) or exclude the scenario's own value's range entirely.
-Param parse_param(const std::string& arg, const scenario::Scenario& base, const CalibrationSpec& spec);
+Param parse_param(const std::string& arg, const scenario::Scenario& base,
+                  const CalibrationSpec& spec);
 // Throws ConfigError naming the prior's place when the block has a prior for a key no row knows.
 void check_prior_keys(const CalibrationSpec& spec, const scenario::Scenario& base);
 std::string param_help();
@@ -59,7 +62,8 @@ void write_text_atomically(const std::string& path, const std::string& text);
 // the fitted keys, with `header` lines as comments at the top. Written atomically; an existing
 // file is an InputError unless `overwrite`.
 void write_calibrated_scenario(const std::string& path, const std::string& base_path,
-                               const scenario::Scenario& calibrated, const std::vector<Param>& params,
+                               const scenario::Scenario& calibrated,
+                               const std::vector<Param>& params,
                                const std::vector<std::string>& header, bool overwrite);
 
 }  // namespace ntm::calibrate

@@ -24,7 +24,8 @@ void beta_shape(const Prior& p, double& a, double& b) {
 // −2 log density up to a constant, not yet shifted to 0 at the mode.
 double raw_penalty(const Prior& p, double x) {
     switch (p.kind) {
-        case Prior::Kind::Flat: return 0;
+        case Prior::Kind::Flat:
+            return 0;
         case Prior::Kind::Normal: {
             const double z = (x - p.mean) / p.sd;
             return z * z;
@@ -48,8 +49,10 @@ double raw_penalty(const Prior& p, double x) {
 double mode(const Prior& p) {
     switch (p.kind) {
         case Prior::Kind::Flat:
-        case Prior::Kind::Normal: return p.mean;
-        case Prior::Kind::Lognormal: return p.mean * std::exp(-1.5 * p.sd * p.sd);  // exp(μ − s²)
+        case Prior::Kind::Normal:
+            return p.mean;
+        case Prior::Kind::Lognormal:
+            return p.mean * std::exp(-1.5 * p.sd * p.sd);  // exp(μ − s²)
         case Prior::Kind::Beta: {
             double a = 0, b = 0;
             beta_shape(p, a, b);
@@ -60,13 +63,17 @@ double mode(const Prior& p) {
 }
 
 class Reader {
-   public:
+ public:
     explicit Reader(std::string file) : m_file(std::move(file)) {}
 
-    [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& what) const {
-        throw ConfigError(m_file + ", line " + std::to_string(n.Mark().line + 1) + ", key '" + key + "': " + what);
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& key,
+                           const std::string& what) const {
+        throw ConfigError(m_file + ", line " + std::to_string(n.Mark().line + 1) + ", key '" + key +
+                          "': " + what);
     }
-    std::string where(const YAML::Node& n) const { return m_file + ", line " + std::to_string(n.Mark().line + 1); }
+    std::string where(const YAML::Node& n) const {
+        return m_file + ", line " + std::to_string(n.Mark().line + 1);
+    }
 
     double number(const YAML::Node& n, const std::string& key) const {
         if (!n.IsScalar()) fail(n, key, "expected a number");
@@ -79,25 +86,35 @@ class Reader {
         if (!block.IsMap()) fail(block, "calibration", "expected a mapping with fit and priors");
         for (const auto& kv : block) {
             const auto k = kv.first.as<std::string>();
-            if (k != "fit" && k != "priors") fail(kv.first, "calibration." + k, "unknown key; allowed here: fit, priors");
+            if (k != "fit" && k != "priors")
+                fail(kv.first, "calibration." + k, "unknown key; allowed here: fit, priors");
         }
         if (const auto f = block["fit"]) {
-            if (!f.IsSequence()) fail(f, "calibration.fit", "expected a list of keys, e.g. [soft.lead_years, funding.realisation]");
+            if (!f.IsSequence())
+                fail(f, "calibration.fit",
+                     "expected a list of keys, e.g. [soft.lead_years, funding.realisation]");
             spec.fit.clear();
             for (const auto& k : f) {
-                if (!k.IsScalar()) fail(k, "calibration.fit", "expected a key such as soft.lead_years");
+                if (!k.IsScalar())
+                    fail(k, "calibration.fit", "expected a key such as soft.lead_years");
                 spec.fit.push_back(k.as<std::string>());
             }
         }
         if (const auto ps = block["priors"]) {
-            if (!ps.IsMap()) fail(ps, "calibration.priors", "expected KEY: {normal|lognormal|beta: {mean, sd}, bounds, source}");
-            for (const auto& kv : ps) spec.priors[kv.first.as<std::string>()] = prior(kv.second, "calibration.priors." + kv.first.as<std::string>());
+            if (!ps.IsMap())
+                fail(ps, "calibration.priors",
+                     "expected KEY: {normal|lognormal|beta: {mean, sd}, bounds, source}");
+            for (const auto& kv : ps)
+                spec.priors[kv.first.as<std::string>()] =
+                    prior(kv.second, "calibration.priors." + kv.first.as<std::string>());
         }
     }
 
-   private:
+ private:
     PriorSpec prior(const YAML::Node& n, const std::string& key) const {
-        if (!n.IsMap()) fail(n, key, "expected {normal|lognormal|beta: {mean, sd}, bounds: [LOW, HIGH], source: TEXT}");
+        if (!n.IsMap())
+            fail(n, key,
+                 "expected {normal|lognormal|beta: {mean, sd}, bounds: [LOW, HIGH], source: TEXT}");
         PriorSpec out;
         Prior& p = out.prior;
         p.where = where(n);
@@ -107,22 +124,29 @@ class Reader {
             const std::string sub = key + "." + k;
             if (k == "normal" || k == "lognormal" || k == "beta") {
                 ++kinds;
-                p.kind = k == "normal" ? Prior::Kind::Normal : k == "lognormal" ? Prior::Kind::Lognormal : Prior::Kind::Beta;
+                p.kind = k == "normal"      ? Prior::Kind::Normal
+                         : k == "lognormal" ? Prior::Kind::Lognormal
+                                            : Prior::Kind::Beta;
                 const auto& d = kv.second;
-                if (!d.IsMap() || !d["mean"] || !d["sd"] || d.size() != 2) fail(d, sub, "needs exactly mean and sd");
+                if (!d.IsMap() || !d["mean"] || !d["sd"] || d.size() != 2)
+                    fail(d, sub, "needs exactly mean and sd");
                 p.mean = number(d["mean"], sub + ".mean");
                 p.sd = number(d["sd"], sub + ".sd");
                 if (!(p.sd > 0)) fail(d["sd"], sub + ".sd", "a prior's sd must be above 0");
-                if (p.kind == Prior::Kind::Lognormal && !(p.mean > 0)) fail(d["mean"], sub + ".mean", "a lognormal's mean must be above 0");
+                if (p.kind == Prior::Kind::Lognormal && !(p.mean > 0))
+                    fail(d["mean"], sub + ".mean", "a lognormal's mean must be above 0");
                 if (p.kind == Prior::Kind::Beta) {
-                    if (!(p.mean > 0 && p.mean < 1)) fail(d["mean"], sub + ".mean", "a beta's mean lies between 0 and 1");
-                    if (!(p.sd * p.sd < p.mean * (1 - p.mean))) fail(d["sd"], sub + ".sd", "a beta needs sd² < mean × (1 − mean)");
+                    if (!(p.mean > 0 && p.mean < 1))
+                        fail(d["mean"], sub + ".mean", "a beta's mean lies between 0 and 1");
+                    if (!(p.sd * p.sd < p.mean * (1 - p.mean)))
+                        fail(d["sd"], sub + ".sd", "a beta needs sd² < mean × (1 − mean)");
                     double a = 0, b = 0;
                     beta_shape(p, a, b);
                     if (a <= 1 || b <= 1)
                         fail(d["sd"], sub + ".sd",
-                             "this sd gives a beta whose density is infinite at 0 or 1 (shape " + format_fixed(a, 2) + ", " +
-                                 format_fixed(b, 2) + "); give a smaller sd, so both shapes exceed 1");
+                             "this sd gives a beta whose density is infinite at 0 or 1 (shape " +
+                                 format_fixed(a, 2) + ", " + format_fixed(b, 2) +
+                                 "); give a smaller sd, so both shapes exceed 1");
                 }
             } else if (k == "bounds") {
                 const auto& b = kv.second;
@@ -132,17 +156,23 @@ class Reader {
                 if (!(*out.low < *out.high)) fail(b, sub, "LOW must be below HIGH");
             } else if (k == "source") {
                 if (!kv.second.IsScalar() || trim(kv.second.as<std::string>()).empty())
-                    fail(kv.second, sub, "name where the prior's figures come from (DOMAIN.md §…) or write [assumption]");
+                    fail(kv.second, sub,
+                         "name where the prior's figures come from (DOMAIN.md §…) or write "
+                         "[assumption]");
                 p.source = kv.second.as<std::string>();
             } else {
-                fail(kv.first, sub, "unknown key; allowed here: normal, lognormal, beta, bounds, source");
+                fail(kv.first, sub,
+                     "unknown key; allowed here: normal, lognormal, beta, bounds, source");
             }
         }
         if (kinds > 1) fail(n, key, "give one distribution (normal, lognormal or beta)");
         if (kinds == 1 && p.source.empty())
-            fail(n, key, "every prior names its source: add source: \"DOMAIN.md §…\" or source: \"[assumption] …\"");
+            fail(n, key,
+                 "every prior names its source: add source: \"DOMAIN.md §…\" or source: "
+                 "\"[assumption] …\"");
         if (kinds == 1 && out.low && (p.mean < *out.low || p.mean > *out.high))
-            fail(n, key, "the prior's mean " + format_fixed(p.mean, 4) + " lies outside its bounds");
+            fail(n, key,
+                 "the prior's mean " + format_fixed(p.mean, 4) + " lies outside its bounds");
         return out;
     }
 
@@ -158,10 +188,13 @@ double Prior::penalty(double x) const {
 
 double Prior::variance() const {
     switch (kind) {
-        case Kind::Flat: return kInf;
+        case Kind::Flat:
+            return kInf;
         case Kind::Normal:
-        case Kind::Beta: return sd * sd;
-        case Kind::Lognormal: return mean * mean * (std::exp(sd * sd) - 1);
+        case Kind::Beta:
+            return sd * sd;
+        case Kind::Lognormal:
+            return mean * mean * (std::exp(sd * sd) - 1);
     }
     return kInf;
 }
@@ -169,10 +202,14 @@ double Prior::variance() const {
 std::string Prior::describe() const {
     const std::string args = "(mean " + format_fixed(mean, 4) + ", sd " + format_fixed(sd, 4) + ")";
     switch (kind) {
-        case Kind::Flat: return "flat";
-        case Kind::Normal: return "normal" + args;
-        case Kind::Lognormal: return "lognormal" + args;
-        case Kind::Beta: return "beta" + args;
+        case Kind::Flat:
+            return "flat";
+        case Kind::Normal:
+            return "normal" + args;
+        case Kind::Lognormal:
+            return "lognormal" + args;
+        case Kind::Beta:
+            return "beta" + args;
     }
     return "?";
 }
@@ -185,7 +222,9 @@ CalibrationSpec read_calibration(const scenario::Scenario& s) {
         try {
             root = YAML::LoadFile(*it);
         } catch (const YAML::Exception& e) {
-            throw ConfigError(*it + ": cannot read the scenario file again for its calibration block: " + e.what());
+            throw ConfigError(
+                *it +
+                ": cannot read the scenario file again for its calibration block: " + e.what());
         }
         if (root.IsMap() && root["calibration"]) Reader(*it).apply(root["calibration"], spec);
     }

@@ -3,10 +3,11 @@
 // (docs/validation.md):
 //
 //   calibration:
-//     fit: [soft.lead_years, registration.quota, funding.realisation]   # the backtest's default keys
-//     priors:
+//     fit: [soft.lead_years, registration.quota, funding.realisation]   # the backtest's default
+//     keys priors:
 //       soft.lead_years: {lognormal: {mean: 3, sd: 0.4}, bounds: [0.5, 12], source: "DOMAIN §7 …"}
-//       funding.realisation: {lognormal: {mean: 1, sd: 0.3}, bounds: [0.2, 3], source: "[assumption]"}
+//       funding.realisation: {lognormal: {mean: 1, sd: 0.3}, bounds: [0.2, 3], source:
+//       "[assumption]"}
 //
 // A prior is normal {mean, sd}, lognormal {mean, sd} (the variable's mean and the sd of its
 // logarithm, as a scenario's lognormal), or beta {mean, sd} (a share or chance); every prior names

@@ -22,7 +22,8 @@ double crps(const std::vector<double>& ensemble, double y) {
     std::sort(x.begin(), x.end());
     const auto n = static_cast<double>(x.size());
     double abs_err = 0, spread = 0;
-    // E|X − X'| over all ordered pairs (i = j included) = (2 / n²) Σ_i (2i − n − 1) x_(i), i = 1..n.
+    // E|X − X'| over all ordered pairs (i = j included) = (2 / n²) Σ_i (2i − n − 1) x_(i), i
+    // = 1..n.
     for (std::size_t i = 0; i < x.size(); ++i) {
         abs_err += std::abs(x[i] - y);
         spread += (2.0 * static_cast<double>(i + 1) - n - 1.0) * x[i];
@@ -72,7 +73,8 @@ std::optional<double> linear_trend(const std::vector<YearValue>& history, double
     return my + sxy / sxx * (year - mx);
 }
 
-std::optional<double> linear_trend(const std::vector<YearValue>& history, double year, double low, double high) {
+std::optional<double> linear_trend(const std::vector<YearValue>& history, double year, double low,
+                                   double high) {
     const auto t = linear_trend(history, year);
     if (!t) return t;
     return std::clamp(*t, low, high);

@@ -15,7 +15,8 @@ double quantile(std::vector<double> sample, double q);
 // The continuous ranked probability score of an ensemble forecast for the observed value y:
 //   CRPS = E|X − y| − ½ E|X − X'|
 // with X and X' drawn independently from the ensemble's members (equal weights). Lower is
-// better; for a single member it is the absolute error. Throws an Internal error on an empty sample.
+// better; for a single member it is the absolute error. Throws an Internal error on an empty
+// sample.
 double crps(const std::vector<double>& ensemble, double y);
 
 // One forecast of one observed value.
@@ -41,7 +42,8 @@ std::optional<double> last_value(const std::vector<YearValue>& history, double y
 std::optional<double> linear_trend(const std::vector<YearValue>& history, double year);
 // The same line kept within [low, high], the values the measure can take (a count of communes
 // cannot fall below 0 however steep the line).
-std::optional<double> linear_trend(const std::vector<YearValue>& history, double year, double low, double high);
+std::optional<double> linear_trend(const std::vector<YearValue>& history, double year, double low,
+                                   double high);
 
 // Means over the scored points of one forecaster. Relative error averages only the points
 // where it is defined; coverage only applies to interval forecasts.

@@ -33,8 +33,10 @@ struct CalibrationInputs {
     scenario::Scenario scenario;
     calibrate::ObservedSeries observed;
     std::string area_id;  // the observed area the study area stands for
-    calibrate::CalibrationSpec calibration;  // the scenario's calibration: block (priors, default keys)
-    std::vector<calibrate::Param> params;  // the --fit keys, parsed against the scenario and its priors
+    calibrate::CalibrationSpec
+        calibration;  // the scenario's calibration: block (priors, default keys)
+    std::vector<calibrate::Param>
+        params;  // the --fit keys, parsed against the scenario and its priors
     calibrate::Model model() const;
 };
 
@@ -42,12 +44,14 @@ struct CalibrationInputs {
 // area is measured). No --fit keys: the scenario's calibration.fit list, else `default_keys`.
 // `area_id` empty: the observed file's first area. Throws UsageError when the file has no rows of
 // that area, no key is given anywhere, or a key is unknown or given twice.
-std::unique_ptr<CalibrationInputs> load_calibration_inputs(const std::string& area_path, const std::string& scenario_path,
-                                                           const std::string& observed_path, const std::string& area_id,
-                                                           const std::vector<std::string>& fit_keys, int draws_override,
-                                                           const std::vector<std::string>& default_keys = {});
+std::unique_ptr<CalibrationInputs> load_calibration_inputs(
+    const std::string& area_path, const std::string& scenario_path,
+    const std::string& observed_path, const std::string& area_id,
+    const std::vector<std::string>& fit_keys, int draws_override,
+    const std::vector<std::string>& default_keys = {});
 
-std::vector<calibrate::Param> parse_params(const std::vector<std::string>& args, const scenario::Scenario& base,
+std::vector<calibrate::Param> parse_params(const std::vector<std::string>& args,
+                                           const scenario::Scenario& base,
                                            const calibrate::CalibrationSpec& spec);
 
 // Prints how the study area compares with the observed one in the rows no fit can move (the
@@ -63,7 +67,8 @@ std::string fit_verdict(const calibrate::FitResult& fit);
 // PREFIXprofile-KEY.png and .svg.
 void write_fit_files(const calibrate::FitResult& fit, const std::string& prefix);
 // Header lines for the calibrated scenario file: what was fitted to what, and how.
-std::vector<std::string> fit_header(const calibrate::FitResult& fit, const CalibrationInputs& in, int until);
+std::vector<std::string> fit_header(const calibrate::FitResult& fit, const CalibrationInputs& in,
+                                    int until);
 // CSV cells: a number to 6 decimals (empty when not finite); text in double quotes.
 std::string csv_number(double v);
 std::string csv_quoted(const std::string& s);

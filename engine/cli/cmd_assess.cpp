@@ -16,7 +16,6 @@ namespace po = boost::program_options;
 
 namespace ntm::cli {
 
-
 int cmd_assess(const Args& args) {
     po::options_description opts(
         "ntmsim assess AREA --criteria SET --year Y [-o OUT.gpkg]\n\n"
@@ -26,16 +25,20 @@ int cmd_assess(const Args& args) {
     std::string area_path, set_name, output;
     int year = 0, threads = 0;
     opts.add_options()("help,h", "show this help")(
-        "criteria", po::value(&set_name), "criteria set: vn-2016, hatinh-2017, vn-2021, vn-2026 or a YAML file")(
+        "criteria", po::value(&set_name),
+        "criteria set: vn-2016, hatinh-2017, vn-2021, vn-2026 or a YAML file")(
         "year", po::value(&year), "the year to assess (thresholds and status rows of that year)")(
-        "output,o", po::value(&output), "write OUT.gpkg (communes, indicators, gaps) and OUT-*.csv")(
-        "overwrite", "replace existing outputs")(
-        "threads", po::value(&threads), "threads to use (default: all cores)")(
+        "output,o", po::value(&output),
+        "write OUT.gpkg (communes, indicators, gaps) and OUT-*.csv")(
+        "overwrite", "replace existing outputs")("threads", po::value(&threads),
+                                                 "threads to use (default: all cores)")(
         "quiet,q", "print only the per-commune table, not the gaps");
     po::variables_map vm;
     if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
-    if (area_path.empty()) throw UsageError("give the study area: ntmsim assess AREA --criteria SET --year Y");
-    if (set_name.empty()) throw UsageError("give --criteria (vn-2016, hatinh-2017, vn-2021, vn-2026 or a YAML file)");
+    if (area_path.empty())
+        throw UsageError("give the study area: ntmsim assess AREA --criteria SET --year Y");
+    if (set_name.empty())
+        throw UsageError("give --criteria (vn-2016, hatinh-2017, vn-2021, vn-2026 or a YAML file)");
     if (year <= 0) throw UsageError("give --year, e.g. --year 2017");
     set_threads(threads);
 
@@ -50,15 +53,16 @@ int cmd_assess(const Args& args) {
     const std::size_t total = set.criteria.size();
     std::printf("Assessment of %s against %s (%s), %d\n\n", area.name.c_str(), set.id.c_str(),
                 set.name.en.c_str(), year);
-    std::printf("%s %s %7s %7s  %-8s  %s\n", pad_right("code", 8).c_str(), pad_right("commune", 16).c_str(),
-                "met", "unknown", "standard", "criteria not met");
+    std::printf("%s %s %7s %7s  %-8s  %s\n", pad_right("code", 8).c_str(),
+                pad_right("commune", 16).c_str(), "met", "unknown", "standard", "criteria not met");
     int at_standard = 0, assessed = 0;
     for (std::size_t ci = 0; ci < area.communes.size(); ++ci) {
         const auto& c = area.communes[ci];
         const auto& r = results[ci];
         if (!r.assessed) {
-            std::printf("%s %s %7s %7s  %-8s  %s\n", pad_right(c.code, 8).c_str(), pad_right(c.name, 16).c_str(),
-                        "-", "-", "-", (std::string(token(c.kind)) + ", not assessed").c_str());
+            std::printf("%s %s %7s %7s  %-8s  %s\n", pad_right(c.code, 8).c_str(),
+                        pad_right(c.name, 16).c_str(), "-", "-", "-",
+                        (std::string(token(c.kind)) + ", not assessed").c_str());
             continue;
         }
         ++assessed;
@@ -66,7 +70,8 @@ int cmd_assess(const Args& args) {
         std::vector<std::string> missing;
         for (const auto& cr : r.criteria)
             if (cr.verdict == criteria::Verdict::NotMet) missing.push_back(cr.rule->id);
-        std::printf("%s %s %7s %7d  %-8s  %s\n", pad_right(c.code, 8).c_str(), pad_right(c.name, 16).c_str(),
+        std::printf("%s %s %7s %7d  %-8s  %s\n", pad_right(c.code, 8).c_str(),
+                    pad_right(c.name, 16).c_str(),
                     (std::to_string(r.met) + "/" + std::to_string(total)).c_str(), r.unknown,
                     r.standard ? "yes" : "no", join(missing, " ").c_str());
     }
@@ -78,13 +83,15 @@ int cmd_assess(const Args& args) {
         for (std::size_t ci = 0; ci < area.communes.size(); ++ci) {
             const auto& r = results[ci];
             if (!r.assessed || r.standard) continue;
-            std::printf("\n%s (%s)\n", area.communes[ci].name.c_str(), area.communes[ci].code.c_str());
+            std::printf("\n%s (%s)\n", area.communes[ci].name.c_str(),
+                        area.communes[ci].code.c_str());
             for (const auto& cr : r.criteria) {
                 for (const auto& ir : cr.indicators) {
                     if (ir.gap) {
                         std::printf("  %-5s %s\n", ir.rule->id.c_str(), ir.gap->text.c_str());
                     } else if (ir.verdict == criteria::Verdict::Unknown) {
-                        std::printf("  %-5s unknown: %s\n", ir.rule->id.c_str(), ir.why_unknown.c_str());
+                        std::printf("  %-5s unknown: %s\n", ir.rule->id.c_str(),
+                                    ir.why_unknown.c_str());
                     }
                 }
             }

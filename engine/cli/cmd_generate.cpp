@@ -28,36 +28,43 @@ int cmd_generate(const Args& args) {
         "With --communes-from, the communes are the real units of a file (fields code, name, and\n"
         "optionally kind: commune / ward / special_zone, province, province_code, group), and the\n"
         "assets are drawn inside their polygons, sized from each unit's area; wards are kept as\n"
-        "urban units, not assessed. The rest of the recipe (default: the built-in one) applies.\n\nOptions");
+        "urban units, not assessed. The rest of the recipe (default: the built-in one) "
+        "applies.\n\nOptions");
     std::string recipe_path, output, format = "gpkg", communes_from, layer, province;
     int epsg = 0;
     int communes = 0, threads = 0;
     unsigned long long seed = 1;
-    opts.add_options()("help,h", "show this help")(
-        "communes", po::value(&communes), "number of communes (about 15 km² each)")(
+    opts.add_options()("help,h", "show this help")("communes", po::value(&communes),
+                                                   "number of communes (about 15 km² each)")(
         "seed", po::value(&seed), "random seed (default 1); with --recipe, overrides its seed")(
         "recipe", po::value(&recipe_path), "a recipe file, e.g. datasets/canloc/recipe.yaml")(
         "communes-from", po::value(&communes_from), "real unit outlines (any OGR vector file)")(
-        "layer", po::value(&layer), "with --communes-from: the layer (default: communes, else the first)")(
-        "province", po::value(&province), "with --communes-from: keep the units with this province_code")(
-        "epsg", po::value(&epsg), "with --communes-from: the working CRS (default: the UTM zone of the centre)")(
+        "layer", po::value(&layer),
+        "with --communes-from: the layer (default: communes, else the first)")(
+        "province", po::value(&province),
+        "with --communes-from: keep the units with this province_code")(
+        "epsg", po::value(&epsg),
+        "with --communes-from: the working CRS (default: the UTM zone of the centre)")(
         "output,o", po::value(&output), "output GeoPackage (or folder, with --format)")(
         "format", po::value(&format), "gpkg (default), shp, geojson, fgb or csv")(
-        "overwrite", "replace an existing output")(
-        "threads", po::value(&threads), "threads to use (default: all cores)");
+        "overwrite", "replace an existing output")("threads", po::value(&threads),
+                                                   "threads to use (default: all cores)");
     po::variables_map vm;
     if (!parse_args(args, opts, "", nullptr, 0, vm)) return kExitOk;
     if (output.empty()) throw UsageError("give the output: -o OUT.gpkg");
     if (recipe_path.empty() && communes <= 0 && communes_from.empty()) {
-        throw UsageError("give --communes N (a positive number), --recipe FILE or --communes-from FILE");
+        throw UsageError(
+            "give --communes N (a positive number), --recipe FILE or --communes-from FILE");
     }
     if (!communes_from.empty() && communes > 0) {
-        throw UsageError("--communes and --communes-from do not go together: the file lists the communes");
+        throw UsageError(
+            "--communes and --communes-from do not go together: the file lists the communes");
     }
     if (communes_from.empty() && (!layer.empty() || !province.empty() || epsg))
         throw UsageError("--layer, --province and --epsg go with --communes-from");
     if (!recipe_path.empty() && communes > 0) {
-        throw UsageError("--communes and --recipe do not go together: the recipe lists its communes");
+        throw UsageError(
+            "--communes and --recipe do not go together: the recipe lists its communes");
     }
     set_threads(threads);
     const auto fmt = io::parse_area_format(format);
@@ -70,7 +77,8 @@ int cmd_generate(const Args& args) {
         synth::add_outlines(recipe, communes_from, {layer, province, epsg});
         synth::check_recipe(recipe, communes_from);
     }
-    if (!recipe.outlines_source.empty()) std::printf("working CRS EPSG:%d: %s\n", recipe.epsg, recipe.crs_reason.c_str());
+    if (!recipe.outlines_source.empty())
+        std::printf("working CRS EPSG:%d: %s\n", recipe.epsg, recipe.crs_reason.c_str());
 
     const auto t0 = std::chrono::steady_clock::now();
     const StudyArea area = synth::generate(recipe);
@@ -78,12 +86,13 @@ int cmd_generate(const Args& args) {
     io::write_study_area(area, output, fmt, vm.count("overwrite") > 0);
     const auto t2 = std::chrono::steady_clock::now();
     auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-    std::printf("%s: %zu communes, %zu road segments, %zu canal segments, %zu farmland parcels, "
-                "%zu schools, %zu facilities, %zu status rows (generated in %.1f s, written in "
-                "%.1f s)\n",
-                output.c_str(), area.communes.size(), area.roads.size(), area.canals.size(),
-                area.farmland.size(), area.schools.size(), area.facilities.size(),
-                area.status.size(), secs(t0, t1), secs(t1, t2));
+    std::printf(
+        "%s: %zu communes, %zu road segments, %zu canal segments, %zu farmland parcels, "
+        "%zu schools, %zu facilities, %zu status rows (generated in %.1f s, written in "
+        "%.1f s)\n",
+        output.c_str(), area.communes.size(), area.roads.size(), area.canals.size(),
+        area.farmland.size(), area.schools.size(), area.facilities.size(), area.status.size(),
+        secs(t0, t1), secs(t1, t2));
     return kExitOk;
 }
 

@@ -1,6 +1,6 @@
-#include <boost/program_options.hpp>
 #include <algorithm>
 #include <array>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -48,7 +48,8 @@ double at_year(const Row& r, int year) {
 }
 
 void print_table(const std::vector<Row>& rows, std::size_t assessed) {
-    // The 2016–2025 programme's milestones (2019, 2020, 2025); a later period shows its last three years.
+    // The 2016–2025 programme's milestones (2019, 2020, 2025); a later period shows its last three
+    // years.
     std::array<int, 3> years = {2019, 2020, 2025};
     int first = 1 << 30, last = 0;
     for (const auto& r : rows) {
@@ -56,26 +57,34 @@ void print_table(const std::vector<Row>& rows, std::size_t assessed) {
         last = std::max(last, r.start + static_cast<int>(r.reached.size()) - 1);
     }
     if (!rows.empty() && first > 2019) years = {last - 2, last - 1, last};
-    std::printf("\nExpected communes at the standard (of %zu); targets: of the target communes any scenario names,\n"
-                "those at the standard by their deadline; money in bn VND, mean over draws: spent over the period,\n"
-                "gap (plans unfunded) and debt in the last year\n\n", assessed);
+    std::printf(
+        "\nExpected communes at the standard (of %zu); targets: of the target communes any "
+        "scenario names,\n"
+        "those at the standard by their deadline; money in bn VND, mean over draws: spent over the "
+        "period,\n"
+        "gap (plans unfunded) and debt in the last year\n\n",
+        assessed);
     auto by = [](int y) { return "by " + std::to_string(y); };
-    std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right("scenario", 28).c_str(), by(years[0]).c_str(),
-                by(years[1]).c_str(), by(years[2]).c_str(), "targets", "spent", "gap end", "debt end");
+    std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right("scenario", 28).c_str(),
+                by(years[0]).c_str(), by(years[1]).c_str(), by(years[2]).c_str(), "targets",
+                "spent", "gap end", "debt end");
     for (const auto& r : rows) {
         auto cell = [&](int year) {
             const double v = at_year(r, year);
             return v < 0 ? std::string("-") : format_fixed(v, 1);
         };
-        std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right(r.name, 28).c_str(), cell(years[0]).c_str(),
-                    cell(years[1]).c_str(), cell(years[2]).c_str(), r.has_targets ? format_fixed(r.targets, 2).c_str() : "-",
-                    format_fixed(r.spent, 1).c_str(), format_fixed(r.gap_end, 1).c_str(), format_fixed(r.debt_end, 1).c_str());
+        std::printf("%s %8s %8s %8s %8s %10s %10s %10s\n", pad_right(r.name, 28).c_str(),
+                    cell(years[0]).c_str(), cell(years[1]).c_str(), cell(years[2]).c_str(),
+                    r.has_targets ? format_fixed(r.targets, 2).c_str() : "-",
+                    format_fixed(r.spent, 1).c_str(), format_fixed(r.gap_end, 1).c_str(),
+                    format_fixed(r.debt_end, 1).c_str());
     }
 }
 
 // For a scenario with explicit targets: each target's chance of its intermediate and final target
 // and, where it falls short, the criterion and the constraint that kept it short most often.
-std::string target_report(const std::string& name, const sim::SimInput& in, const sim::Aggregate& agg) {
+std::string target_report(const std::string& name, const sim::SimInput& in,
+                          const sim::Aggregate& agg) {
     const std::size_t nj = agg.criteria;
     const auto draws = static_cast<double>(agg.draws);
     std::string out;
@@ -83,20 +92,29 @@ std::string target_report(const std::string& name, const sim::SimInput& in, cons
         const auto& ci = in.communes[c];
         if (ci.target_by == 0) continue;
         if (out.empty()) {
-            out = "\n" + name + ": the target communes, registered from their first year until they reach the standard\n" +
-                  pad_right("commune", 20) + " " + pad_right("met now", 8) + " " + pad_right("intermediate", 18) + " " +
-                  pad_right("P(standard by)", 18) + " where it falls short, most often (share of all draws)\n";
+            out = "\n" + name +
+                  ": the target communes, registered from their first year until they reach the "
+                  "standard\n" +
+                  pad_right("commune", 20) + " " + pad_right("met now", 8) + " " +
+                  pad_right("intermediate", 18) + " " + pad_right("P(standard by)", 18) +
+                  " where it falls short, most often (share of all draws)\n";
         }
-        auto year_index = [&](int year) { return static_cast<std::size_t>(std::clamp(year - in.start, 0, static_cast<int>(agg.years) - 1)); };
+        auto year_index = [&](int year) {
+            return static_cast<std::size_t>(
+                std::clamp(year - in.start, 0, static_cast<int>(agg.years) - 1));
+        };
         std::string inter = "-";
         if (ci.min_criteria > 0) {
             const std::size_t y = year_index(ci.min_criteria_by);
             std::uint64_t n = 0;
-            for (std::size_t k = static_cast<std::size_t>(ci.min_criteria); k <= nj; ++k) n += agg.met_hist[(c * agg.years + y) * (nj + 1) + k];
-            inter = "P(>=" + std::to_string(ci.min_criteria) + " by " + std::to_string(ci.min_criteria_by) + ") " +
+            for (std::size_t k = static_cast<std::size_t>(ci.min_criteria); k <= nj; ++k)
+                n += agg.met_hist[(c * agg.years + y) * (nj + 1) + k];
+            inter = "P(>=" + std::to_string(ci.min_criteria) + " by " +
+                    std::to_string(ci.min_criteria_by) + ") " +
                     format_fixed(static_cast<double>(n) / draws, 2);
         }
-        const double p = static_cast<double>(agg.reached[agg.cy(c, year_index(ci.target_by))]) / draws;
+        const double p =
+            static_cast<double>(agg.reached[agg.cy(c, year_index(ci.target_by))]) / draws;
         std::string why = "-";
         std::uint32_t best = 0;
         for (std::size_t j = 0; j < nj; ++j)
@@ -104,13 +122,17 @@ std::string target_report(const std::string& name, const sim::SimInput& in, cons
                 const auto n = agg.binding[(c * nj + j) * sim::kBindingReasons + r];
                 if (n > best) {
                     best = n;
-                    why = "criterion " + in.set->criteria[j].id + " (" + in.set->criteria[j].name.en + "): " +
-                          std::string(sim::binding_name(static_cast<sim::BindingReason>(r))) + " (" +
-                          format_fixed(static_cast<double>(n) / draws, 2) + ")";
+                    why =
+                        "criterion " + in.set->criteria[j].id + " (" + in.set->criteria[j].name.en +
+                        "): " + std::string(sim::binding_name(static_cast<sim::BindingReason>(r))) +
+                        " (" + format_fixed(static_cast<double>(n) / draws, 2) + ")";
                 }
             }
-        out += pad_right(ci.name, 20) + " " + pad_right(std::to_string(ci.met_at_start) + "/" + std::to_string(nj), 8) + " " +
-               pad_right(inter, 18) + " " + pad_right(std::to_string(ci.target_by) + ": " + format_fixed(p, 2), 18) + " " + why + "\n";
+        out += pad_right(ci.name, 20) + " " +
+               pad_right(std::to_string(ci.met_at_start) + "/" + std::to_string(nj), 8) + " " +
+               pad_right(inter, 18) + " " +
+               pad_right(std::to_string(ci.target_by) + ": " + format_fixed(p, 2), 18) + " " + why +
+               "\n";
     }
     return out;
 }
@@ -121,9 +143,10 @@ std::string target_report(const std::string& name, const sim::SimInput& in, cons
 // With a team of several MPI ranks (docs/scale.md), each scenario's draws are split over the
 // ranks and merged on rank 0, which alone reads the area (unless `every_rank_assesses`), writes
 // and prints; work that may fail runs inside team.agree(), so a failure anywhere ends every rank.
-int simulate_all(sim::Team& team, const std::string& area_path, const std::vector<std::string>& scenario_paths,
-                 const std::string& outdir, const po::variables_map& vm, int draws_override,
-                 long long seed_override, const std::string& trace_commune, int trace_draw,
+int simulate_all(sim::Team& team, const std::string& area_path,
+                 const std::vector<std::string>& scenario_paths, const std::string& outdir,
+                 const po::variables_map& vm, int draws_override, long long seed_override,
+                 const std::string& trace_commune, int trace_draw,
                  bool every_rank_assesses = false) {
     // Every scenario file, criteria set and output folder is checked before the area is loaded
     // and measured, so a typo or an existing output fails in a second, not after the work.
@@ -136,10 +159,14 @@ int simulate_all(sim::Team& team, const std::string& area_path, const std::vecto
             auto sc = scenario::load_scenario(path);
             if (draws_override > 0) sc.draws = draws_override;
             if (seed_override >= 0) sc.seed = static_cast<std::uint64_t>(seed_override);
-            if (!sets.count(sc.criteria)) sets.emplace(sc.criteria, criteria::load_criteria_set(sc.criteria));
+            if (!sets.count(sc.criteria))
+                sets.emplace(sc.criteria, criteria::load_criteria_set(sc.criteria));
             if (team.root() && !outdir.empty() && trace_commune.empty() && !vm.count("overwrite")) {
                 const auto dir = fs::path(outdir) / fs::path(path).stem();
-                if (fs::exists(dir)) throw InputError(dir.string() + ": already exists; choose another output folder or pass --overwrite");
+                if (fs::exists(dir))
+                    throw InputError(
+                        dir.string() +
+                        ": already exists; choose another output folder or pass --overwrite");
             }
             scenarios.push_back(std::move(sc));
         }
@@ -164,7 +191,8 @@ int simulate_all(sim::Team& team, const std::string& area_path, const std::vecto
         for (const auto& sc : scenarios)
             for (const auto& t : sc.targets)
                 for (const auto& name : t.communes)
-                    if (const int c = area.find_commune(name); c >= 0) targets[c] = std::max(targets[c], t.by);
+                    if (const int c = area.find_commune(name); c >= 0)
+                        targets[c] = std::max(targets[c], t.by);
     });
     std::vector<Row> rows;
     std::string target_reports;
@@ -174,19 +202,22 @@ int simulate_all(sim::Team& team, const std::string& area_path, const std::vecto
         const auto& set = sets.at(sc.criteria);
         sim::SimInput input;
         team.agree([&] {
-            if (compiles) input = sim::compile(loaded->area, measures, set, sc, loaded->area.layers);
+            if (compiles)
+                input = sim::compile(loaded->area, measures, set, sc, loaded->area.layers);
         });
         if (!every_rank_assesses) team.share_input(input, sc, set);
 
         if (!trace_commune.empty()) {
             const auto& area = loaded->area;
             const int c = area.find_commune(trace_commune);
-            if (c < 0) throw UsageError("--trace: no commune named or coded '" + trace_commune + "'");
+            if (c < 0)
+                throw UsageError("--trace: no commune named or coded '" + trace_commune + "'");
             sim::DrawRunner runner(input);
             sim::Aggregate one(input);
             std::string story;
             runner.run(static_cast<std::uint32_t>(trace_draw), one, nullptr, c, &story);
-            std::printf("%s, draw %d, %s (%s)\n%s\n", sc.name.c_str(), trace_draw, area.communes[static_cast<std::size_t>(c)].name.c_str(),
+            std::printf("%s, draw %d, %s (%s)\n%s\n", sc.name.c_str(), trace_draw,
+                        area.communes[static_cast<std::size_t>(c)].name.c_str(),
                         area.communes[static_cast<std::size_t>(c)].code.c_str(), story.c_str());
             continue;
         }
@@ -201,19 +232,23 @@ int simulate_all(sim::Team& team, const std::string& area_path, const std::vecto
                 return;
             }
             Progress progress(sc.name, count);
-            agg = sim::simulate(input, first, count, [&](std::size_t) { progress.advance(); }, &draws);
+            agg = sim::simulate(
+                input, first, count, [&](std::size_t) { progress.advance(); }, &draws);
             progress.finish();
         });
         team.combine(agg, draws);
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        note(sc.name + ": " + std::to_string(sc.draws) + " draws × " + std::to_string(sc.years()) + " years × " +
-             std::to_string(input.communes.size()) + " communes in " + format_fixed(secs, 2) + " s" +
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        note(sc.name + ": " + std::to_string(sc.draws) + " draws × " + std::to_string(sc.years()) +
+             " years × " + std::to_string(input.communes.size()) + " communes in " +
+             format_fixed(secs, 2) + " s" +
              (team.size() > 1 ? " on " + std::to_string(team.size()) + " MPI ranks" : ""));
         // Written only once every rank's draws are in; a failure to write ends every rank.
         team.agree([&] {
             if (team.root() && !outdir.empty()) {
                 const std::string dir = (fs::path(outdir) / fs::path(path).stem()).string();
-                report::write_results(input, agg, {area_path, path}, dir, vm.count("overwrite") > 0, &draws);
+                report::write_results(input, agg, {area_path, path}, dir, vm.count("overwrite") > 0,
+                                      &draws);
             }
         });
         if (!team.root()) continue;
@@ -228,8 +263,10 @@ int simulate_all(sim::Team& team, const std::string& area_path, const std::vecto
         for (const auto& [c, by] : targets) {
             r.has_targets = true;
             const int y = std::clamp(by - sc.start, 0, static_cast<int>(agg.years) - 1);
-            r.targets += static_cast<double>(agg.reached[agg.cy(static_cast<std::size_t>(c), static_cast<std::size_t>(y))]) /
-                         static_cast<double>(agg.draws);
+            r.targets +=
+                static_cast<double>(
+                    agg.reached[agg.cy(static_cast<std::size_t>(c), static_cast<std::size_t>(y))]) /
+                static_cast<double>(agg.draws);
         }
         r.debt_end = report::mean_money(agg, agg.years - 1, sim::kMoneyDebt);
         rows.push_back(r);
@@ -237,7 +274,8 @@ int simulate_all(sim::Team& team, const std::string& area_path, const std::vecto
     }
     if (!rows.empty()) print_table(rows, assessed);
     if (!target_reports.empty()) std::printf("%s", target_reports.c_str());
-    if (!outdir.empty() && !rows.empty()) std::printf("\nresults written under %s/\n", outdir.c_str());
+    if (!outdir.empty() && !rows.empty())
+        std::printf("\nresults written under %s/\n", outdir.c_str());
     return kExitOk;
 }
 
@@ -258,31 +296,40 @@ int cmd_simulate(const Args& args) {
     std::vector<std::string> scenarios;
     int draws = 0, threads = 0, trace_draw = 0;
     long long seed = -1;
-    opts.add_options()("help,h", "show this help")(
-        "output,o", po::value(&outdir), "output folder (one subfolder per scenario)")(
+    opts.add_options()("help,h", "show this help")("output,o", po::value(&outdir),
+                                                   "output folder (one subfolder per scenario)")(
         "draws", po::value(&draws), "number of draws (overrides the scenarios')")(
         "seed", po::value(&seed), "random seed (overrides the scenarios')")(
         "threads", po::value(&threads), "threads to use (default: all cores)")(
-        "trace", po::value(&trace), "print one commune's story (name or code) in one draw, instead of simulating")(
+        "trace", po::value(&trace),
+        "print one commune's story (name or code) in one draw, instead of simulating")(
         "draw", po::value(&trace_draw), "the draw to --trace (default 0)")(
         "overwrite", "replace existing result folders")(
         "mpi-assess", po::value(&mpi_assess)->default_value("root"),
-        "under MPI: 'root' (rank 0 reads and measures the area and sends the compiled arrays to the other ranks) "
+        "under MPI: 'root' (rank 0 reads and measures the area and sends the compiled arrays to "
+        "the other ranks) "
         "or 'every' (every rank reads and measures it)");
     po::variables_map vm;
-    if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), -1, vm)) return kExitOk;
-    const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    if (inputs.size() < 2) throw UsageError("give the study area and at least one scenario: ntmsim simulate AREA SCENARIO.yaml... -o OUTDIR");
+    if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), -1, vm))
+        return kExitOk;
+    const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>()
+                                           : std::vector<std::string>{};
+    if (inputs.size() < 2)
+        throw UsageError(
+            "give the study area and at least one scenario: ntmsim simulate AREA SCENARIO.yaml... "
+            "-o OUTDIR");
     area_path = inputs[0];
     scenarios.assign(inputs.begin() + 1, inputs.end());
     if (outdir.empty() && trace.empty()) throw UsageError("give the output folder: -o OUTDIR");
     if (draws < 0) throw UsageError("--draws must be positive");
-    if (mpi_assess != "root" && mpi_assess != "every") throw UsageError("--mpi-assess: give root or every, not '" + mpi_assess + "'");
+    if (mpi_assess != "root" && mpi_assess != "every")
+        throw UsageError("--mpi-assess: give root or every, not '" + mpi_assess + "'");
     set_threads(threads);
 #if NTM_WITH_MPI
     if (dist::launched_by_mpi()) {
         return dist::run_on_ranks([&](sim::Team& team) {
-            return simulate_all(team, area_path, scenarios, outdir, vm, draws, seed, trace, trace_draw, mpi_assess == "every");
+            return simulate_all(team, area_path, scenarios, outdir, vm, draws, seed, trace,
+                                trace_draw, mpi_assess == "every");
         });
     }
 #endif
@@ -295,18 +342,24 @@ int cmd_run(const Args& args) {
         "ntmsim run [-o OUTDIR] [--study canloc|hatinh-2025]\n\n"
         "README's main job: assess the bundled Can Lộc area against Hà Tĩnh's 2017 criteria,\n"
         "simulate every bundled Can Lộc scenario, and print the scenario table. With --study\n"
-        "hatinh-2025: Hà Tĩnh's 69 real 2025 units (generated from datasets/hatinh-2025/recipe.yaml\n"
-        "when missing), assessed against the 2026–2030 criteria (vn-2026) and simulated 2026–2030.\n\nOptions");
+        "hatinh-2025: Hà Tĩnh's 69 real 2025 units (generated from "
+        "datasets/hatinh-2025/recipe.yaml\n"
+        "when missing), assessed against the 2026–2030 criteria (vn-2026) and simulated "
+        "2026–2030.\n\nOptions");
     std::string outdir = "out", study = "canloc";
     int draws = 0, threads = 0;
-    opts.add_options()("help,h", "show this help")("output,o", po::value(&outdir), "output folder (default: out)")(
+    opts.add_options()("help,h", "show this help")("output,o", po::value(&outdir),
+                                                   "output folder (default: out)")(
         "draws", po::value(&draws), "number of draws (default: the scenarios' own)")(
-        "study", po::value(&study), "canloc (default: 2017–2025) or hatinh-2025 (the 2025 map, 2026–2030)")(
+        "study", po::value(&study),
+        "canloc (default: 2017–2025) or hatinh-2025 (the 2025 map, 2026–2030)")(
         "threads", po::value(&threads), "threads to use (default: all cores)");
     po::variables_map vm;
     if (!parse_args(args, opts, "", nullptr, 0, vm)) return kExitOk;
 #if NTM_WITH_MPI
-    if (dist::launched_by_mpi()) throw UsageError("run is the one-machine job; under mpirun or srun use ntmsim simulate (docs/scale.md)");
+    if (dist::launched_by_mpi())
+        throw UsageError(
+            "run is the one-machine job; under mpirun or srun use ntmsim simulate (docs/scale.md)");
 #endif
     set_threads(threads);
     // What each study runs: its area, criteria, first year, scenarios, target and map year.
@@ -317,12 +370,24 @@ int cmd_run(const Args& args) {
     Study st;
     std::vector<std::string> scenarios;
     if (study == "canloc") {
-        st = {data_dir() + "/datasets/canloc", "hatinh-2017", "2017", "communes at standard by 2019", "2019", "canloc-2017.gpkg", {}};
+        st = {data_dir() + "/datasets/canloc",
+              "hatinh-2017",
+              "2017",
+              "communes at standard by 2019",
+              "2019",
+              "canloc-2017.gpkg",
+              {}};
         const std::string scen_dir = data_dir() + "/scenarios/canloc";
         for (const auto& e : fs::directory_iterator(scen_dir))
             if (e.path().extension() == ".yaml") scenarios.push_back(e.path().string());
     } else if (study == "hatinh-2025") {
-        st = {data_dir() + "/datasets/hatinh-2025", "vn-2026", "2026", "communes at standard by 2030", "2030", "hatinh-2026.gpkg", {}};
+        st = {data_dir() + "/datasets/hatinh-2025",
+              "vn-2026",
+              "2026",
+              "communes at standard by 2030",
+              "2030",
+              "hatinh-2026.gpkg",
+              {}};
         scenarios.push_back(data_dir() + "/scenarios/hatinh/2026-2030.yaml");
         const std::string gpkg = st.area + "/hatinh-2025.gpkg";
         if (!fs::exists(gpkg)) {
@@ -342,8 +407,9 @@ int cmd_run(const Args& args) {
     fs::create_directories(outdir);
     // The assessment of where the communes stand in 2017.
     {
-        Args assess = {area, "--criteria", st.criteria, "--year", st.year, "-q", "--overwrite", "-o",
-                       (fs::path(outdir) / st.assessed).string()};
+        Args assess = {area,          "--criteria", st.criteria,
+                       "--year",      st.year,      "-q",
+                       "--overwrite", "-o",         (fs::path(outdir) / st.assessed).string()};
         const int rc = cmd_assess(assess);
         if (rc != kExitOk) return rc;
     }
@@ -365,20 +431,31 @@ int cmd_run(const Args& args) {
     // One scenario (hatinh-2025) has nothing to compare with.
     const bool compared = scenarios.size() > 1;
     if (compared) {
-        Args compare = {"--target", st.target, "--overwrite", "-o", (fs::path(outdir) / "comparison").string()};
-        for (const auto& s : scenarios) compare.push_back((fs::path(results) / fs::path(s).stem()).string());
+        Args compare = {"--target", st.target, "--overwrite", "-o",
+                        (fs::path(outdir) / "comparison").string()};
+        for (const auto& s : scenarios)
+            compare.push_back((fs::path(results) / fs::path(s).stem()).string());
         if (const int c = cmd_compare(compare); c != kExitOk) return c;
     }
     const std::string baseline = (fs::path(results) / fs::path(scenarios.front()).stem()).string();
     std::vector<std::pair<std::string, Args>> exports = {
-        {"styled GeoPackage (opens styled in QGIS)", {baseline, "--format", "gpkg", "--year", st.map_year, "-o", (fs::path(outdir) / "baseline.gpkg").string()}},
-        {"HTML report", {baseline, "--format", "html", "--year", st.map_year, "-o", (fs::path(outdir) / "baseline-report.html").string()}},
-        {"Excel workbook", {baseline, "--format", "xlsx", "--lang", "vi", "-o", (fs::path(outdir) / "baseline.xlsx").string()}},
-        {"map", {baseline, "--format", "png", "--year", st.map_year, "--lang", "vi", "-o",
-                 (fs::path(outdir) / ("baseline-" + st.map_year + ".png")).string()}}};
+        {"styled GeoPackage (opens styled in QGIS)",
+         {baseline, "--format", "gpkg", "--year", st.map_year, "-o",
+          (fs::path(outdir) / "baseline.gpkg").string()}},
+        {"HTML report",
+         {baseline, "--format", "html", "--year", st.map_year, "-o",
+          (fs::path(outdir) / "baseline-report.html").string()}},
+        {"Excel workbook",
+         {baseline, "--format", "xlsx", "--lang", "vi", "-o",
+          (fs::path(outdir) / "baseline.xlsx").string()}},
+        {"map",
+         {baseline, "--format", "png", "--year", st.map_year, "--lang", "vi", "-o",
+          (fs::path(outdir) / ("baseline-" + st.map_year + ".png")).string()}}};
     if (compared) {
-        exports.insert(exports.begin() + 2, {"HTML report", {(fs::path(outdir) / "comparison").string(), "--format", "html", "-o",
-                                                             (fs::path(outdir) / "comparison-report.html").string()}});
+        exports.insert(exports.begin() + 2,
+                       {"HTML report",
+                        {(fs::path(outdir) / "comparison").string(), "--format", "html", "-o",
+                         (fs::path(outdir) / "comparison-report.html").string()}});
     }
     std::printf("\n");
     for (auto [what, a] : exports) {

@@ -1,14 +1,13 @@
 // ntmsim: the command-line program.
 #include <omp.h>
 
+#include <boost/program_options/errors.hpp>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <map>
 #include <string>
-
-#include <boost/program_options/errors.hpp>
 
 #include "cli/commands.h"
 #include "core/error.h"
@@ -65,18 +64,12 @@ Exit codes: 0 fine, 1 problems in the input, 2 bad command line, 3 internal fail
 int main(int argc, char** argv) {
     using namespace ntm;
     const std::map<std::string, std::function<int(const cli::Args&)>> commands = {
-        {"validate", cli::cmd_validate},
-        {"info", cli::cmd_info},
-        {"generate", cli::cmd_generate},
-        {"assess", cli::cmd_assess},
-        {"simulate", cli::cmd_simulate},
-        {"run", cli::cmd_run},
-        {"remap", cli::cmd_remap},
-        {"compare", cli::cmd_compare},
-        {"export", cli::cmd_export},
-        {"calibrate", cli::cmd_calibrate},
-        {"backtest", cli::cmd_backtest},
-        {"serve", cli::cmd_serve},
+        {"validate", cli::cmd_validate}, {"info", cli::cmd_info},
+        {"generate", cli::cmd_generate}, {"assess", cli::cmd_assess},
+        {"simulate", cli::cmd_simulate}, {"run", cli::cmd_run},
+        {"remap", cli::cmd_remap},       {"compare", cli::cmd_compare},
+        {"export", cli::cmd_export},     {"calibrate", cli::cmd_calibrate},
+        {"backtest", cli::cmd_backtest}, {"serve", cli::cmd_serve},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);
@@ -95,15 +88,19 @@ int main(int argc, char** argv) {
     try {
         return it->second(args);
     } catch (const boost::program_options::error& e) {
-        std::fprintf(stderr, "ntmsim %s: %s (see 'ntmsim %s --help')\n", argv[1], e.what(), argv[1]);
+        std::fprintf(stderr, "ntmsim %s: %s (see 'ntmsim %s --help')\n", argv[1], e.what(),
+                     argv[1]);
         return kExitUsage;
     } catch (const Error& e) {
         std::fprintf(stderr, "ntmsim %s: error: %s\n", argv[1], e.what());
         switch (e.kind()) {
-            case ErrorKind::Usage: return kExitUsage;
+            case ErrorKind::Usage:
+                return kExitUsage;
             case ErrorKind::Input:
-            case ErrorKind::Config: return kExitProblems;
-            default: return kExitInternal;
+            case ErrorKind::Config:
+                return kExitProblems;
+            default:
+                return kExitInternal;
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ntmsim %s: internal error: %s\n", argv[1], e.what());

@@ -36,7 +36,7 @@ enum class Stream : std::uint32_t {
 };
 
 class Rng {
-   public:
+ public:
     using Engine = r123::Philox4x32;
 
     explicit Rng(std::uint64_t seed) {
@@ -44,7 +44,8 @@ class Rng {
     }
 
     // Four 32-bit words for the counter (a, b, c, d).
-    Engine::ctr_type bits(std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_t d) const {
+    Engine::ctr_type bits(std::uint32_t a, std::uint32_t b, std::uint32_t c,
+                          std::uint32_t d) const {
         Engine engine;
         return engine(Engine::ctr_type{{a, b, c, d}}, m_key);
     }
@@ -57,14 +58,14 @@ class Rng {
         return static_cast<double>((hi << 26) | lo) * 0x1.0p-53;
     }
 
-   private:
+ private:
     Engine::key_type m_key;
 };
 
 // A sequence of numbers for one (stream, a, b) position: the n-th call uses counter d = n.
 // Cheap to create; pass by value into each parallel item.
 class RngStream {
-   public:
+ public:
     RngStream(const Rng& rng, Stream stream, std::uint32_t a, std::uint32_t b)
         : m_rng(&rng), m_stream(static_cast<std::uint32_t>(stream)), m_a(a), m_b(b) {}
     // For (stream, draw, key, year index): the counter is (stream | (year + 1) << 8, draw, key, n),
@@ -72,7 +73,8 @@ class RngStream {
     // code (commune_key), so a layer's order changes no number.
     RngStream(const Rng& rng, Stream stream, std::uint32_t draw, std::uint32_t key, int year)
         : m_rng(&rng),
-          m_stream(static_cast<std::uint32_t>(stream) | (static_cast<std::uint32_t>(year + 1) << 8)),
+          m_stream(static_cast<std::uint32_t>(stream) |
+                   (static_cast<std::uint32_t>(year + 1) << 8)),
           m_a(draw),
           m_b(key) {}
 
@@ -92,7 +94,7 @@ class RngStream {
     }
     double normal(double mean, double sd) { return mean + sd * normal(); }
 
-   private:
+ private:
     const Rng* m_rng;
     std::uint32_t m_stream, m_a, m_b;
     std::uint32_t m_next = 0;

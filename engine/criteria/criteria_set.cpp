@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <set>
 
-#include "core/error.h"
 #include "core/data_dir.h"
+#include "core/error.h"
 #include "core/text.h"
 
 namespace fs = std::filesystem;
@@ -17,23 +17,34 @@ namespace ntm::criteria {
 
 std::string_view measure_name(Measure m) {
     switch (m) {
-        case Measure::RoadHardenedShare: return "road_hardened_share";
-        case Measure::FarmlandServedShare: return "farmland_served_share";
-        case Measure::SchoolStandardShare: return "school_standard_share";
-        case Measure::FacilityStandardPresent: return "facility_standard_present";
-        case Measure::FacilityStandardShare: return "facility_standard_share";
-        case Measure::Status: return "status";
+        case Measure::RoadHardenedShare:
+            return "road_hardened_share";
+        case Measure::FarmlandServedShare:
+            return "farmland_served_share";
+        case Measure::SchoolStandardShare:
+            return "school_standard_share";
+        case Measure::FacilityStandardPresent:
+            return "facility_standard_present";
+        case Measure::FacilityStandardShare:
+            return "facility_standard_share";
+        case Measure::Status:
+            return "status";
     }
     return "?";
 }
 
 std::string_view op_text(Op op) {
     switch (op) {
-        case Op::Ge: return ">=";
-        case Op::Gt: return ">";
-        case Op::Le: return "<=";
-        case Op::Lt: return "<";
-        case Op::Eq: return "==";
+        case Op::Ge:
+            return ">=";
+        case Op::Gt:
+            return ">";
+        case Op::Le:
+            return "<=";
+        case Op::Lt:
+            return "<";
+        case Op::Eq:
+            return "==";
     }
     return "?";
 }
@@ -41,11 +52,16 @@ std::string_view op_text(Op op) {
 bool compare(double v, Op op, double t) {
     const double eps = 1e-9 * std::max(1.0, std::abs(t));
     switch (op) {
-        case Op::Ge: return v >= t - eps;
-        case Op::Gt: return v > t + eps;
-        case Op::Le: return v <= t + eps;
-        case Op::Lt: return v < t - eps;
-        case Op::Eq: return std::abs(v - t) <= eps;
+        case Op::Ge:
+            return v >= t - eps;
+        case Op::Gt:
+            return v > t + eps;
+        case Op::Le:
+            return v <= t + eps;
+        case Op::Lt:
+            return v < t - eps;
+        case Op::Eq:
+            return std::abs(v - t) <= eps;
     }
     return false;
 }
@@ -63,8 +79,8 @@ double Threshold::at(Region region, CommuneGroup group, int year, const std::str
     if (const auto it = by_region.find(region); it != by_region.end()) return it->second.at(year);
     if (fallback) return fallback->at(year);
     if (!by_group.empty()) {
-        throw ConfigError(where + ": no threshold for commune " + std::string(token(group)) + " and no default; add " +
-                          std::string(token(group)) + ": or default:");
+        throw ConfigError(where + ": no threshold for commune " + std::string(token(group)) +
+                          " and no default; add " + std::string(token(group)) + ": or default:");
     }
     throw ConfigError(where + ": no threshold for region " + std::string(token(region)) +
                       " and no default; add " + std::string(token(region)) + ": or default:");
@@ -79,19 +95,21 @@ const Criterion* CriteriaSet::find(const std::string& wanted) const {
 namespace {
 
 class Reader {
-   public:
+ public:
     explicit Reader(std::string file) : m_file(std::move(file)) {}
 
-    [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
-        throw ConfigError(m_file + ", line " + std::to_string(node.Mark().line + 1) + ", key '" + key +
-                          "': " + what);
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
+                           const std::string& what) const {
+        throw ConfigError(m_file + ", line " + std::to_string(node.Mark().line + 1) + ", key '" +
+                          key + "': " + what);
     }
 
     std::string where(const YAML::Node& node) const {
         return m_file + ", line " + std::to_string(node.Mark().line + 1);
     }
 
-    void keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& allowed) const {
+    void keys(const YAML::Node& map, const std::string& path,
+              const std::set<std::string>& allowed) const {
         if (!map.IsMap()) fail(map, path, "expected a mapping");
         for (const auto& kv : map) {
             const auto k = kv.first.as<std::string>();
@@ -109,7 +127,8 @@ class Reader {
         return node.as<std::string>();
     }
 
-    std::string required(const YAML::Node& map, const std::string& name, const std::string& path) const {
+    std::string required(const YAML::Node& map, const std::string& name,
+                         const std::string& path) const {
         const auto n = map[name];
         if (!n) fail(map, path + "." + name, "missing; every entry needs " + name);
         return text(n, path + "." + name);
@@ -139,11 +158,16 @@ class Reader {
         if (node.IsMap()) {
             keys(node, key, {"by_year"});
             const auto years = node["by_year"];
-            if (!years.IsMap() || years.size() == 0) fail(years, key + ".by_year", "expected {year: value, …}");
+            if (!years.IsMap() || years.size() == 0)
+                fail(years, key + ".by_year", "expected {year: value, …}");
             for (const auto& kv : years) {
                 const auto y = parse_int(kv.first.as<std::string>());
-                if (!y) fail(kv.first, key + ".by_year", "'" + kv.first.as<std::string>() + "' is not a year");
-                out.steps.emplace_back(static_cast<int>(*y), number(kv.second, key + ".by_year." + std::to_string(*y), boolean));
+                if (!y)
+                    fail(kv.first, key + ".by_year",
+                         "'" + kv.first.as<std::string>() + "' is not a year");
+                out.steps.emplace_back(
+                    static_cast<int>(*y),
+                    number(kv.second, key + ".by_year." + std::to_string(*y), boolean));
             }
             std::sort(out.steps.begin(), out.steps.end());
             return out;
@@ -155,8 +179,10 @@ class Reader {
     Threshold threshold(const YAML::Node& node, const std::string& key) const {
         Threshold t;
         if (!node) {
-            fail(node, key, "missing; give a number, true/false, {REGION: …, default: …}, {group1: …, group2: …, group3: …} "
-                            "or {by_year: {…}}");
+            fail(node, key,
+                 "missing; give a number, true/false, {REGION: …, default: …}, {group1: …, group2: "
+                 "…, group3: …} "
+                 "or {by_year: {…}}");
         }
         if (node.IsMap() && !node["by_year"]) {
             for (const auto& kv : node) {
@@ -166,20 +192,24 @@ class Reader {
                     t.fallback = by_year_or_value(kv.second, sub, t.boolean);
                     continue;
                 }
-                if (const auto group = parse_enum<CommuneGroup>(name); group && name.rfind("group", 0) == 0) {
+                if (const auto group = parse_enum<CommuneGroup>(name);
+                    group && name.rfind("group", 0) == 0) {
                     t.by_group[*group] = by_year_or_value(kv.second, sub, t.boolean);
                     continue;
                 }
                 const auto region = parse_enum<Region>(name);
                 if (!region) {
-                    fail(kv.first, sub, "unknown region or commune group; use " + enum_choices<Region>() + ", " +
-                                            enum_choices<CommuneGroup>() + " or default");
+                    fail(kv.first, sub,
+                         "unknown region or commune group; use " + enum_choices<Region>() + ", " +
+                             enum_choices<CommuneGroup>() + " or default");
                 }
                 t.by_region[*region] = by_year_or_value(kv.second, sub, t.boolean);
             }
             if (!t.by_group.empty() && !t.by_region.empty()) {
-                fail(node, key, "mixes regions and commune groups; a threshold is either by region (2016–2025 sets) "
-                                "or by commune group (2026–2030 set)");
+                fail(node, key,
+                     "mixes regions and commune groups; a threshold is either by region (2016–2025 "
+                     "sets) "
+                     "or by commune group (2026–2030 set)");
             }
             return t;
         }
@@ -188,7 +218,9 @@ class Reader {
     }
 
     Indicator indicator(const YAML::Node& node, const std::string& path) const {
-        keys(node, path, {"id", "name", "measure", "class", "levels", "kind", "indicator", "op", "threshold", "note"});
+        keys(node, path,
+             {"id", "name", "measure", "class", "levels", "kind", "indicator", "op", "threshold",
+              "note"});
         Indicator ind;
         ind.where = where(node);
         ind.id = required(node, "id", path);
@@ -205,27 +237,35 @@ class Reader {
         const auto mit = kMeasures.find(measure);
         if (mit == kMeasures.end()) {
             fail(node["measure"], p + ".measure",
-                 "unknown measure '" + measure + "'; use road_hardened_share, farmland_served_share, "
-                 "school_standard_share, facility_standard_present, facility_standard_share or status");
+                 "unknown measure '" + measure +
+                     "'; use road_hardened_share, farmland_served_share, "
+                     "school_standard_share, facility_standard_present, facility_standard_share or "
+                     "status");
         }
         ind.measure = mit->second;
         auto param = [&](const char* name) {
-            if (!node[name]) fail(node, p + "." + name, std::string("measure ") + measure + " needs " + name);
+            if (!node[name])
+                fail(node, p + "." + name, std::string("measure ") + measure + " needs " + name);
             return text(node[name], p + "." + name);
         };
         switch (ind.measure) {
             case Measure::RoadHardenedShare: {
                 const auto c = param("class");
                 ind.road_class = parse_enum<RoadClass>(c);
-                if (!ind.road_class) fail(node["class"], p + ".class", "unknown road class '" + c + "'; use " + enum_choices<RoadClass>());
+                if (!ind.road_class)
+                    fail(node["class"], p + ".class",
+                         "unknown road class '" + c + "'; use " + enum_choices<RoadClass>());
                 break;
             }
             case Measure::SchoolStandardShare:
                 if (const auto lv = node["levels"]) {
-                    if (!lv.IsSequence()) fail(lv, p + ".levels", "expected a list, e.g. [primary, lower_secondary]");
+                    if (!lv.IsSequence())
+                        fail(lv, p + ".levels", "expected a list, e.g. [primary, lower_secondary]");
                     for (const auto& l : lv) {
                         const auto e = parse_enum<SchoolLevel>(text(l, p + ".levels"));
-                        if (!e) fail(l, p + ".levels", "unknown school level; use " + enum_choices<SchoolLevel>());
+                        if (!e)
+                            fail(l, p + ".levels",
+                                 "unknown school level; use " + enum_choices<SchoolLevel>());
                         ind.levels.push_back(*e);
                     }
                 }
@@ -234,17 +274,23 @@ class Reader {
             case Measure::FacilityStandardShare: {
                 const auto k = param("kind");
                 ind.kind = parse_enum<FacilityKind>(k);
-                if (!ind.kind) fail(node["kind"], p + ".kind", "unknown facility kind '" + k + "'; use " + enum_choices<FacilityKind>());
+                if (!ind.kind)
+                    fail(node["kind"], p + ".kind",
+                         "unknown facility kind '" + k + "'; use " + enum_choices<FacilityKind>());
                 break;
             }
-            case Measure::Status: ind.status_indicator = param("indicator"); break;
-            case Measure::FarmlandServedShare: break;
+            case Measure::Status:
+                ind.status_indicator = param("indicator");
+                break;
+            case Measure::FarmlandServedShare:
+                break;
         }
         const auto op = required(node, "op", p);
         static const std::map<std::string, Op> kOps = {
             {">=", Op::Ge}, {">", Op::Gt}, {"<=", Op::Le}, {"<", Op::Lt}, {"==", Op::Eq}};
         const auto oit = kOps.find(op);
-        if (oit == kOps.end()) fail(node["op"], p + ".op", "unknown operator '" + op + "'; use >=, >, <=, < or ==");
+        if (oit == kOps.end())
+            fail(node["op"], p + ".op", "unknown operator '" + op + "'; use >=, >, <=, < or ==");
         ind.op = oit->second;
         ind.threshold = threshold(node["threshold"], p + ".threshold");
         if (node["note"]) ind.note = text(node["note"], p + ".note");
@@ -265,26 +311,26 @@ class Reader {
         for (const auto& i : inds) {
             c.indicators.push_back(indicator(i, p + ".indicators"));
             if (!seen.insert(c.indicators.back().id).second)
-                fail(i, p + ".indicators", "indicator id '" + c.indicators.back().id + "' appears twice");
+                fail(i, p + ".indicators",
+                     "indicator id '" + c.indicators.back().id + "' appears twice");
         }
         return c;
     }
 
-   private:
+ private:
     std::string m_file;
 };
 
 std::string resolve(const std::string& name_or_path, const std::string& folder) {
     if (fs::exists(name_or_path) && fs::is_regular_file(name_or_path)) return name_or_path;
-    const std::string dir = folder.empty()
-                                ? data_dir() + "/scenarios/criteria"
-                                : folder;
+    const std::string dir = folder.empty() ? data_dir() + "/scenarios/criteria" : folder;
     const std::string p = dir + "/" + name_or_path + ".yaml";
     if (fs::exists(p)) return p;
     std::vector<std::string> known;
     if (fs::is_directory(dir))
         for (const auto& e : fs::directory_iterator(dir))
-            if (e.path().extension() == ".yaml" && e.path().stem() != "indicators") known.push_back(e.path().stem().string());
+            if (e.path().extension() == ".yaml" && e.path().stem() != "indicators")
+                known.push_back(e.path().stem().string());
     std::sort(known.begin(), known.end());
     throw ConfigError("criteria set '" + name_or_path + "' not found (looked for " + p +
                       "); known sets: " + join(known, ", ") + ", or give a path to a YAML file");
@@ -302,7 +348,8 @@ CriteriaSet load(const std::string& path, std::vector<std::string>& chain) {
     } catch (const YAML::BadFile&) {
         throw ConfigError(path + ": cannot open the file");
     } catch (const YAML::Exception& e) {
-        throw ConfigError(path + ", line " + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+        throw ConfigError(path + ", line " + std::to_string(e.mark.line + 1) +
+                          ": not valid YAML: " + e.msg);
     }
     const Reader r(path);
     r.keys(root, "", {"id", "name", "source", "extends", "remove", "criteria"});
@@ -334,8 +381,10 @@ CriteriaSet load(const std::string& path, std::vector<std::string>& chain) {
         if (!rm.IsSequence()) r.fail(rm, "remove", "expected a list of criterion ids");
         for (const auto& n : rm) {
             const auto id = r.text(n, "remove");
-            const auto it = std::find_if(set.criteria.begin(), set.criteria.end(), [&](const Criterion& c) { return c.id == id; });
-            if (it == set.criteria.end()) r.fail(n, "remove", "no criterion '" + id + "' to remove in the parent set");
+            const auto it = std::find_if(set.criteria.begin(), set.criteria.end(),
+                                         [&](const Criterion& c) { return c.id == id; });
+            if (it == set.criteria.end())
+                r.fail(n, "remove", "no criterion '" + id + "' to remove in the parent set");
             set.criteria.erase(it);
         }
     }
@@ -344,8 +393,10 @@ CriteriaSet load(const std::string& path, std::vector<std::string>& chain) {
     std::set<std::string> here;
     for (const auto& node : list) {
         auto c = r.criterion(node, "criteria");
-        if (!here.insert(c.id).second) r.fail(node, "criteria", "criterion id '" + c.id + "' appears twice in this file");
-        const auto it = std::find_if(set.criteria.begin(), set.criteria.end(), [&](const Criterion& x) { return x.id == c.id; });
+        if (!here.insert(c.id).second)
+            r.fail(node, "criteria", "criterion id '" + c.id + "' appears twice in this file");
+        const auto it = std::find_if(set.criteria.begin(), set.criteria.end(),
+                                     [&](const Criterion& x) { return x.id == c.id; });
         if (it != set.criteria.end()) {
             *it = std::move(c);  // replaces the parent's criterion in place
         } else {
@@ -365,7 +416,8 @@ CriteriaSet merge_criteria_sets(const std::vector<CriteriaSet>& sets, const std:
     for (std::size_t p = 1; p < sets.size(); ++p) {
         merged.id += "+" + sets[p].id;
         for (const auto& crit : sets[p].criteria) {
-            auto it = std::find_if(merged.criteria.begin(), merged.criteria.end(), [&](const Criterion& c) { return c.id == crit.id; });
+            auto it = std::find_if(merged.criteria.begin(), merged.criteria.end(),
+                                   [&](const Criterion& c) { return c.id == crit.id; });
             if (it == merged.criteria.end()) {
                 merged.criteria.push_back(crit);
                 continue;
@@ -375,11 +427,14 @@ CriteriaSet merge_criteria_sets(const std::vector<CriteriaSet>& sets, const std:
                                                [&](const Indicator& i) { return i.id == ind.id; });
                 if (same == it->indicators.end()) {
                     it->indicators.push_back(ind);
-                } else if (same->measure != ind.measure || same->road_class != ind.road_class || same->kind != ind.kind ||
-                           same->levels != ind.levels || same->status_indicator != ind.status_indicator) {
-                    throw ConfigError(where + ": indicator " + ind.id + " of criterion " + crit.id + " measures something else in " +
-                                      sets[p].id + " (" + ind.where + ") than in " + sets.front().id + " (" + same->where +
-                                      "); sets in one run may change thresholds, not what an indicator measures");
+                } else if (same->measure != ind.measure || same->road_class != ind.road_class ||
+                           same->kind != ind.kind || same->levels != ind.levels ||
+                           same->status_indicator != ind.status_indicator) {
+                    throw ConfigError(
+                        where + ": indicator " + ind.id + " of criterion " + crit.id +
+                        " measures something else in " + sets[p].id + " (" + ind.where +
+                        ") than in " + sets.front().id + " (" + same->where +
+                        "); sets in one run may change thresholds, not what an indicator measures");
                 }
             }
         }
@@ -390,12 +445,16 @@ CriteriaSet merge_criteria_sets(const std::vector<CriteriaSet>& sets, const std:
 CriteriaSet load_criteria_set(const std::string& name_or_path, const std::string& folder) {
     std::vector<std::string> chain;
     // "a+b": the union of sets a and b, as a run that changes set writes it in its results.
-    if (const auto plus = name_or_path.find('+'); plus != std::string::npos && !fs::exists(name_or_path)) {
+    if (const auto plus = name_or_path.find('+');
+        plus != std::string::npos && !fs::exists(name_or_path)) {
         std::vector<CriteriaSet> parts;
         std::size_t from = 0;
         while (true) {
             const auto end = name_or_path.find('+', from);
-            parts.push_back(load_criteria_set(name_or_path.substr(from, end == std::string::npos ? std::string::npos : end - from), folder));
+            parts.push_back(load_criteria_set(
+                name_or_path.substr(from,
+                                    end == std::string::npos ? std::string::npos : end - from),
+                folder));
             if (end == std::string::npos) break;
             from = end + 1;
         }

@@ -41,7 +41,8 @@ struct ByYear {
 struct Threshold {
     bool boolean = false;  // true/false thresholds are stored as 1/0
     std::map<Region, ByYear> by_region;
-    std::map<CommuneGroup, ByYear> by_group;  // the 2026–2030 set: by commune group (never mixed with regions)
+    std::map<CommuneGroup, ByYear>
+        by_group;  // the 2026–2030 set: by commune group (never mixed with regions)
     std::optional<ByYear> fallback;  // `default`, or the single value
     // The value for a commune of that region and group. Throws ConfigError when neither its
     // group nor its region has a value and there is no default.

@@ -10,9 +10,12 @@ namespace ntm::criteria {
 
 std::string_view verdict_text(Verdict v) {
     switch (v) {
-        case Verdict::Met: return "met";
-        case Verdict::NotMet: return "not_met";
-        case Verdict::Unknown: return "unknown";
+        case Verdict::Met:
+            return "met";
+        case Verdict::NotMet:
+            return "not_met";
+        case Verdict::Unknown:
+            return "unknown";
     }
     return "?";
 }
@@ -23,7 +26,7 @@ constexpr std::size_t idx(auto e) { return static_cast<std::size_t>(e); }
 
 // The latest status row ≤ year per (commune, indicator).
 class StatusLookup {
-   public:
+ public:
     StatusLookup(const StudyArea& area, int year) {
         for (const auto& row : area.status) {
             if (row.year > year) continue;
@@ -38,7 +41,7 @@ class StatusLookup {
         return it == m_rows.end() ? nullptr : it->second;
     }
 
-   private:
+ private:
     std::map<std::pair<int, std::string>, const StatusRow*> m_rows;
 };
 
@@ -50,7 +53,8 @@ IndicatorResult measure(const Indicator& rule, const indicators::Inventory& inv,
                         CommuneGroup group, int year) {
     IndicatorResult r;
     r.rule = &rule;
-    r.threshold = rule.threshold.at(region, group, year, rule.where + " (indicator " + rule.id + ")");
+    r.threshold =
+        rule.threshold.at(region, group, year, rule.where + " (indicator " + rule.id + ")");
     auto share = [&](double num, double den, bool layer, const char* nothing) {
         r.numerator = num;
         r.denominator = den;
@@ -80,7 +84,8 @@ IndicatorResult measure(const Indicator& rule, const indicators::Inventory& inv,
         case Measure::SchoolStandardShare: {
             double all = 0, ok = 0;
             for (const auto l : kSchoolLevels) {
-                if (!rule.levels.empty() && std::find(rule.levels.begin(), rule.levels.end(), l) == rule.levels.end())
+                if (!rule.levels.empty() &&
+                    std::find(rule.levels.begin(), rule.levels.end(), l) == rule.levels.end())
                     continue;
                 ok += static_cast<double>(inv.schools[idx(l)][1]);
                 all += static_cast<double>(inv.schools[idx(l)][0] + inv.schools[idx(l)][1]);
@@ -150,7 +155,8 @@ IndicatorResult measure(const Indicator& rule, const indicators::Inventory& inv,
             const double n = std::ceil(need - 1e-9);
             g.amount = n;
             g.unit = "schools";
-            g.text = format_fixed(n, 0) + (n == 1 ? " school" : " schools") + " to bring to the standard";
+            g.text = format_fixed(n, 0) + (n == 1 ? " school" : " schools") +
+                     " to bring to the standard";
             break;
         }
         case Measure::FacilityStandardPresent:
@@ -164,12 +170,14 @@ IndicatorResult measure(const Indicator& rule, const indicators::Inventory& inv,
             g.amount = n;
             g.unit = "facilities";
             g.text = format_fixed(n, 0) + " " + std::string(token(*rule.kind)) +
-                     (r.denominator > 0 ? (n == 1 ? " to bring" : "s to bring") + std::string(" to the standard")
-                                        : " to build (none mapped)");
+                     (r.denominator > 0
+                          ? (n == 1 ? " to bring" : "s to bring") + std::string(" to the standard")
+                          : " to build (none mapped)");
             break;
         }
         case Measure::Status: {
-            const std::string what = rule.name.en.empty() ? "indicator " + rule.status_indicator : rule.name.en;
+            const std::string what =
+                rule.name.en.empty() ? "indicator " + rule.status_indicator : rule.name.en;
             if (rule.threshold.boolean) {
                 g.amount = 1;
                 g.unit = "met";
@@ -203,12 +211,15 @@ std::vector<CommuneResult> evaluate(const CriteriaSet& set, const StudyArea& are
             cr.rule = &crit;
             bool any_unknown = false, any_not_met = false;
             for (const auto& ind : crit.indicators) {
-                cr.indicators.push_back(measure(ind, measures.communes[ci], static_cast<int>(ci), status,
-                                                layers, commune.region, commune.group, year));
+                cr.indicators.push_back(measure(ind, measures.communes[ci], static_cast<int>(ci),
+                                                status, layers, commune.region, commune.group,
+                                                year));
                 any_unknown |= cr.indicators.back().verdict == Verdict::Unknown;
                 any_not_met |= cr.indicators.back().verdict == Verdict::NotMet;
             }
-            cr.verdict = any_not_met ? Verdict::NotMet : any_unknown ? Verdict::Unknown : Verdict::Met;
+            cr.verdict = any_not_met   ? Verdict::NotMet
+                         : any_unknown ? Verdict::Unknown
+                                       : Verdict::Met;
             res.met += cr.verdict == Verdict::Met;
             res.not_met += cr.verdict == Verdict::NotMet;
             res.unknown += cr.verdict == Verdict::Unknown;

@@ -70,11 +70,14 @@ void send_bytes(const std::string& bytes, int to) {
 
 std::string recv_bytes(int from) {
     std::uint64_t n = 0;
-    check(MPI_Recv(&n, 1, MPI_UINT64_T, from, kTagResults, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "receive");
+    check(MPI_Recv(&n, 1, MPI_UINT64_T, from, kTagResults, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+          "receive");
     std::string bytes(n, '\0');
     for (std::size_t at = 0; at < n; at += kPiece) {
         const auto len = static_cast<int>(std::min<std::size_t>(kPiece, n - at));
-        check(MPI_Recv(bytes.data() + at, len, MPI_BYTE, from, kTagResults, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "receive");
+        check(MPI_Recv(bytes.data() + at, len, MPI_BYTE, from, kTagResults, MPI_COMM_WORLD,
+                       MPI_STATUS_IGNORE),
+              "receive");
     }
     return bytes;
 }
@@ -93,15 +96,18 @@ void quiet_barrier() {
 
 int exit_code(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::Usage: return kExitUsage;
+        case ErrorKind::Usage:
+            return kExitUsage;
         case ErrorKind::Input:
-        case ErrorKind::Config: return kExitProblems;
-        default: return kExitInternal;
+        case ErrorKind::Config:
+            return kExitProblems;
+        default:
+            return kExitInternal;
     }
 }
 
 class MpiTeam final : public sim::Team {
-   public:
+ public:
     MpiTeam() {
         int provided = 0;
         // OpenMP threads run the draws, but only the main thread calls MPI.
@@ -132,7 +138,8 @@ class MpiTeam final : public sim::Team {
         }
         quiet_barrier();
         std::vector<int> kinds(static_cast<std::size_t>(m_size));
-        check(MPI_Allgather(&kind, 1, MPI_INT, kinds.data(), 1, MPI_INT, MPI_COMM_WORLD), "status exchange");
+        check(MPI_Allgather(&kind, 1, MPI_INT, kinds.data(), 1, MPI_INT, MPI_COMM_WORLD),
+              "status exchange");
         if (std::all_of(kinds.begin(), kinds.end(), [](int k) { return k < 0; })) return;
         // Somebody failed: every rank learns every message, and all throw the same error.
         std::vector<std::string> messages(static_cast<std::size_t>(m_size));
@@ -154,27 +161,34 @@ class MpiTeam final : public sim::Team {
         }
         std::string text;
         if (same) {
-            text = messages[static_cast<std::size_t>(first)] + " (on all " + std::to_string(m_size) + " ranks)";
+            text = messages[static_cast<std::size_t>(first)] + " (on all " +
+                   std::to_string(m_size) + " ranks)";
         } else {
             for (int r = 0; r < m_size; ++r) {
                 const auto i = static_cast<std::size_t>(r);
                 if (kinds[i] < 0) continue;
                 if (!text.empty()) text += "\n";
-                text += "rank " + std::to_string(r) + " of " + std::to_string(m_size) + ": " + messages[i];
+                text += "rank " + std::to_string(r) + " of " + std::to_string(m_size) + ": " +
+                        messages[i];
             }
         }
         throw sim::TeamFailed(static_cast<ErrorKind>(kinds[static_cast<std::size_t>(first)]), text);
     }
 
-    void share_input(sim::SimInput& in, const scenario::Scenario& sc, const criteria::CriteriaSet& set) override {
+    void share_input(sim::SimInput& in, const scenario::Scenario& sc,
+                     const criteria::CriteriaSet& set) override {
         const auto t0 = std::chrono::steady_clock::now();
         std::string bytes;
         if (root()) bytes = to_bytes(in);
         bcast_bytes(bytes, 0, m_rank);
         if (root()) {
-            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            note("sent the compiled input (" + format_fixed(static_cast<double>(bytes.size()) / 1e6, 1) + " MB) to " +
-                 (m_size == 2 ? std::string("the other rank") : "the other " + std::to_string(m_size - 1) + " ranks") + " in " + format_fixed(secs, 2) + " s");
+            const double secs =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            note("sent the compiled input (" +
+                 format_fixed(static_cast<double>(bytes.size()) / 1e6, 1) + " MB) to " +
+                 (m_size == 2 ? std::string("the other rank")
+                              : "the other " + std::to_string(m_size - 1) + " ranks") +
+                 " in " + format_fixed(secs, 2) + " s");
             return;
         }
         in = sim::SimInput{};
@@ -202,12 +216,15 @@ class MpiTeam final : public sim::Team {
             agg.merge(part);
             draws.append(part_draws);
         }
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        note("merged the results of " + std::to_string(m_size - 1) + (m_size == 2 ? " other rank (" : " other ranks (") +
-             format_fixed(static_cast<double>(received) / 1e6, 1) + " MB) in " + format_fixed(secs, 2) + " s");
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        note("merged the results of " + std::to_string(m_size - 1) +
+             (m_size == 2 ? " other rank (" : " other ranks (") +
+             format_fixed(static_cast<double>(received) / 1e6, 1) + " MB) in " +
+             format_fixed(secs, 2) + " s");
     }
 
-   private:
+ private:
     int m_rank = 0, m_size = 1;
 };
 
@@ -232,10 +249,14 @@ int run_on_ranks(const std::function<int(sim::Team&)>& job) {
         try {
             code = job(team);
         } catch (const sim::TeamFailed& e) {
-            if (team.root()) failure = std::current_exception();
-            else code = exit_code(e.kind());
+            if (team.root())
+                failure = std::current_exception();
+            else
+                code = exit_code(e.kind());
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "ntmsim simulate: rank %d of %d failed outside a checked step: %s; stopping the job\n",
+            std::fprintf(stderr,
+                         "ntmsim simulate: rank %d of %d failed outside a checked step: %s; "
+                         "stopping the job\n",
                          team.rank(), team.size(), e.what());
             std::fflush(stderr);
             MPI_Abort(MPI_COMM_WORLD, kExitInternal);

@@ -13,42 +13,43 @@ namespace boost::serialization {
 
 template <class Archive>
 void serialize(Archive& a, ntm::sim::Project& p, unsigned) {
-    a & p.cost_bn & p.dx & p.dD & p.kind & p.asset;
+    a& p.cost_bn& p.dx& p.dD& p.kind& p.asset;
 }
 
 template <class Archive>
 void serialize(Archive& a, ntm::sim::Slot& s, unsigned) {
-    a & s.commune & s.criterion & s.sector & s.op & s.measurable & s.x0 & s.D0 & s.threshold & s.first & s.count &
-        s.indicator;
+    a& s.commune& s.criterion& s.sector& s.op& s.measurable& s.x0& s.D0& s.threshold& s.first& s
+        .count& s.indicator;
 }
 
 template <class Archive>
 void serialize(Archive& a, ntm::sim::CriterionParts& p, unsigned) {
-    a & p.slots & p.has_status & p.status_met0 & p.has_income & p.income0 & p.income_op & p.income_threshold;
+    a& p.slots& p.has_status& p.status_met0& p.has_income& p.income0& p.income_op& p
+        .income_threshold;
 }
 
 template <class Archive>
 void serialize(Archive& a, ntm::sim::CommuneInput& c, unsigned) {
-    a & c.code & c.name & c.assessed & c.population & c.households & c.key & c.rank & c.target_by & c.target_from &
-        c.min_criteria & c.min_criteria_by & c.met_at_start & c.fixed_share & c.criteria;
+    a& c.code& c.name& c.assessed& c.population& c.households& c.key& c.rank& c.target_by& c
+        .target_from& c.min_criteria& c.min_criteria_by& c.met_at_start& c.fixed_share& c.criteria;
 }
 
 // The arrays only: the area, scenario and criteria set pointers are the receiver's own.
 template <class Archive>
 void serialize(Archive& a, ntm::sim::SimInput& in, unsigned) {
-    a & in.start & in.years & in.communes & in.slots & in.projects;
+    a& in.start& in.years& in.communes& in.slots& in.projects;
 }
 
 template <class Archive>
 void serialize(Archive& a, ntm::sim::Aggregate& g, unsigned) {
-    a & g.communes & g.years & g.criteria & g.draws & g.reached & g.at_standard & g.met_hist & g.criterion_met &
-        g.lost & g.slot_base & g.slot_hist & g.district_at_standard & g.district_reached & g.money &
-        g.registered & g.binding;
+    a& g.communes& g.years& g.criteria& g.draws& g.reached& g.at_standard& g.met_hist& g
+        .criterion_met& g.lost& g.slot_base& g.slot_hist& g.district_at_standard& g
+        .district_reached& g.money& g.registered& g.binding;
 }
 
 template <class Archive>
 void serialize(Archive& a, ntm::sim::DrawTable& t, unsigned) {
-    a & t.first_draw & t.draws & t.communes & t.years & t.reached & t.spent & t.gap;
+    a& t.first_draw& t.draws& t.communes& t.years& t.reached& t.spent& t.gap;
 }
 
 }  // namespace boost::serialization

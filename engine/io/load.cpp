@@ -37,25 +37,48 @@ struct LayerSpec {
 const std::vector<LayerSpec>& layer_specs() {
     using K = geo::GeomKind;
     static const std::vector<LayerSpec> specs = {
-        {"communes", K::Polygon, true,
-         {{"code", "code", true}, {"name", "name", true}, {"district", "district", false},
-          {"province", "province", false}, {"region", "region", true}, {"group", "group", false},
+        {"communes",
+         K::Polygon,
+         true,
+         {{"code", "code", true},
+          {"name", "name", true},
+          {"district", "district", false},
+          {"province", "province", false},
+          {"region", "region", true},
+          {"group", "group", false},
           {"kind", "kind", false},
-          {"population", "population", true}, {"households", "households", false}}},
-        {"roads", K::Line, false,
+          {"population", "population", true},
+          {"households", "households", false}}},
+        {"roads",
+         K::Line,
+         false,
          {{"class", "class", true}, {"surface", "surface", true}, {"width_m", "width_m", false}}},
-        {"canals", K::Line, false,
-         {{"level", "level", true}, {"lined", "lined", true},
+        {"canals",
+         K::Line,
+         false,
+         {{"level", "level", true},
+          {"lined", "lined", true},
           {"service_width_m", "svc_width", false}}},
         {"farmland", K::Polygon, false, {{"use", "use", false}}},
-        {"schools", K::Point, false,
-         {{"name", "name", false}, {"level", "level", true},
-          {"meets_standard", "meets_std", true}, {"students", "students", false}}},
-        {"facilities", K::Point, false,
+        {"schools",
+         K::Point,
+         false,
+         {{"name", "name", false},
+          {"level", "level", true},
+          {"meets_standard", "meets_std", true},
+          {"students", "students", false}}},
+        {"facilities",
+         K::Point,
+         false,
          {{"name", "name", false}, {"kind", "kind", true}, {"meets_standard", "meets_std", true}}},
-        {"status", K::None, false,
-         {{"commune_code", "commune", true}, {"year", "year", true},
-          {"indicator", "indicator", true}, {"value", "value", false}, {"met", "met", false}}},
+        {"status",
+         K::None,
+         false,
+         {{"commune_code", "commune", true},
+          {"year", "year", true},
+          {"indicator", "indicator", true},
+          {"value", "value", false},
+          {"met", "met", false}}},
     };
     return specs;
 }
@@ -127,10 +150,14 @@ std::optional<Located> locate(const std::string& area_path, const Manifest& m,
 // Resolves our field names to the columns of one layer and turns feature values into ours,
 // reporting every problem with its place.
 class FieldReader {
-   public:
+ public:
     FieldReader(const LayerSpec& spec, const geo::LayerReader& reader, const LayerMapping* lm,
                 Problems& problems, const std::string& file)
-        : m_spec(spec), m_lm(lm), m_problems(problems), m_file(file), m_layer(reader.name()),
+        : m_spec(spec),
+          m_lm(lm),
+          m_problems(problems),
+          m_file(file),
+          m_layer(reader.name()),
           m_csv(to_lower_ascii(fs::path(file).extension().string()) == ".csv") {
         for (const auto& f : spec.fields) {
             int idx = -1;
@@ -159,7 +186,9 @@ class FieldReader {
     bool missing_required() const { return m_missing_required; }
     // CSV rows are easier found by line: GDAL numbers data rows from 1, after the header line.
     long long line_of(const geo::Feature& f) const { return m_csv ? f.fid + 1 : -1; }
-    Origin origin(const geo::Feature& f) const { return Origin{m_file, m_layer, f.fid, line_of(f)}; }
+    Origin origin(const geo::Feature& f) const {
+        return Origin{m_file, m_layer, f.fid, line_of(f)};
+    }
     bool has(const std::string& ours) const { return m_index.at(ours) >= 0; }
 
     // The text of a field for a feature: the value, else the area.yaml default, else nullopt.
@@ -186,9 +215,9 @@ class FieldReader {
     std::optional<std::string> required_text(const geo::Feature& f, const std::string& ours) {
         auto t = text(f, ours);
         if (!t && has(ours)) {
-            m_problems.error("missing-value", where(f, ours), "the value is empty",
-                             "fill it in, or set a default in area.yaml (defaults: {" + ours +
-                                 ": …})");
+            m_problems.error(
+                "missing-value", where(f, ours), "the value is empty",
+                "fill it in, or set a default in area.yaml (defaults: {" + ours + ": …})");
         }
         return t;
     }
@@ -220,8 +249,7 @@ class FieldReader {
         const std::optional<E> e =
             memo->second ? std::optional<E>(static_cast<E>(*memo->second)) : std::nullopt;
         if (!e) {
-            m_problems.error("unknown-value", where(f, ours),
-                             "unknown " + ours + " '" + *t + "'",
+            m_problems.error("unknown-value", where(f, ours), "unknown " + ours + " '" + *t + "'",
                              "use one of: " + enum_choices<E>() +
                                  ", or map it in area.yaml (values: {" + ours + ": {\"" + *t +
                                  "\": …}})");
@@ -264,7 +292,7 @@ class FieldReader {
         return v;
     }
 
-   private:
+ private:
     const LayerSpec& m_spec;
     const LayerMapping* m_lm;
     Problems& m_problems;
@@ -278,22 +306,28 @@ class FieldReader {
 
 const char* kind_name(geo::GeomKind k) {
     switch (k) {
-        case geo::GeomKind::Point: return "point";
-        case geo::GeomKind::Line: return "line";
-        case geo::GeomKind::Polygon: return "polygon";
-        case geo::GeomKind::None: return "no";
+        case geo::GeomKind::Point:
+            return "point";
+        case geo::GeomKind::Line:
+            return "line";
+        case geo::GeomKind::Polygon:
+            return "polygon";
+        case geo::GeomKind::None:
+            return "no";
     }
     return "?";
 }
 
 class Loader {
-   public:
-    Loader(std::string path, const LoadOptions& options) : m_path(std::move(path)), m_options(options) {}
+ public:
+    Loader(std::string path, const LoadOptions& options)
+        : m_path(std::move(path)), m_options(options) {}
 
     LoadResult run() {
         if (!fs::exists(m_path)) {
-            throw InputError(m_path + ": no such file or folder; give a GeoPackage, a folder of "
-                                      "layer files, or an area.yaml");
+            throw InputError(m_path +
+                             ": no such file or folder; give a GeoPackage, a folder of "
+                             "layer files, or an area.yaml");
         }
         const std::string ext = to_lower_ascii(fs::path(m_path).extension().string());
         if (ext == ".yaml" || ext == ".yml") {
@@ -304,7 +338,8 @@ class Loader {
         auto& area = m_result.area;
         area.source = m_path;
         area.name = m_manifest.name.value_or(fs::path(m_path).stem().string());
-        if (area.name.empty() || area.name == ".") area.name = fs::absolute(m_path).parent_path().filename().string();
+        if (area.name.empty() || area.name == ".")
+            area.name = fs::absolute(m_path).parent_path().filename().string();
 
         for (const auto& spec : layer_specs()) load_layer(spec);
         for (const auto& l : m_result.layers) {
@@ -318,14 +353,15 @@ class Loader {
             if (present) *present = l.present;
         }
         area.rebuild_index();
-        const Catalogue catalogue = m_options.catalogue_path ? load_catalogue(*m_options.catalogue_path)
-                                                             : default_catalogue();
+        const Catalogue catalogue = m_options.catalogue_path
+                                        ? load_catalogue(*m_options.catalogue_path)
+                                        : default_catalogue();
         check_study_area(area, catalogue, m_result.problems);
         area.sort_canonically();  // after the checks, which report problems in file order
         return std::move(m_result);
     }
 
-   private:
+ private:
     const LayerMapping* mapping(const std::string& ours) const {
         const auto it = m_manifest.layers.find(ours);
         return it == m_manifest.layers.end() ? nullptr : &it->second;
@@ -335,7 +371,8 @@ class Loader {
     void choose_crs(const geo::Crs& communes_crs, const std::vector<Commune>& communes) {
         auto& area = m_result.area;
         if (m_manifest.working_crs) {
-            area.crs = geo::crs_from_user_input(*m_manifest.working_crs, m_manifest.path + ", key 'working_crs'");
+            area.crs = geo::crs_from_user_input(*m_manifest.working_crs,
+                                                m_manifest.path + ", key 'working_crs'");
             area.crs_reason = "set by working_crs in area.yaml";
             if (!area.crs.metric) {
                 throw ConfigError(m_manifest.path + ", key 'working_crs': " + area.crs.label() +
@@ -384,13 +421,19 @@ class Loader {
             }
         }
         if (!reader) {
-            Location where{loc ? loc->source : m_path, loc && loc->layer ? *loc->layer : spec.name, -1, {}, -1};
-            const std::string what = std::string("layer '") + (loc && loc->layer ? *loc->layer : spec.name) + "' not found" +
-                                     (source ? " (layers: " + join(source->layer_names(), ", ") + ")" : "");
-            const std::string hint = std::string("name a layer '") + spec.name +
-                                     "', add a file " + spec.name +
-                                     ".gpkg/.shp/.geojson/.fgb/.csv, or map it in area.yaml (layers: {" +
-                                     spec.name + ": {source: …, layer: …}})";
+            Location where{loc ? loc->source : m_path,
+                           loc && loc->layer ? *loc->layer : spec.name,
+                           -1,
+                           {},
+                           -1};
+            const std::string what =
+                std::string("layer '") + (loc && loc->layer ? *loc->layer : spec.name) +
+                "' not found" +
+                (source ? " (layers: " + join(source->layer_names(), ", ") + ")" : "");
+            const std::string hint =
+                std::string("name a layer '") + spec.name + "', add a file " + spec.name +
+                ".gpkg/.shp/.geojson/.fgb/.csv, or map it in area.yaml (layers: {" + spec.name +
+                ": {source: …, layer: …}})";
             if (spec.required) {
                 problems.error("missing-layer", where, what, hint);
             } else {
@@ -411,11 +454,13 @@ class Loader {
         geo::Crs layer_crs = reader->crs();
         if (spec.geometry != geo::GeomKind::None && !layer_crs.known()) {
             if (m_manifest.crs) {
-                layer_crs = geo::crs_from_user_input(*m_manifest.crs, m_manifest.path + ", key 'crs'");
+                layer_crs =
+                    geo::crs_from_user_input(*m_manifest.crs, m_manifest.path + ", key 'crs'");
             } else {
-                problems.error("missing-crs", Location{file, reader->name(), -1, {}, -1},
-                               "the layer has no coordinate reference system",
-                               "add a .prj / CRS to the file, or give one in area.yaml (crs: EPSG:…)");
+                problems.error(
+                    "missing-crs", Location{file, reader->name(), -1, {}, -1},
+                    "the layer has no coordinate reference system",
+                    "add a .prj / CRS to the file, or give one in area.yaml (crs: EPSG:…)");
             }
         }
         report.crs = layer_crs;
@@ -429,7 +474,9 @@ class Loader {
         auto& area = m_result.area;
         while (reader->next(f)) {
             ++report.features_read;
-            if (spec.geometry != geo::GeomKind::None && !check_geometry(spec, f, file, reader->name())) continue;
+            if (spec.geometry != geo::GeomKind::None &&
+                !check_geometry(spec, f, file, reader->name()))
+                continue;
             const std::string n = spec.name;
             if (n == "communes") {
                 Commune c;
@@ -439,24 +486,30 @@ class Loader {
                 c.district = fields.text(f, "district").value_or("");
                 c.province = fields.text(f, "province").value_or("");
                 c.region = fields.enumeration<Region>(f, "region", true).value_or(Region::BTB);
-                c.group = fields.enumeration<CommuneGroup>(f, "group", false).value_or(CommuneGroup::Group2);
-                c.kind = fields.enumeration<CommuneKind>(f, "kind", false).value_or(CommuneKind::Commune);
+                c.group = fields.enumeration<CommuneGroup>(f, "group", false)
+                              .value_or(CommuneGroup::Group2);
+                c.kind = fields.enumeration<CommuneKind>(f, "kind", false)
+                             .value_or(CommuneKind::Commune);
                 c.population = std::llround(fields.non_negative(f, "population", true).value_or(0));
-                c.households = std::llround(fields.non_negative(f, "households", false).value_or(0));
+                c.households =
+                    std::llround(fields.non_negative(f, "households", false).value_or(0));
                 c.geometry = std::move(f.geometry.polygons);
                 area.communes.push_back(std::move(c));
             } else if (n == "roads") {
                 Road r;
                 r.origin = fields.origin(f);
-                r.road_class = fields.enumeration<RoadClass>(f, "class", true).value_or(RoadClass::Other);
-                r.surface = fields.enumeration<Surface>(f, "surface", true).value_or(Surface::Earth);
+                r.road_class =
+                    fields.enumeration<RoadClass>(f, "class", true).value_or(RoadClass::Other);
+                r.surface =
+                    fields.enumeration<Surface>(f, "surface", true).value_or(Surface::Earth);
                 r.width_m = fields.non_negative(f, "width_m", false).value_or(0);
                 r.geometry = std::move(f.geometry.lines);
                 area.roads.push_back(std::move(r));
             } else if (n == "canals") {
                 Canal c;
                 c.origin = fields.origin(f);
-                c.level = fields.enumeration<CanalLevel>(f, "level", true).value_or(CanalLevel::Field);
+                c.level =
+                    fields.enumeration<CanalLevel>(f, "level", true).value_or(CanalLevel::Field);
                 c.lined = fields.boolean(f, "lined", true).value_or(false);
                 c.service_width_m = fields.non_negative(f, "service_width_m", false).value_or(0);
                 c.geometry = std::move(f.geometry.lines);
@@ -471,7 +524,8 @@ class Loader {
                 School s;
                 s.origin = fields.origin(f);
                 s.name = fields.text(f, "name").value_or("");
-                s.level = fields.enumeration<SchoolLevel>(f, "level", true).value_or(SchoolLevel::Primary);
+                s.level = fields.enumeration<SchoolLevel>(f, "level", true)
+                              .value_or(SchoolLevel::Primary);
                 s.meets_standard = fields.boolean(f, "meets_standard", true).value_or(false);
                 s.students = std::llround(fields.non_negative(f, "students", false).value_or(0));
                 s.location = f.geometry.point;
@@ -480,7 +534,8 @@ class Loader {
                 Facility x;
                 x.origin = fields.origin(f);
                 x.name = fields.text(f, "name").value_or("");
-                x.kind = fields.enumeration<FacilityKind>(f, "kind", true).value_or(FacilityKind::VillageCulturalHouse);
+                x.kind = fields.enumeration<FacilityKind>(f, "kind", true)
+                             .value_or(FacilityKind::VillageCulturalHouse);
                 x.meets_standard = fields.boolean(f, "meets_standard", true).value_or(false);
                 x.location = f.geometry.point;
                 area.facilities.push_back(std::move(x));
@@ -494,9 +549,11 @@ class Loader {
                 s.value = fields.number(f, "value", false);
                 s.met = fields.boolean(f, "met", false);
                 if (!s.value && !s.met) {
-                    problems.error("missing-value", Location{file, reader->name(), f.fid, "value", fields.line_of(f)},
-                                   "the row gives neither a value nor met",
-                                   "fill in value (a number) or met (yes/no)");
+                    problems.error(
+                        "missing-value",
+                        Location{file, reader->name(), f.fid, "value", fields.line_of(f)},
+                        "the row gives neither a value nor met",
+                        "fill in value (a number) or met (yes/no)");
                 }
                 area.status.push_back(std::move(s));
             }
@@ -532,8 +589,8 @@ class Loader {
         }
         if (g.kind != spec.geometry) {
             problems.error("wrong-geometry-type", where,
-                           "expected a " + std::string(kind_name(spec.geometry)) + " geometry, found " +
-                               g.type_name,
+                           "expected a " + std::string(kind_name(spec.geometry)) +
+                               " geometry, found " + g.type_name,
                            "put only " + std::string(kind_name(spec.geometry)) + "s in this layer");
             return false;
         }
@@ -573,8 +630,9 @@ class Loader {
                         return false;
                     }
                 } else {
-                    problems.error("invalid-geometry", where, v.reason,
-                                   "fix it in your GIS, or run with --repair to fix it with GEOS MakeValid");
+                    problems.error(
+                        "invalid-geometry", where, v.reason,
+                        "fix it in your GIS, or run with --repair to fix it with GEOS MakeValid");
                 }
             }
         }

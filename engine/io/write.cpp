@@ -23,21 +23,31 @@ struct Target {
     bool shapefile() const { return format == AreaFormat::Shapefile; }
     const char* driver() const {
         switch (format) {
-            case AreaFormat::GeoPackage: return "GPKG";
-            case AreaFormat::Shapefile: return "ESRI Shapefile";
-            case AreaFormat::GeoJson: return "GeoJSON";
-            case AreaFormat::FlatGeobuf: return "FlatGeobuf";
-            case AreaFormat::Csv: return "CSV";
+            case AreaFormat::GeoPackage:
+                return "GPKG";
+            case AreaFormat::Shapefile:
+                return "ESRI Shapefile";
+            case AreaFormat::GeoJson:
+                return "GeoJSON";
+            case AreaFormat::FlatGeobuf:
+                return "FlatGeobuf";
+            case AreaFormat::Csv:
+                return "CSV";
         }
         return "GPKG";
     }
     const char* extension() const {
         switch (format) {
-            case AreaFormat::GeoPackage: return ".gpkg";
-            case AreaFormat::Shapefile: return ".shp";
-            case AreaFormat::GeoJson: return ".geojson";
-            case AreaFormat::FlatGeobuf: return ".fgb";
-            case AreaFormat::Csv: return ".csv";
+            case AreaFormat::GeoPackage:
+                return ".gpkg";
+            case AreaFormat::Shapefile:
+                return ".shp";
+            case AreaFormat::GeoJson:
+                return ".geojson";
+            case AreaFormat::FlatGeobuf:
+                return ".fgb";
+            case AreaFormat::Csv:
+                return ".csv";
         }
         return ".gpkg";
     }
@@ -72,7 +82,7 @@ FieldValue yes_no(bool b) { return std::string(b ? "yes" : "no"); }
 // Writes each layer through `emit`, which is called once per layer with a callable that
 // creates it in the right sink.
 class AreaWriter {
-   public:
+ public:
     AreaWriter(const StudyArea& area, const std::string& path, Target t, bool overwrite)
         : m_area(area), m_path(path), m_t(t), m_overwrite(overwrite) {}
 
@@ -86,7 +96,8 @@ class AreaWriter {
         }
         // A folder of one file per layer, built in a temporary folder and renamed into place.
         if (fs::exists(m_path) && !m_overwrite) {
-            throw InputError(m_path + ": already exists; choose another output or pass --overwrite");
+            throw InputError(m_path +
+                             ": already exists; choose another output or pass --overwrite");
         }
         const fs::path target(m_path);
         const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -99,7 +110,8 @@ class AreaWriter {
         try {
             write_all([&](const std::string& layer, auto&& fn) {
                 const bool attributes = layer == "status";
-                const std::string file = (temp / (layer + (attributes ? ".csv" : m_t.extension()))).string();
+                const std::string file =
+                    (temp / (layer + (attributes ? ".csv" : m_t.extension()))).string();
                 auto sink = geo::VectorSink::create(file, attributes ? "CSV" : m_t.driver());
                 fn(sink);
                 sink.commit();
@@ -109,7 +121,10 @@ class AreaWriter {
                 std::ofstream yaml(temp / "area.yaml");
                 yaml << "# Written by ntmsim: CSV files carry no CRS, so it is given here.\n";
                 yaml << "name: \"" << m_area.name << "\"\n";
-                yaml << "crs: \"" << (m_area.crs.epsg ? "EPSG:" + std::to_string(m_area.crs.epsg) : m_area.crs.wkt) << "\"\n";
+                yaml << "crs: \""
+                     << (m_area.crs.epsg ? "EPSG:" + std::to_string(m_area.crs.epsg)
+                                         : m_area.crs.wkt)
+                     << "\"\n";
             }
         } catch (...) {
             fs::remove_all(temp);
@@ -119,7 +134,7 @@ class AreaWriter {
         fs::rename(temp, m_path);
     }
 
-   private:
+ private:
     template <typename WithSink>
     void write_all(WithSink with_sink) {
         const geo::Crs* crs = m_area.crs.known() ? &m_area.crs : nullptr;
@@ -128,39 +143,46 @@ class AreaWriter {
 
         with_sink("communes", [&](geo::VectorSink& sink) {
             auto w = sink.create_layer("communes", crs, geo::GeomKind::Polygon, true,
-                                       defs(m_t, {{"code", T::String}, {"name", T::String},
-                                                  {"district", T::String}, {"province", T::String},
-                                                  {"region", T::String}, {"group", T::String},
-                                                  {"kind", T::String}, {"population", T::Integer},
+                                       defs(m_t, {{"code", T::String},
+                                                  {"name", T::String},
+                                                  {"district", T::String},
+                                                  {"province", T::String},
+                                                  {"region", T::String},
+                                                  {"group", T::String},
+                                                  {"kind", T::String},
+                                                  {"population", T::Integer},
                                                   {"households", T::Integer}}),
                                        opts);
             for (const auto& c : a.communes) {
                 const auto g = geo::make_geometry(c.geometry);
                 w.write({text(c.code), text(c.name), text(c.district), text(c.province),
-                         text(token(c.region)), text(token(c.group)), text(token(c.kind)), c.population,
-                         c.households},
+                         text(token(c.region)), text(token(c.group)), text(token(c.kind)),
+                         c.population, c.households},
                         &g);
             }
         });
         with_sink("roads", [&](geo::VectorSink& sink) {
-            const bool multi = std::any_of(a.roads.begin(), a.roads.end(),
-                                           [](const Road& r) { return r.geometry.parts.size() > 1; });
-            auto w = sink.create_layer("roads", crs, geo::GeomKind::Line, multi,
-                                       defs(m_t, {{"class", T::String}, {"surface", T::String},
-                                                  {"width_m", T::Real}}),
-                                       opts);
+            const bool multi = std::any_of(a.roads.begin(), a.roads.end(), [](const Road& r) {
+                return r.geometry.parts.size() > 1;
+            });
+            auto w = sink.create_layer(
+                "roads", crs, geo::GeomKind::Line, multi,
+                defs(m_t, {{"class", T::String}, {"surface", T::String}, {"width_m", T::Real}}),
+                opts);
             for (const auto& r : a.roads) {
                 const auto g = geo::make_geometry(r.geometry);
                 w.write({text(token(r.road_class)), text(token(r.surface)), r.width_m}, &g);
             }
         });
         with_sink("canals", [&](geo::VectorSink& sink) {
-            const bool multi = std::any_of(a.canals.begin(), a.canals.end(),
-                                           [](const Canal& c) { return c.geometry.parts.size() > 1; });
-            auto w = sink.create_layer("canals", crs, geo::GeomKind::Line, multi,
-                                       defs(m_t, {{"level", T::String}, {"lined", T::String},
-                                                  {"service_width_m", T::Real}}),
-                                       opts);
+            const bool multi = std::any_of(a.canals.begin(), a.canals.end(), [](const Canal& c) {
+                return c.geometry.parts.size() > 1;
+            });
+            auto w = sink.create_layer(
+                "canals", crs, geo::GeomKind::Line, multi,
+                defs(m_t,
+                     {{"level", T::String}, {"lined", T::String}, {"service_width_m", T::Real}}),
+                opts);
             for (const auto& c : a.canals) {
                 const auto g = geo::make_geometry(c.geometry);
                 w.write({text(token(c.level)), yes_no(c.lined), c.service_width_m}, &g);
@@ -176,19 +198,23 @@ class AreaWriter {
         });
         with_sink("schools", [&](geo::VectorSink& sink) {
             auto w = sink.create_layer("schools", crs, geo::GeomKind::Point, false,
-                                       defs(m_t, {{"name", T::String}, {"level", T::String},
-                                                  {"meets_standard", T::String}, {"students", T::Integer}}),
+                                       defs(m_t, {{"name", T::String},
+                                                  {"level", T::String},
+                                                  {"meets_standard", T::String},
+                                                  {"students", T::Integer}}),
                                        opts);
             for (const auto& s : a.schools) {
                 const auto g = geo::make_geometry(s.location);
-                w.write({text(s.name), text(token(s.level)), yes_no(s.meets_standard), s.students}, &g);
+                w.write({text(s.name), text(token(s.level)), yes_no(s.meets_standard), s.students},
+                        &g);
             }
         });
         with_sink("facilities", [&](geo::VectorSink& sink) {
-            auto w = sink.create_layer("facilities", crs, geo::GeomKind::Point, false,
-                                       defs(m_t, {{"name", T::String}, {"kind", T::String},
-                                                  {"meets_standard", T::String}}),
-                                       opts);
+            auto w = sink.create_layer(
+                "facilities", crs, geo::GeomKind::Point, false,
+                defs(m_t,
+                     {{"name", T::String}, {"kind", T::String}, {"meets_standard", T::String}}),
+                opts);
             for (const auto& f : a.facilities) {
                 const auto g = geo::make_geometry(f.location);
                 w.write({text(f.name), text(token(f.kind)), yes_no(f.meets_standard)}, &g);
@@ -196,10 +222,14 @@ class AreaWriter {
         });
         with_sink("status", [&](geo::VectorSink& sink) {
             const bool gpkg = m_t.format == AreaFormat::GeoPackage;
-            auto w = sink.create_layer("status", nullptr, geo::GeomKind::None, false,
-                                       {{"commune_code", T::String}, {"year", T::Integer},
-                                        {"indicator", T::String}, {"value", T::Real}, {"met", T::String}},
-                                       gpkg ? std::vector<std::string>{"FID=fid"} : std::vector<std::string>{});
+            auto w = sink.create_layer(
+                "status", nullptr, geo::GeomKind::None, false,
+                {{"commune_code", T::String},
+                 {"year", T::Integer},
+                 {"indicator", T::String},
+                 {"value", T::Real},
+                 {"met", T::String}},
+                gpkg ? std::vector<std::string>{"FID=fid"} : std::vector<std::string>{});
             for (const auto& s : a.status) {
                 w.write({text(s.commune_code), static_cast<long long>(s.year), text(s.indicator),
                          s.value ? FieldValue(*s.value) : FieldValue(),

@@ -14,11 +14,13 @@ template <>
 struct Names<RoadClass> {
     static constexpr auto& all = kRoadClasses;
     static std::vector<std::pair<RoadClass, std::vector<std::string_view>>> table() {
-        return {{RoadClass::CommuneAxis, {"commune_axis", "truc_xa", "lien_xa", "duong_xa", "commune"}},
-                {RoadClass::VillageAxis, {"village_axis", "truc_thon", "lien_thon", "duong_thon", "village"}},
-                {RoadClass::Alley, {"alley", "ngo_xom", "ngo", "xom"}},
-                {RoadClass::Field, {"field", "noi_dong", "truc_chinh_noi_dong", "duong_noi_dong"}},
-                {RoadClass::Other, {"other", "khac"}}};
+        return {
+            {RoadClass::CommuneAxis, {"commune_axis", "truc_xa", "lien_xa", "duong_xa", "commune"}},
+            {RoadClass::VillageAxis,
+             {"village_axis", "truc_thon", "lien_thon", "duong_thon", "village"}},
+            {RoadClass::Alley, {"alley", "ngo_xom", "ngo", "xom"}},
+            {RoadClass::Field, {"field", "noi_dong", "truc_chinh_noi_dong", "duong_noi_dong"}},
+            {RoadClass::Other, {"other", "khac"}}};
     }
 };
 template <>
@@ -56,18 +58,21 @@ struct Names<SchoolLevel> {
     static std::vector<std::pair<SchoolLevel, std::vector<std::string_view>>> table() {
         return {{SchoolLevel::Preschool, {"preschool", "mam_non", "mau_giao", "kindergarten"}},
                 {SchoolLevel::Primary, {"primary", "tieu_hoc"}},
-                {SchoolLevel::LowerSecondary, {"lower_secondary", "thcs", "trung_hoc_co_so", "secondary"}}};
+                {SchoolLevel::LowerSecondary,
+                 {"lower_secondary", "thcs", "trung_hoc_co_so", "secondary"}}};
     }
 };
 template <>
 struct Names<FacilityKind> {
     static constexpr auto& all = kFacilityKinds;
     static std::vector<std::pair<FacilityKind, std::vector<std::string_view>>> table() {
-        return {{FacilityKind::CommuneCulturalHouse, {"commune_cultural_house", "nha_van_hoa_xa", "hoi_truong_xa"}},
-                {FacilityKind::VillageCulturalHouse, {"village_cultural_house", "nha_van_hoa_thon"}},
-                {FacilityKind::SportsGround, {"sports_ground", "san_the_thao", "khu_the_thao"}},
-                {FacilityKind::Market, {"market", "cho"}},
-                {FacilityKind::HealthStation, {"health_station", "tram_y_te"}}};
+        return {
+            {FacilityKind::CommuneCulturalHouse,
+             {"commune_cultural_house", "nha_van_hoa_xa", "hoi_truong_xa"}},
+            {FacilityKind::VillageCulturalHouse, {"village_cultural_house", "nha_van_hoa_thon"}},
+            {FacilityKind::SportsGround, {"sports_ground", "san_the_thao", "khu_the_thao"}},
+            {FacilityKind::Market, {"market", "cho"}},
+            {FacilityKind::HealthStation, {"health_station", "tram_y_te"}}};
     }
 };
 template <>
@@ -82,7 +87,8 @@ template <>
 struct Names<Region> {
     static constexpr auto& all = kRegions;
     static std::vector<std::pair<Region, std::vector<std::string_view>>> table() {
-        return {{Region::TDMNPB, {"TDMNPB", "trung_du_va_mien_nui_phia_bac", "northern_midlands_and_mountains"}},
+        return {{Region::TDMNPB,
+                 {"TDMNPB", "trung_du_va_mien_nui_phia_bac", "northern_midlands_and_mountains"}},
                 {Region::DBSH, {"DBSH", "dong_bang_song_hong", "red_river_delta"}},
                 {Region::BTB, {"BTB", "bac_trung_bo", "north_central_coast"}},
                 {Region::DHNTB, {"DHNTB", "duyen_hai_nam_trung_bo", "south_central_coast"}},
@@ -128,9 +134,9 @@ std::string enum_choices() {
     return join(out, ", ");
 }
 
-#define NTM_ENUM(E)                                              \
-    std::string_view token(E v) { return canonical(v); }         \
-    template std::optional<E> parse_enum<E>(std::string_view);   \
+#define NTM_ENUM(E)                                            \
+    std::string_view token(E v) { return canonical(v); }       \
+    template std::optional<E> parse_enum<E>(std::string_view); \
     template std::string enum_choices<E>();
 
 NTM_ENUM(RoadClass)

@@ -17,13 +17,19 @@ enum class Surface { Earth, Gravel, Asphalt, Concrete };
 enum class CanalLevel { Level1, Level2, Level3, Field };
 enum class LandUse { Rice, Annual, Perennial };
 enum class SchoolLevel { Preschool, Primary, LowerSecondary };
-enum class FacilityKind { CommuneCulturalHouse, VillageCulturalHouse, SportsGround, Market, HealthStation };
+enum class FacilityKind {
+    CommuneCulturalHouse,
+    VillageCulturalHouse,
+    SportsGround,
+    Market,
+    HealthStation
+};
 enum class CommuneKind { Commune, Township };
 // Vùng: the seven regions whose thresholds differ (DOMAIN.md §2.1).
 enum class Region { TDMNPB, DBSH, BTB, DHNTB, TN, DNB, DBSCL };
 // Nhóm xã: the three commune groups whose thresholds differ in the 2026–2030 set (DOMAIN.md §2.5):
-// 1 next to a town / planned urban / agriculture < 10% of the economy; 3 area II and III communes of
-// ethnic-minority and mountain regions; 2 the rest.
+// 1 next to a town / planned urban / agriculture < 10% of the economy; 3 area II and III communes
+// of ethnic-minority and mountain regions; 2 the rest.
 enum class CommuneGroup { Group1, Group2, Group3 };
 
 inline constexpr std::array kRoadClasses = {RoadClass::CommuneAxis, RoadClass::VillageAxis,
@@ -39,8 +45,8 @@ inline constexpr std::array kFacilityKinds = {
     FacilityKind::CommuneCulturalHouse, FacilityKind::VillageCulturalHouse,
     FacilityKind::SportsGround, FacilityKind::Market, FacilityKind::HealthStation};
 inline constexpr std::array kCommuneKinds = {CommuneKind::Commune, CommuneKind::Township};
-inline constexpr std::array kRegions = {Region::TDMNPB, Region::DBSH, Region::BTB, Region::DHNTB,
-                                        Region::TN, Region::DNB, Region::DBSCL};
+inline constexpr std::array kRegions = {Region::TDMNPB, Region::DBSH, Region::BTB,  Region::DHNTB,
+                                        Region::TN,     Region::DNB,  Region::DBSCL};
 inline constexpr std::array kCommuneGroups = {CommuneGroup::Group1, CommuneGroup::Group2,
                                               CommuneGroup::Group3};
 

@@ -54,33 +54,41 @@ int compare(const MultiPolygon& a, const MultiPolygon& b) {
             if (const int c = compare_points(ha[k], hb[k])) return c;
         if (ha.size() != hb.size()) return ha.size() < hb.size() ? -1 : 1;
     }
-    return a.polygons.size() == b.polygons.size() ? 0 : (a.polygons.size() < b.polygons.size() ? -1 : 1);
+    return a.polygons.size() == b.polygons.size()
+               ? 0
+               : (a.polygons.size() < b.polygons.size() ? -1 : 1);
 }
 
 }  // namespace
 
 void StudyArea::sort_canonically() {
-    std::stable_sort(communes.begin(), communes.end(), [](const Commune& a, const Commune& b) { return a.code < b.code; });
+    std::stable_sort(communes.begin(), communes.end(),
+                     [](const Commune& a, const Commune& b) { return a.code < b.code; });
     std::stable_sort(roads.begin(), roads.end(), [](const Road& a, const Road& b) {
         if (const int c = compare(a.geometry, b.geometry)) return c < 0;
-        return std::tie(a.road_class, a.surface, a.width_m) < std::tie(b.road_class, b.surface, b.width_m);
+        return std::tie(a.road_class, a.surface, a.width_m) <
+               std::tie(b.road_class, b.surface, b.width_m);
     });
     std::stable_sort(canals.begin(), canals.end(), [](const Canal& a, const Canal& b) {
         if (const int c = compare(a.geometry, b.geometry)) return c < 0;
-        return std::tie(a.level, a.lined, a.service_width_m) < std::tie(b.level, b.lined, b.service_width_m);
+        return std::tie(a.level, a.lined, a.service_width_m) <
+               std::tie(b.level, b.lined, b.service_width_m);
     });
     std::stable_sort(farmland.begin(), farmland.end(), [](const Farmland& a, const Farmland& b) {
         if (const int c = compare(a.geometry, b.geometry)) return c < 0;
         return a.use < b.use;
     });
     auto by_place = [](const auto& a, const auto& b) {
-        return std::make_tuple(a.location.x, a.location.y, a.kind_key(), std::cref(a.name), a.meets_standard) <
-               std::make_tuple(b.location.x, b.location.y, b.kind_key(), std::cref(b.name), b.meets_standard);
+        return std::make_tuple(a.location.x, a.location.y, a.kind_key(), std::cref(a.name),
+                               a.meets_standard) < std::make_tuple(b.location.x, b.location.y,
+                                                                   b.kind_key(), std::cref(b.name),
+                                                                   b.meets_standard);
     };
     std::stable_sort(schools.begin(), schools.end(), by_place);
     std::stable_sort(facilities.begin(), facilities.end(), by_place);
     std::stable_sort(status.begin(), status.end(), [](const StatusRow& a, const StatusRow& b) {
-        return std::tie(a.commune_code, a.year, a.indicator) < std::tie(b.commune_code, b.year, b.indicator);
+        return std::tie(a.commune_code, a.year, a.indicator) <
+               std::tie(b.commune_code, b.year, b.indicator);
     });
     rebuild_index();
 }

@@ -27,7 +27,8 @@ struct Commune {
     std::string district;
     std::string province;
     Region region = Region::BTB;
-    CommuneGroup group = CommuneGroup::Group2;  // the 2026–2030 set's commune group; 2 when not given
+    CommuneGroup group =
+        CommuneGroup::Group2;  // the 2026–2030 set's commune group; 2 when not given
     CommuneKind kind = CommuneKind::Commune;
     long long population = 0;
     long long households = 0;
@@ -45,8 +46,8 @@ struct Road {
 
 struct Canal {
     CanalLevel level = CanalLevel::Field;
-    bool lined = false;           // kiên cố hóa
-    double service_width_m = 0;   // farmland on each side served when lined; 0: level default
+    bool lined = false;          // kiên cố hóa
+    double service_width_m = 0;  // farmland on each side served when lined; 0: level default
     MultiLineString geometry;
     Origin origin;
 };
@@ -89,13 +90,14 @@ struct StatusRow {
 
 // Which layers an area came with: a missing layer makes its indicators unknown, not zero.
 struct LayersPresent {
-    bool roads = true, canals = true, farmland = true, schools = true, facilities = true, status = true;
+    bool roads = true, canals = true, farmland = true, schools = true, facilities = true,
+         status = true;
 };
 
 struct StudyArea {
-    std::string name;     // from area.yaml or the file name
-    std::string source;   // the path given by the user
-    geo::Crs crs;         // the metric working CRS every geometry is in
+    std::string name;        // from area.yaml or the file name
+    std::string source;      // the path given by the user
+    geo::Crs crs;            // the metric working CRS every geometry is in
     std::string crs_reason;  // why this CRS: "the data's own", "UTM zone of the centroid"
 
     std::vector<Commune> communes;
@@ -117,7 +119,7 @@ struct StudyArea {
     // order of the features in a file changes no result (the loader calls it).
     void sort_canonically();
 
-   private:
+ private:
     std::unordered_map<std::string, int> m_by_code;
 };
 

@@ -17,35 +17,52 @@ namespace ntm::scenario {
 
 std::string_view source_name(Source s) {
     switch (s) {
-        case Source::Central: return "central";
-        case Source::Province: return "province";
-        case Source::District: return "district";
-        case Source::Commune: return "commune";
-        case Source::People: return "people";
-        case Source::Enterprise: return "enterprise";
-        case Source::Credit: return "credit";
-        case Source::Other: return "other";
+        case Source::Central:
+            return "central";
+        case Source::Province:
+            return "province";
+        case Source::District:
+            return "district";
+        case Source::Commune:
+            return "commune";
+        case Source::People:
+            return "people";
+        case Source::Enterprise:
+            return "enterprise";
+        case Source::Credit:
+            return "credit";
+        case Source::Other:
+            return "other";
     }
     return "?";
 }
 
 std::string_view policy_name(Policy p) {
     switch (p) {
-        case Policy::ClosestToStandardFirst: return "closest_to_standard_first";
-        case Policy::EqualShare: return "equal_share";
-        case Policy::Population: return "population";
-        case Policy::CostEffectiveness: return "cost_effectiveness";
-        case Policy::FixedShares: return "fixed_shares";
+        case Policy::ClosestToStandardFirst:
+            return "closest_to_standard_first";
+        case Policy::EqualShare:
+            return "equal_share";
+        case Policy::Population:
+            return "population";
+        case Policy::CostEffectiveness:
+            return "cost_effectiveness";
+        case Policy::FixedShares:
+            return "fixed_shares";
     }
     return "?";
 }
 
 std::string_view sector_name(Sector s) {
     switch (s) {
-        case Sector::Roads: return "roads";
-        case Sector::Irrigation: return "irrigation";
-        case Sector::Schools: return "schools";
-        case Sector::Culture: return "culture";
+        case Sector::Roads:
+            return "roads";
+        case Sector::Irrigation:
+            return "irrigation";
+        case Sector::Schools:
+            return "schools";
+        case Sector::Culture:
+            return "culture";
     }
     return "?";
 }
@@ -65,14 +82,17 @@ const std::string& Scenario::criteria_in(int year) const {
 namespace {
 
 class Reader {
-   public:
+ public:
     explicit Reader(std::string file) : m_file(std::move(file)) {}
 
-    [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
-        throw ConfigError(m_file + ", line " + std::to_string(node.Mark().line + 1) + ", key '" + key + "': " + what);
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
+                           const std::string& what) const {
+        throw ConfigError(m_file + ", line " + std::to_string(node.Mark().line + 1) + ", key '" +
+                          key + "': " + what);
     }
 
-    void keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& allowed) const {
+    void keys(const YAML::Node& map, const std::string& path,
+              const std::set<std::string>& allowed) const {
         if (!map.IsMap()) fail(map, path, "expected a mapping of keys to values");
         for (const auto& kv : map) {
             const auto k = kv.first.as<std::string>();
@@ -88,13 +108,15 @@ class Reader {
         return n.as<std::string>();
     }
 
-    double number(const YAML::Node& n, const std::string& key, double min = -1e300, double max = 1e300) const {
+    double number(const YAML::Node& n, const std::string& key, double min = -1e300,
+                  double max = 1e300) const {
         if (!n.IsScalar()) fail(n, key, "expected a number");
         const auto v = parse_double(n.as<std::string>());
         if (!v || !std::isfinite(*v)) fail(n, key, "'" + n.as<std::string>() + "' is not a number");
         if (*v < min || *v > max) {
-            fail(n, key, format_fixed(*v, 4) + " is out of range [" + format_fixed(min, 2) + ", " +
-                             (max > 1e299 ? std::string("∞") : format_fixed(max, 2)) + "]");
+            fail(n, key,
+                 format_fixed(*v, 4) + " is out of range [" + format_fixed(min, 2) + ", " +
+                     (max > 1e299 ? std::string("∞") : format_fixed(max, 2)) + "]");
         }
         return *v;
     }
@@ -105,8 +127,10 @@ class Reader {
         return static_cast<int>(v);
     }
 
-    // A distribution: a number (fixed), or {normal|lognormal|triangular|uniform|beta: {…}} or `fixed`.
-    Distribution distribution(const YAML::Node& n, const std::string& key, double default_mean) const {
+    // A distribution: a number (fixed), or {normal|lognormal|triangular|uniform|beta: {…}} or
+    // `fixed`.
+    Distribution distribution(const YAML::Node& n, const std::string& key,
+                              double default_mean) const {
         Distribution d;
         d.mean = default_mean;
         if (n.IsScalar()) {
@@ -143,7 +167,8 @@ class Reader {
             d.low = number(p["low"], k + ".low");
             d.mode = number(p["mode"], k + ".mode");
             d.high = number(p["high"], k + ".high");
-            if (!(d.low <= d.mode && d.mode <= d.high && d.low < d.high)) fail(p, k, "needs low ≤ mode ≤ high, low < high");
+            if (!(d.low <= d.mode && d.mode <= d.high && d.low < d.high))
+                fail(p, k, "needs low ≤ mode ≤ high, low < high");
             return d;
         }
         // beta
@@ -164,7 +189,8 @@ class Reader {
 
     template <typename E, std::size_t N>
     void cost_table(const YAML::Node& n, const std::string& key, std::array<double, N>& out,
-                    const std::array<E, N>& all, const std::function<std::string(E)>& name_of) const {
+                    const std::array<E, N>& all,
+                    const std::function<std::string(E)>& name_of) const {
         std::set<std::string> allowed;
         for (const auto e : all) allowed.insert(name_of(e));
         keys(n, key, allowed);
@@ -175,10 +201,12 @@ class Reader {
     }
 
     void apply(const YAML::Node& root, Scenario& s) const {
-        // calibration: priors and default keys for `ntmsim calibrate`, read by engine/calibrate/priors.cpp.
-        keys(root, "", {"name", "description", "extends", "criteria", "period", "draws", "seed", "funding",
-                        "allocation", "registration", "campaign", "effects", "capacity", "costs", "soft_criteria",
-                        "income", "calibration"});
+        // calibration: priors and default keys for `ntmsim calibrate`, read by
+        // engine/calibrate/priors.cpp.
+        keys(root, "",
+             {"name", "description", "extends", "criteria", "period", "draws", "seed", "funding",
+              "allocation", "registration", "campaign", "effects", "capacity", "costs",
+              "soft_criteria", "income", "calibration"});
         // A variant without a name of its own is named after its file, not its parent.
         s.name = root["name"] ? text(root["name"], "name") : fs::path(m_file).stem().string();
         if (root["description"]) s.description = text(root["description"], "description");
@@ -190,7 +218,8 @@ class Reader {
         }
         if (const auto c = root["criteria"]) criteria(c, s);
         if (root["draws"]) s.draws = integer(root["draws"], "draws", 1, 100000000);
-        if (root["seed"]) s.seed = static_cast<std::uint64_t>(number(root["seed"], "seed", 0, 9e15));
+        if (root["seed"])
+            s.seed = static_cast<std::uint64_t>(number(root["seed"], "seed", 0, 9e15));
         if (const auto f = root["funding"]) {
             if (!f.IsSequence()) fail(f, "funding", "expected a list of sources");
             s.funding.clear();
@@ -198,7 +227,8 @@ class Reader {
             for (const auto& n : f) {
                 auto fs = funding(n);
                 if (!seen.insert(fs.source).second)
-                    fail(n, "funding", "source '" + std::string(source_name(fs.source)) + "' is listed twice");
+                    fail(n, "funding",
+                         "source '" + std::string(source_name(fs.source)) + "' is listed twice");
                 s.funding.push_back(fs);
             }
         }
@@ -207,8 +237,12 @@ class Reader {
         if (const auto c = root["campaign"]) {
             keys(c, "campaign", {"people", "enterprise_bn", "integrated_bn"});
             if (c["people"]) s.campaign.people = distribution(c["people"], "campaign.people", 1);
-            if (c["enterprise_bn"]) s.campaign.enterprise_bn = number(c["enterprise_bn"], "campaign.enterprise_bn", 0, 1e6);
-            if (c["integrated_bn"]) s.campaign.integrated_bn = number(c["integrated_bn"], "campaign.integrated_bn", 0, 1e6);
+            if (c["enterprise_bn"])
+                s.campaign.enterprise_bn =
+                    number(c["enterprise_bn"], "campaign.enterprise_bn", 0, 1e6);
+            if (c["integrated_bn"])
+                s.campaign.integrated_bn =
+                    number(c["integrated_bn"], "campaign.integrated_bn", 0, 1e6);
         }
         if (const auto e = root["effects"]) {
             keys(e, "effects", {"sd"});
@@ -216,47 +250,66 @@ class Reader {
         }
         if (const auto c = root["capacity"]) {
             keys(c, "capacity", {"per_commune_bn", "build_lag_years"});
-            if (c["per_commune_bn"]) s.capacity_per_commune_bn = number(c["per_commune_bn"], "capacity.per_commune_bn", 0);
-            if (c["build_lag_years"]) s.build_lag_years = integer(c["build_lag_years"], "capacity.build_lag_years", 0, 20);
+            if (c["per_commune_bn"])
+                s.capacity_per_commune_bn =
+                    number(c["per_commune_bn"], "capacity.per_commune_bn", 0);
+            if (c["build_lag_years"])
+                s.build_lag_years =
+                    integer(c["build_lag_years"], "capacity.build_lag_years", 0, 20);
         }
         if (const auto c = root["costs"]) {
-            keys(c, "costs", {"road", "canal_lining", "irrigation_per_ha", "school_to_standard", "facility", "overrun"});
-            if (c["irrigation_per_ha"]) s.irrigation_per_ha_bn = number(c["irrigation_per_ha"], "costs.irrigation_per_ha", 0);
+            keys(c, "costs",
+                 {"road", "canal_lining", "irrigation_per_ha", "school_to_standard", "facility",
+                  "overrun"});
+            if (c["irrigation_per_ha"])
+                s.irrigation_per_ha_bn =
+                    number(c["irrigation_per_ha"], "costs.irrigation_per_ha", 0);
             if (c["road"])
                 cost_table<RoadClass>(c["road"], "costs.road", s.road_cost_per_km, kRoadClasses,
                                       [](RoadClass e) { return std::string(token(e)); });
             if (c["canal_lining"])
-                cost_table<CanalLevel>(c["canal_lining"], "costs.canal_lining", s.canal_cost_per_km, kCanalLevels,
-                                       [](CanalLevel e) {
-                                           return e == CanalLevel::Field ? std::string("field") : "level_" + std::string(token(e));
+                cost_table<CanalLevel>(c["canal_lining"], "costs.canal_lining", s.canal_cost_per_km,
+                                       kCanalLevels, [](CanalLevel e) {
+                                           return e == CanalLevel::Field
+                                                      ? std::string("field")
+                                                      : "level_" + std::string(token(e));
                                        });
             if (c["school_to_standard"])
-                cost_table<SchoolLevel>(c["school_to_standard"], "costs.school_to_standard", s.school_cost,
-                                        kSchoolLevels, [](SchoolLevel e) { return std::string(token(e)); });
+                cost_table<SchoolLevel>(c["school_to_standard"], "costs.school_to_standard",
+                                        s.school_cost, kSchoolLevels,
+                                        [](SchoolLevel e) { return std::string(token(e)); });
             if (c["facility"])
-                cost_table<FacilityKind>(c["facility"], "costs.facility", s.facility_cost, kFacilityKinds,
+                cost_table<FacilityKind>(c["facility"], "costs.facility", s.facility_cost,
+                                         kFacilityKinds,
                                          [](FacilityKind e) { return std::string(token(e)); });
             if (c["overrun"]) s.overrun = distribution(c["overrun"], "costs.overrun", 1);
         }
         if (const auto sc = root["soft_criteria"]) {
-            if (!sc.IsMap()) fail(sc, "soft_criteria", "expected a mapping: criterion id → {lead_years, cost_bn, background}");
+            if (!sc.IsMap())
+                fail(sc, "soft_criteria",
+                     "expected a mapping: criterion id → {lead_years, cost_bn, background}");
             for (const auto& kv : sc) {
                 const auto id = kv.first.as<std::string>();
                 const std::string k = "soft_criteria." + id;
                 if (kv.second.IsMap() && (kv.second["base"] || kv.second["per_bn_spent"])) {
                     fail(kv.second, k,
-                         "soft criteria are programmes now, not yearly chances: give lead_years (years of pushed "
-                         "effort needed), cost_bn (bn a pushed year) and background (effort a year without a push); "
+                         "soft criteria are programmes now, not yearly chances: give lead_years "
+                         "(years of pushed "
+                         "effort needed), cost_bn (bn a pushed year) and background (effort a year "
+                         "without a push); "
                          "see docs/scenarios.md");
                 }
                 keys(kv.second, k, {"lead_years", "cost_bn", "background"});
                 SoftProgramme p = id == "default" ? s.soft_default : s.programme(id);
                 if (kv.second["lead_years"]) {
                     p.lead_years = distribution(kv.second["lead_years"], k + ".lead_years", 3);
-                    if (p.lead_years.expected() <= 0) fail(kv.second["lead_years"], k + ".lead_years", "needs a positive mean");
+                    if (p.lead_years.expected() <= 0)
+                        fail(kv.second["lead_years"], k + ".lead_years", "needs a positive mean");
                 }
-                if (kv.second["cost_bn"]) p.cost_bn = number(kv.second["cost_bn"], k + ".cost_bn", 0, 1e6);
-                if (kv.second["background"]) p.background = number(kv.second["background"], k + ".background", 0, 1);
+                if (kv.second["cost_bn"])
+                    p.cost_bn = number(kv.second["cost_bn"], k + ".cost_bn", 0, 1e6);
+                if (kv.second["background"])
+                    p.background = number(kv.second["background"], k + ".background", 0, 1);
                 if (id == "default") {
                     s.soft_default = p;
                 } else {
@@ -280,7 +333,8 @@ class Reader {
             return;
         }
         if (!c.IsSequence() || c.size() == 0)
-            fail(c, "criteria", "expected a set id, or a list of {set: ID, from: YEAR, until: YEAR}");
+            fail(c, "criteria",
+                 "expected a set id, or a list of {set: ID, from: YEAR, until: YEAR}");
         int next = 0;
         for (std::size_t i = 0; i < c.size(); ++i) {
             const auto& n = c[i];
@@ -290,12 +344,16 @@ class Reader {
             CriteriaPeriod p{text(n["set"], k + ".set"), 0};
             if (n["from"]) p.from = integer(n["from"], k + ".from", 1900, 2200);
             if (i == 0 && n["from"] && p.from > s.start)
-                fail(n["from"], k + ".from", "the first set must apply from the start (" + std::to_string(s.start) + ")");
+                fail(n["from"], k + ".from",
+                     "the first set must apply from the start (" + std::to_string(s.start) + ")");
             if (i > 0) {
-                if (!n["from"] && next == 0) fail(n, k, "give from: the first year this set applies");
+                if (!n["from"] && next == 0)
+                    fail(n, k, "give from: the first year this set applies");
                 if (!n["from"]) p.from = next;
                 if (next != 0 && p.from != next)
-                    fail(n["from"], k + ".from", "the set before ends in " + std::to_string(next - 1) + ", so this one must start in " + std::to_string(next));
+                    fail(n["from"], k + ".from",
+                         "the set before ends in " + std::to_string(next - 1) +
+                             ", so this one must start in " + std::to_string(next));
                 if (!s.criteria_periods.empty() && p.from <= s.criteria_periods.back().from)
                     fail(n, k, "periods must follow each other in year order");
             }
@@ -319,14 +377,16 @@ class Reader {
             const std::string k = key + "[]";
             keys(n, k, {"communes", "by", "from", "min_criteria"});
             Target target;
-            if (!n["communes"] || !n["communes"].IsSequence()) fail(n, k + ".communes", "expected a list of commune names or codes");
+            if (!n["communes"] || !n["communes"].IsSequence())
+                fail(n, k + ".communes", "expected a list of commune names or codes");
             for (const auto& c : n["communes"]) target.communes.push_back(text(c, k + ".communes"));
             if (!n["by"]) fail(n, k + ".by", "give the deadline year");
             target.by = integer(n["by"], k + ".by", 1900, 2200);
             if (n["from"]) target.from = integer(n["from"], k + ".from", 1900, target.by);
             if (const auto m = n["min_criteria"]) {
                 keys(m, k + ".min_criteria", {"count", "by"});
-                if (!m["count"] || !m["by"]) fail(m, k + ".min_criteria", "needs count (criteria met) and by (year)");
+                if (!m["count"] || !m["by"])
+                    fail(m, k + ".min_criteria", "needs count (criteria met) and by (year)");
                 target.min_criteria = integer(m["count"], k + ".min_criteria.count", 1, 1000);
                 target.min_criteria_by = integer(m["by"], k + ".min_criteria.by", 1900, target.by);
             }
@@ -339,19 +399,26 @@ class Reader {
         if (const auto t = r["targets"]) targets(t, "registration.targets", s);
         if (const auto q = r["quota"]) {
             keys(q, "registration.quota", {"share"});
-            if (!q["share"]) fail(q, "registration.quota", "needs share: the number of communes kept registered, as a share of all assessed communes");
+            if (!q["share"])
+                fail(q, "registration.quota",
+                     "needs share: the number of communes kept registered, as a share of all "
+                     "assessed communes");
             const auto d = distribution(q["share"], "registration.quota.share", 0.1);
-            if (d.expected() <= 0 || d.expected() > 1 || (d.is_fixed() && (d.mean < 0 || d.mean > 1)))
+            if (d.expected() <= 0 || d.expected() > 1 ||
+                (d.is_fixed() && (d.mean < 0 || d.mean > 1)))
                 fail(q["share"], "registration.quota.share", "a share between 0 and 1");
             s.registration.quota_share = d;
         }
-        if (r["min_criteria"]) s.registration.min_criteria = integer(r["min_criteria"], "registration.min_criteria", 0, 1000);
+        if (r["min_criteria"])
+            s.registration.min_criteria =
+                integer(r["min_criteria"], "registration.min_criteria", 0, 1000);
     }
 
     FundingSource funding(const YAML::Node& n) const {
-        keys(n, "funding[]", {"source", "amount", "growth", "uncertainty", "per_household_mVND", "participation",
-                              "labour_days_per_household", "labour_day_mVND", "donated_land_m2_per_household",
-                              "land_mVND_per_m2", "repay_years", "debt_cap"});
+        keys(n, "funding[]",
+             {"source", "amount", "growth", "uncertainty", "per_household_mVND", "participation",
+              "labour_days_per_household", "labour_day_mVND", "donated_land_m2_per_household",
+              "land_mVND_per_m2", "repay_years", "debt_cap"});
         FundingSource f;
         if (!n["source"]) fail(n, "funding[].source", "every funding entry needs a source");
         const auto name = text(n["source"], "funding[].source");
@@ -363,7 +430,9 @@ class Reader {
             }
         if (!found) {
             fail(n["source"], "funding[].source",
-                 "unknown source '" + name + "'; use central, province, district, commune, people, enterprise, credit or other");
+                 "unknown source '" + name +
+                     "'; use central, province, district, commune, people, enterprise, credit or "
+                     "other");
         }
         const std::string k = "funding[" + name + "]";
         if (n["amount"]) f.amount = number(n["amount"], k + ".amount", 0);
@@ -371,25 +440,41 @@ class Reader {
         if (n["uncertainty"]) f.uncertainty = distribution(n["uncertainty"], k + ".uncertainty", 1);
         const bool people = f.source == Source::People;
         const bool credit = f.source == Source::Credit;
-        for (const char* only_people : {"per_household_mVND", "participation", "labour_days_per_household", "labour_day_mVND",
-                                        "donated_land_m2_per_household", "land_mVND_per_m2"})
-            if (n[only_people] && !people) fail(n[only_people], k + "." + only_people, "only the people source takes this key");
+        for (const char* only_people :
+             {"per_household_mVND", "participation", "labour_days_per_household", "labour_day_mVND",
+              "donated_land_m2_per_household", "land_mVND_per_m2"})
+            if (n[only_people] && !people)
+                fail(n[only_people], k + "." + only_people,
+                     "only the people source takes this key");
         for (const char* only_credit : {"repay_years", "debt_cap"})
-            if (n[only_credit] && !credit) fail(n[only_credit], k + "." + only_credit, "only the credit source takes this key");
+            if (n[only_credit] && !credit)
+                fail(n[only_credit], k + "." + only_credit,
+                     "only the credit source takes this key");
         if (people) {
-            if (n["per_household_mVND"]) f.per_household_mvnd = number(n["per_household_mVND"], k + ".per_household_mVND", 0);
+            if (n["per_household_mVND"])
+                f.per_household_mvnd =
+                    number(n["per_household_mVND"], k + ".per_household_mVND", 0);
             if (n["participation"]) {
                 f.participation = distribution(n["participation"], k + ".participation", 1);
-                if (f.participation.is_fixed() && (f.participation.mean < 0 || f.participation.mean > 1))
-                    fail(n["participation"], k + ".participation", "a share of households: between 0 and 1");
+                if (f.participation.is_fixed() &&
+                    (f.participation.mean < 0 || f.participation.mean > 1))
+                    fail(n["participation"], k + ".participation",
+                         "a share of households: between 0 and 1");
             }
-            if (n["labour_days_per_household"]) f.labour_days_per_household = number(n["labour_days_per_household"], k + ".labour_days_per_household", 0);
-            if (n["labour_day_mVND"]) f.labour_day_mvnd = number(n["labour_day_mVND"], k + ".labour_day_mVND", 0);
-            if (n["donated_land_m2_per_household"]) f.donated_land_m2_per_household = number(n["donated_land_m2_per_household"], k + ".donated_land_m2_per_household", 0);
-            if (n["land_mVND_per_m2"]) f.land_mvnd_per_m2 = number(n["land_mVND_per_m2"], k + ".land_mVND_per_m2", 0);
+            if (n["labour_days_per_household"])
+                f.labour_days_per_household =
+                    number(n["labour_days_per_household"], k + ".labour_days_per_household", 0);
+            if (n["labour_day_mVND"])
+                f.labour_day_mvnd = number(n["labour_day_mVND"], k + ".labour_day_mVND", 0);
+            if (n["donated_land_m2_per_household"])
+                f.donated_land_m2_per_household = number(n["donated_land_m2_per_household"],
+                                                         k + ".donated_land_m2_per_household", 0);
+            if (n["land_mVND_per_m2"])
+                f.land_mvnd_per_m2 = number(n["land_mVND_per_m2"], k + ".land_mVND_per_m2", 0);
         }
         if (credit) {
-            if (n["repay_years"]) f.repay_years = integer(n["repay_years"], k + ".repay_years", 1, 50);
+            if (n["repay_years"])
+                f.repay_years = integer(n["repay_years"], k + ".repay_years", 1, 50);
             f.debt_cap = n["debt_cap"] ? number(n["debt_cap"], k + ".debt_cap", 0) : 1e300;
         }
         return f;
@@ -400,14 +485,18 @@ class Reader {
         if (a["policy"]) {
             const auto p = text(a["policy"], "allocation.policy");
             static const std::map<std::string, Policy> kPolicies = {
-                {"closest_to_standard_first", Policy::ClosestToStandardFirst}, {"equal_share", Policy::EqualShare},
-                {"population", Policy::Population}, {"cost_effectiveness", Policy::CostEffectiveness},
+                {"closest_to_standard_first", Policy::ClosestToStandardFirst},
+                {"equal_share", Policy::EqualShare},
+                {"population", Policy::Population},
+                {"cost_effectiveness", Policy::CostEffectiveness},
                 {"fixed_shares", Policy::FixedShares}};
             const auto it = kPolicies.find(p);
             if (it == kPolicies.end()) {
-                fail(a["policy"], "allocation.policy",
-                     "unknown policy '" + p + "'; use closest_to_standard_first, equal_share, population, "
-                     "cost_effectiveness or fixed_shares (targets go under allocation.targets)");
+                fail(
+                    a["policy"], "allocation.policy",
+                    "unknown policy '" + p +
+                        "'; use closest_to_standard_first, equal_share, population, "
+                        "cost_effectiveness or fixed_shares (targets go under allocation.targets)");
             }
             s.policy = it->second;
         }
@@ -421,7 +510,9 @@ class Reader {
                 s.fixed_shares[name] = number(kv.second, "allocation.fixed_shares." + name, 0, 1);
                 total += s.fixed_shares[name];
             }
-            if (total > 1 + 1e-9) fail(f, "allocation.fixed_shares", "shares add up to more than 1 (" + format_fixed(total, 3) + ")");
+            if (total > 1 + 1e-9)
+                fail(f, "allocation.fixed_shares",
+                     "shares add up to more than 1 (" + format_fixed(total, 3) + ")");
         }
         if (const auto sh = a["sector_shares"]) {
             keys(sh, "allocation.sector_shares", {"roads", "irrigation", "schools", "culture"});
@@ -429,15 +520,18 @@ class Reader {
             double total = 0;
             for (std::size_t i = 0; i < kSectorCount; ++i) {
                 const std::string name(sector_name(static_cast<Sector>(i)));
-                if (sh[name]) shares[i] = number(sh[name], "allocation.sector_shares." + name, 0, 1);
+                if (sh[name])
+                    shares[i] = number(sh[name], "allocation.sector_shares." + name, 0, 1);
                 total += shares[i];
             }
-            if (std::abs(total - 1) > 1e-6) fail(sh, "allocation.sector_shares", "shares must add up to 1 (they add up to " + format_fixed(total, 3) + ")");
+            if (std::abs(total - 1) > 1e-6)
+                fail(sh, "allocation.sector_shares",
+                     "shares must add up to 1 (they add up to " + format_fixed(total, 3) + ")");
             s.sector_shares = shares;
         }
     }
 
-   private:
+ private:
     std::string m_file;
 };
 
@@ -447,7 +541,8 @@ YAML::Node load_yaml(const std::string& path) {
     } catch (const YAML::BadFile&) {
         throw ConfigError(path + ": cannot open the scenario file");
     } catch (const YAML::Exception& e) {
-        throw ConfigError(path + ", line " + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+        throw ConfigError(path + ", line " + std::to_string(e.mark.line + 1) +
+                          ": not valid YAML: " + e.msg);
     }
 }
 
@@ -457,13 +552,16 @@ void load_into(const std::string& path, Scenario& s, std::vector<std::string>& c
         throw ConfigError(path + ": 'extends' goes round in a circle");
     chain.push_back(canonical);
     const YAML::Node root = load_yaml(path);
-    if (!root.IsMap()) throw ConfigError(path + ": a scenario is a mapping of keys (name, funding, …)");
+    if (!root.IsMap())
+        throw ConfigError(path + ": a scenario is a mapping of keys (name, funding, …)");
     const Reader r(path);
     if (const auto ext = root["extends"]) {
         const auto parent = r.text(ext, "extends");
         fs::path p = fs::path(path).parent_path() / parent;
         if (!fs::exists(p)) p += ".yaml";
-        if (!fs::exists(p)) r.fail(ext, "extends", "no scenario '" + parent + "' beside this file (looked for " + p.string() + ")");
+        if (!fs::exists(p))
+            r.fail(ext, "extends",
+                   "no scenario '" + parent + "' beside this file (looked for " + p.string() + ")");
         load_into(p.string(), s, chain);  // the parent first, then this file's keys on top
     }
     r.apply(root, s);
@@ -478,7 +576,8 @@ Scenario load_scenario(const std::string& path) {
     load_into(path, s, chain);
     s.path = path;
     if (s.name.empty()) s.name = fs::path(path).stem().string();
-    if (s.funding.empty()) throw ConfigError(path + ": the scenario has no funding sources (key 'funding')");
+    if (s.funding.empty())
+        throw ConfigError(path + ": the scenario has no funding sources (key 'funding')");
     return s;
 }
 

@@ -15,15 +15,15 @@
 namespace ntm::scenario {
 
 enum class Source { Central, Province, District, Commune, People, Enterprise, Credit, Other };
-inline constexpr std::array kSources = {Source::Central, Source::Province,   Source::District,
-                                        Source::Commune, Source::People,     Source::Enterprise,
+inline constexpr std::array kSources = {Source::Central, Source::Province, Source::District,
+                                        Source::Commune, Source::People,   Source::Enterprise,
                                         Source::Credit,  Source::Other};
 std::string_view source_name(Source s);
 
 struct FundingSource {
     Source source = Source::Central;
-    double amount = 0;  // bn VND per year in the start year
-    double growth = 0;  // yearly compound growth
+    double amount = 0;         // bn VND per year in the start year
+    double growth = 0;         // yearly compound growth
     Distribution uncertainty;  // multiplicative factor, per draw and year
     // People: raised and spent in each commune.
     double per_household_mvnd = 0;
@@ -37,7 +37,13 @@ struct FundingSource {
     double debt_cap = 0;
 };
 
-enum class Policy { ClosestToStandardFirst, EqualShare, Population, CostEffectiveness, FixedShares };
+enum class Policy {
+    ClosestToStandardFirst,
+    EqualShare,
+    Population,
+    CostEffectiveness,
+    FixedShares
+};
 std::string_view policy_name(Policy p);
 
 // Sectors money can be earmarked for; each project belongs to one.
@@ -66,9 +72,11 @@ struct Registration {
 
 // What registration brings to a commune, per year it stays registered.
 struct Campaign {
-    Distribution people = Distribution::fixed(1);  // factor on the people's contribution, per draw and commune
-    double enterprise_bn = 0;   // donations of enterprises and people from the commune living elsewhere
-    double integrated_bn = 0;   // sector programmes' money integrated into the criteria (lồng ghép)
+    Distribution people =
+        Distribution::fixed(1);  // factor on the people's contribution, per draw and commune
+    double enterprise_bn =
+        0;  // donations of enterprises and people from the commune living elsewhere
+    double integrated_bn = 0;  // sector programmes' money integrated into the criteria (lồng ghép)
 };
 
 // Soft criteria (what no asset measures) are programmes: a commune needs `lead_years` years of
@@ -91,9 +99,10 @@ struct Scenario {
     std::string name;
     std::string description;
     std::string path;
-    std::vector<std::string> lineage;  // files, this one first
+    std::vector<std::string> lineage;      // files, this one first
     std::string criteria = "hatinh-2017";  // the set of the start year
-    std::vector<CriteriaPeriod> criteria_periods;  // every set and its first year, in order; at least one
+    std::vector<CriteriaPeriod>
+        criteria_periods;  // every set and its first year, in order; at least one
     int start = 2017;
     int end = 2025;
     int draws = 1000;
@@ -105,7 +114,7 @@ struct Scenario {
     std::vector<Target> targets;
     Registration registration;
     Campaign campaign;
-    double commune_effect_sd = 0;  // sd of each commune's log propensity, per draw
+    double commune_effect_sd = 0;                // sd of each commune's log propensity, per draw
     std::map<std::string, double> fixed_shares;  // commune name or code → share
     std::optional<std::array<double, kSectorCount>> sector_shares;
 

@@ -15,7 +15,9 @@ std::int64_t to_fixed(double bn) { return std::llround(bn * 1e9); }
 double from_fixed(std::int64_t units) { return static_cast<double>(units) / 1e9; }
 
 Aggregate::Aggregate(const SimInput& in)
-    : communes(in.communes.size()), years(static_cast<std::size_t>(in.years)), criteria(in.criteria_count()) {
+    : communes(in.communes.size()),
+      years(static_cast<std::size_t>(in.years)),
+      criteria(in.criteria_count()) {
     reached.assign(communes * years, 0);
     at_standard.assign(communes * years, 0);
     met_hist.assign(communes * years * (criteria + 1), 0);
@@ -38,12 +40,18 @@ Aggregate::Aggregate(const SimInput& in)
 
 std::string_view binding_name(BindingReason r) {
     switch (r) {
-        case kBindMoney: return "money";
-        case kBindCapacity: return "capacity";
-        case kBindLeadTime: return "lead time";
-        case kBindUnknown: return "no data";
-        case kBindNotPushed: return "not planned";
-        case kBindingReasons: break;
+        case kBindMoney:
+            return "money";
+        case kBindCapacity:
+            return "capacity";
+        case kBindLeadTime:
+            return "lead time";
+        case kBindUnknown:
+            return "no data";
+        case kBindNotPushed:
+            return "not planned";
+        case kBindingReasons:
+            break;
     }
     return "?";
 }

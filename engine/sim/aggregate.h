@@ -15,15 +15,15 @@ namespace ntm::sim {
 // Money of one year of one draw, in bn VND.
 struct YearLedger {
     std::array<double, scenario::kSources.size()> realised{};  // credit: the year's borrowing
-    double carried_in = 0;   // pooled, earmarked and communes' own money from the year before
+    double carried_in = 0;  // pooled, earmarked and communes' own money from the year before
     double borrowed = 0;
     double repaid = 0;
-    double spent = 0;         // on works (= Σ spent_by_sector)
+    double spent = 0;             // on works (= Σ spent_by_sector)
     double spent_programmes = 0;  // on soft-criteria programmes
     std::array<double, scenario::kSectorCount> spent_by_sector{};
-    double carried_out = 0;  // left for next year
-    double gap = 0;          // what the year's plans needed beyond the money they got
-    double debt = 0;         // outstanding at the end of the year (arrears included)
+    double carried_out = 0;    // left for next year
+    double gap = 0;            // what the year's plans needed beyond the money they got
+    double debt = 0;           // outstanding at the end of the year (arrears included)
     double available() const;  // realised (credit excluded) + carried_in + borrowed
 };
 
@@ -37,18 +37,18 @@ enum MoneyField : std::size_t {
     kMoneyGap,
     kMoneyDebt,
     kMoneySpentProgrammes,  // soft-criteria programmes (not in any sector)
-    kMoneySpentSector0,  // then one per sector
+    kMoneySpentSector0,     // then one per sector
     kMoneyRealised0 = kMoneySpentSector0 + scenario::kSectorCount,  // then one per source
     kMoneyFields = kMoneyRealised0 + scenario::kSources.size(),
 };
 
 // Why a criterion of a commune was still not met (reported for target communes at their deadline).
 enum BindingReason : std::uint8_t {
-    kBindMoney = 0,     // its works or programme could not be paid that year
-    kBindCapacity,      // the commune's yearly capacity for works was used up
-    kBindLeadTime,      // its programme was pushed and paid, but needs more years of effort
-    kBindUnknown,       // the indicator cannot be measured (no data): it can never be met
-    kBindNotPushed,     // nothing was spent on it (not planned that year)
+    kBindMoney = 0,  // its works or programme could not be paid that year
+    kBindCapacity,   // the commune's yearly capacity for works was used up
+    kBindLeadTime,   // its programme was pushed and paid, but needs more years of effort
+    kBindUnknown,    // the indicator cannot be measured (no data): it can never be met
+    kBindNotPushed,  // nothing was spent on it (not planned that year)
     kBindingReasons,
 };
 std::string_view binding_name(BindingReason r);
@@ -69,7 +69,7 @@ struct Aggregate {
     std::vector<std::uint32_t> slot_hist;      // [slot][y][projects completed by the end of y]
     std::vector<std::uint32_t> district_at_standard;  // [y][k communes at the standard]
     std::vector<std::uint32_t> district_reached;      // [y][k communes that reached it by y]
-    std::vector<std::int64_t> money;  // [y][field]
+    std::vector<std::int64_t> money;                  // [y][field]
     std::vector<std::uint32_t> registered;  // [c][y]: draws in which c was registered in y
     // [c][j][reason]: draws in which criterion j kept target commune c from the standard at its
     // deadline, by the constraint that bound it (BindingReason).

@@ -40,7 +40,8 @@ struct Purse {
         for (const double p : pot) t += p;
         return t;
     }
-    void add(double amount, const std::optional<std::array<double, scenario::kSectorCount>>& shares) {
+    void add(double amount,
+             const std::optional<std::array<double, scenario::kSectorCount>>& shares) {
         if (!by_sector) {
             all += amount;
             return;
@@ -97,15 +98,19 @@ std::string DrawRunner::describe(const Project& p) const {
     switch (p.kind) {
         case AssetKind::Road: {
             const auto& r = a.roads[p.asset];
-            return std::string(token(r.road_class)) + " road fid " + std::to_string(r.origin.fid) + " (" +
-                   format_fixed(p.dx / 1000, 2) + " km)";
+            return std::string(token(r.road_class)) + " road fid " + std::to_string(r.origin.fid) +
+                   " (" + format_fixed(p.dx / 1000, 2) + " km)";
         }
         case AssetKind::Canal:
-            return "canal fid " + std::to_string(a.canals[p.asset].origin.fid) + " lined (+" + format_fixed(p.dx / 1e4, 1) + " ha served)";
-        case AssetKind::School: return "school '" + a.schools[p.asset].name + "' brought to the standard";
+            return "canal fid " + std::to_string(a.canals[p.asset].origin.fid) + " lined (+" +
+                   format_fixed(p.dx / 1e4, 1) + " ha served)";
+        case AssetKind::School:
+            return "school '" + a.schools[p.asset].name + "' brought to the standard";
         case AssetKind::Facility:
-            return std::string(token(a.facilities[p.asset].kind)) + " '" + a.facilities[p.asset].name + "' brought to the standard";
-        case AssetKind::NewFacility: return "a new facility";
+            return std::string(token(a.facilities[p.asset].kind)) + " '" +
+                   a.facilities[p.asset].name + "' brought to the standard";
+        case AssetKind::NewFacility:
+            return "a new facility";
     }
     return "?";
 }
@@ -153,14 +158,20 @@ DrawRunner::DrawRunner(const SimInput& in) : m_in(in) {
         for (std::size_t j = 0; j < nj; ++j) {
             const auto& parts = in.communes[c].criteria[j];
             if (parts.has_status) m_status_j.push_back(static_cast<std::uint16_t>(j));
-            m_crit_kind[c * nj + j] = static_cast<std::uint8_t>((parts.has_status ? kCritStatus : 0) | (parts.has_income ? kCritIncome : 0));
+            m_crit_kind[c * nj + j] = static_cast<std::uint8_t>(
+                (parts.has_status ? kCritStatus : 0) | (parts.has_income ? kCritIncome : 0));
             m_crit_slot_first[c * nj + j] = static_cast<std::uint32_t>(m_commune_slot.size());
             m_commune_slot.insert(m_commune_slot.end(), parts.slots.begin(), parts.slots.end());
-            auto differ = [](double a, double b) { return std::isnan(a) ? !std::isnan(b) : (std::isnan(b) || a != b); };
+            auto differ = [](double a, double b) {
+                return std::isnan(a) ? !std::isnan(b) : (std::isnan(b) || a != b);
+            };
             for (std::size_t y = 1; y < Y; ++y) {
-                bool moves = parts.has_income && differ(parts.income_threshold[y], parts.income_threshold[y - 1]);
-                for (const auto s : parts.slots) moves = moves || differ(in.slots[s].threshold[y], in.slots[s].threshold[y - 1]);
-                moves = moves || in.criterion_applies(j, static_cast<int>(y)) != in.criterion_applies(j, static_cast<int>(y) - 1);
+                bool moves = parts.has_income &&
+                             differ(parts.income_threshold[y], parts.income_threshold[y - 1]);
+                for (const auto s : parts.slots)
+                    moves = moves || differ(in.slots[s].threshold[y], in.slots[s].threshold[y - 1]);
+                moves = moves || in.criterion_applies(j, static_cast<int>(y)) !=
+                                     in.criterion_applies(j, static_cast<int>(y) - 1);
                 if (moves) m_thresholds_move[c * Y + y] = 1;
             }
         }
@@ -185,7 +196,8 @@ DrawRunner::DrawRunner(const SimInput& in) : m_in(in) {
     m_prog_paid.resize(m_status_j.size());
     m_lead.resize(m_status_j.size());
     m_by_rank.resize(nc);
-    for (std::size_t c = 0; c < nc; ++c) m_by_rank[in.communes[c].rank] = static_cast<std::uint32_t>(c);
+    for (std::size_t c = 0; c < nc; ++c)
+        m_by_rank[in.communes[c].rank] = static_cast<std::uint32_t>(c);
     m_effect.resize(nc);
     m_campaign.resize(nc);
     m_draw_order.resize(nc);
@@ -229,7 +241,8 @@ double DrawRunner::slot_value(std::size_t, double x, double D) const { return D 
 
 bool DrawRunner::slot_met(std::size_t s, double x, double D, int y) const {
     const auto& sl = m_slot[s];
-    const double t = m_threshold[s * static_cast<std::size_t>(m_in.years) + static_cast<std::size_t>(y)];
+    const double t =
+        m_threshold[s * static_cast<std::size_t>(m_in.years) + static_cast<std::size_t>(y)];
     if (std::isnan(t)) return true;  // not in the set in force this year: asks nothing
     if (!sl.measurable) return false;
     return criteria::compare(slot_value(s, x, D), sl.op, t);
@@ -261,7 +274,8 @@ void DrawRunner::plan_commune(std::size_t c, int y, double overrun, std::vector<
         Walk& walk = m_walk[s];
         if (walk == kWalkUnknown || moved) {
             // Nothing left to build (every project done, or none at all) adds nothing to the plan.
-            if (!sl.measurable || m_cursor[s] == sl.count || slot_met(s, m_x_plan[s], m_D_plan[s], y) ||
+            if (!sl.measurable || m_cursor[s] == sl.count ||
+                slot_met(s, m_x_plan[s], m_D_plan[s], y) ||
                 !m_in.criterion_applies(m_in.slots[s].criterion, y)) {
                 walk = kWalkNothing;
             } else {
@@ -284,7 +298,8 @@ void DrawRunner::plan_commune(std::size_t c, int y, double overrun, std::vector<
         }
         if (walk == kWalkNothing) continue;
         double cost = 0;
-        for (std::uint32_t k = m_cursor[s]; k < m_walk_end[s]; ++k) cost += m_in.projects[sl.first + k].cost_bn * overrun;
+        for (std::uint32_t k = m_cursor[s]; k < m_walk_end[s]; ++k)
+            cost += m_in.projects[sl.first + k].cost_bn * overrun;
         out.push_back({s, m_walk_end[s], cost, walk == kWalkCloses});
     }
     // Each VND should move the commune towards its thresholds: works that close an indicator
@@ -301,7 +316,9 @@ void DrawRunner::run(std::uint32_t draw, Aggregate& agg, std::vector<YearLedger>
     run_draw(draw, agg, false, ledger, trace, story);
 }
 
-void DrawRunner::run_differences(std::uint32_t draw, Aggregate& agg) { run_draw(draw, agg, true, nullptr, -1, nullptr); }
+void DrawRunner::run_differences(std::uint32_t draw, Aggregate& agg) {
+    run_draw(draw, agg, true, nullptr, -1, nullptr);
+}
 
 template <typename Keep>
 const std::vector<std::uint32_t>& DrawRunner::closest_order(Keep keep) {
@@ -359,9 +376,11 @@ void DrawRunner::start_draw(std::uint32_t draw) {
     }
     for (std::size_t i = 0; i < nc; ++i) m_draw_order[i] = m_by_rank[i];
     if (sd > 0)
-        std::stable_sort(m_draw_order.begin(), m_draw_order.end(),
-                         [&](std::uint32_t a, std::uint32_t b) { return m_effect[a] > m_effect[b]; });
-    for (std::size_t i = 0; i < nc; ++i) m_draw_pos[m_draw_order[i]] = static_cast<std::uint32_t>(i);
+        std::stable_sort(
+            m_draw_order.begin(), m_draw_order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return m_effect[a] > m_effect[b]; });
+    for (std::size_t i = 0; i < nc; ++i)
+        m_draw_pos[m_draw_order[i]] = static_cast<std::uint32_t>(i);
 
     // Each open programme's years of effort needed, shorter in a commune with a higher propensity.
     for (std::size_t c = 0; c < nc; ++c) {
@@ -419,7 +438,8 @@ void DrawRunner::realise_funds(Year& t) {
             RngStream r(t.rng, Stream::SimCredit, t.draw, 0, t.y);
             t.credit_available = grown * f.uncertainty.sample(r);
         } else {
-            RngStream r(t.rng, Stream::SimFunds, t.draw, static_cast<std::uint32_t>(idx(f.source)), t.y);
+            RngStream r(t.rng, Stream::SimFunds, t.draw, static_cast<std::uint32_t>(idx(f.source)),
+                        t.y);
             const double money = grown * f.uncertainty.sample(r);
             t.L.realised[idx(f.source)] += money;
             pooled += money;
@@ -450,13 +470,14 @@ void DrawRunner::plan(Year& t) {
     // (so a commune recognised early frees its place for another), topping the list up with the
     // closest to the standard.
     if (sc.registration.quota_share) {
-        const auto quota = static_cast<std::size_t>(std::floor(m_quota_share * static_cast<double>(assessed) + 0.5));
+        const auto quota = static_cast<std::size_t>(
+            std::floor(m_quota_share * static_cast<double>(assessed) + 0.5));
         if (quota > by_rule) {
             std::size_t more = quota - by_rule;
             const int min_met = sc.registration.min_criteria;
             const auto& order = closest_order([&](std::size_t c) {
-                return in.communes[c].assessed && m_reached_year[c] < 0 && m_registered[c] == kNotRegistered &&
-                       m_met_count[c] >= min_met;
+                return in.communes[c].assessed && m_reached_year[c] < 0 &&
+                       m_registered[c] == kNotRegistered && m_met_count[c] >= min_met;
             });
             for (const auto c : order) {
                 if (more == 0) break;
@@ -466,7 +487,8 @@ void DrawRunner::plan(Year& t) {
             }
         }
     }
-    if (t.trace >= 0 && t.out && m_registered[static_cast<std::size_t>(t.trace)] == kRegisteredTarget)
+    if (t.trace >= 0 && t.out &&
+        m_registered[static_cast<std::size_t>(t.trace)] == kRegisteredTarget)
         *t.out += "  registered: a target to reach the standard by " +
                   std::to_string(in.communes[static_cast<std::size_t>(t.trace)].target_by) + "\n";
 }
@@ -477,13 +499,15 @@ void DrawRunner::mobilise(Year& t) {
     const std::size_t nc = in.communes.size();
     for (const auto& f : sc.funding) {
         if (f.source != Source::People) continue;
-        const double per_household_mvnd = f.per_household_mvnd + f.labour_days_per_household * f.labour_day_mvnd +
+        const double per_household_mvnd = f.per_household_mvnd +
+                                          f.labour_days_per_household * f.labour_day_mvnd +
                                           f.donated_land_m2_per_household * f.land_mvnd_per_m2;
         for (std::size_t c = 0; c < nc; ++c) {
             RngStream r(t.rng, Stream::SimParticipation, t.draw, in.communes[c].key, t.y);
             const double part = std::clamp(f.participation.sample(r) * m_effect[c], 0.0, 1.0);
             const double campaign = m_registered[c] ? m_campaign[c] : 1.0;
-            const double money = static_cast<double>(in.communes[c].households) * per_household_mvnd * part * campaign / 1000.0;
+            const double money = static_cast<double>(in.communes[c].households) *
+                                 per_household_mvnd * part * campaign / 1000.0;
             m_local[c] += money;
             t.L.realised[idx(Source::People)] += money;
         }
@@ -498,9 +522,11 @@ void DrawRunner::mobilise(Year& t) {
         }
     }
     if (t.trace >= 0 && t.out) {
-        *t.out += std::to_string(t.year) + "\n  money at hand: the commune's own (the people's contribution, campaigns and what was left) " +
-                  format_fixed(m_local[static_cast<std::size_t>(t.trace)], 2) + " bn; the district's pool " +
-                  format_fixed(t.pool.total(), 2) + " bn\n";
+        *t.out += std::to_string(t.year) +
+                  "\n  money at hand: the commune's own (the people's contribution, campaigns and "
+                  "what was left) " +
+                  format_fixed(m_local[static_cast<std::size_t>(t.trace)], 2) +
+                  " bn; the district's pool " + format_fixed(t.pool.total(), 2) + " bn\n";
     }
 }
 
@@ -556,8 +582,8 @@ void DrawRunner::fund(Year& t, std::size_t c, void* purse_ptr) {
             m_D_plan[item.slot] += p.dD;
             m_funded.push_back({item.slot, p.dx, p.dD});
             if (t.traced(c)) {
-                *t.out += "  built " + describe(p) + " for indicator " + sl.indicator + ": " + format_fixed(cost, 2) +
-                          " bn (own money " + format_fixed(own, 2) + ")\n";
+                *t.out += "  built " + describe(p) + " for indicator " + sl.indicator + ": " +
+                          format_fixed(cost, 2) + " bn (own money " + format_fixed(own, 2) + ")\n";
             }
         }
     }
@@ -616,7 +642,8 @@ void DrawRunner::allocate(Year& t) {
     // and take years): from the commune's own money, then the pool.
     auto pay_programmes = [&](std::size_t c) {
         for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i) {
-            if (m_status_met[c * nj + m_status_j[i]] || !in.criterion_applies(m_status_j[i], t.y)) continue;
+            if (m_status_met[c * nj + m_status_j[i]] || !in.criterion_applies(m_status_j[i], t.y))
+                continue;
             const double cost = m_soft_cost[i];
             if (cost > m_local[c] + t.pool.total() + kEps) continue;
             const double own = std::min(m_local[c], cost);
@@ -627,11 +654,13 @@ void DrawRunner::allocate(Year& t) {
         }
     };
     for (const std::uint8_t kind : {kRegisteredTarget, kRegisteredRule})
-        for (const auto c : closest_order([&](std::size_t c) { return m_registered[c] == kind && m_status_open[c] > 0; }))
+        for (const auto c : closest_order(
+                 [&](std::size_t c) { return m_registered[c] == kind && m_status_open[c] > 0; }))
             pay_programmes(c);
     auto has_plan = [&](std::size_t c) { return !m_plans[c].empty(); };
     for (const std::uint8_t kind : {kRegisteredTarget, kRegisteredRule})
-        for (const auto c : closest_order([&](std::size_t c) { return has_plan(c) && m_registered[c] == kind; }))
+        for (const auto c :
+             closest_order([&](std::size_t c) { return has_plan(c) && m_registered[c] == kind; }))
             fund(t, c, &t.pool);
     auto rest = [&](std::size_t c) { return has_plan(c) && m_registered[c] == kNotRegistered; };
     switch (sc.policy) {
@@ -639,7 +668,8 @@ void DrawRunner::allocate(Year& t) {
             for (const auto c : closest_order(rest)) fund(t, c, &t.pool);
             break;
         case scenario::Policy::CostEffectiveness: {
-            // Criteria the full plan would complete per bn: the most first; ties in the draw's order.
+            // Criteria the full plan would complete per bn: the most first; ties in the draw's
+            // order.
             std::vector<std::tuple<double, std::uint32_t, std::uint32_t>> keyed;
             for (std::size_t c = 0; c < nc; ++c) {
                 if (!rest(c)) continue;
@@ -653,7 +683,8 @@ void DrawRunner::allocate(Year& t) {
                         if (in.slots[item.slot].criterion == j && !item.closes) all_close = false;
                     gained += all_close ? 1 : 0;
                 }
-                keyed.emplace_back(-(gained + 1e-3) / std::max(m_need[c], 1e-6), m_draw_pos[c], static_cast<std::uint32_t>(c));
+                keyed.emplace_back(-(gained + 1e-3) / std::max(m_need[c], 1e-6), m_draw_pos[c],
+                                   static_cast<std::uint32_t>(c));
             }
             std::sort(keyed.begin(), keyed.end());
             for (const auto& [key, pos, c] : keyed) fund(t, c, &t.pool);
@@ -667,7 +698,9 @@ void DrawRunner::allocate(Year& t) {
             for (const auto c : m_by_rank) {
                 if (!rest(c)) continue;
                 eligible.push_back(c);
-                weight_total += sc.policy == scenario::Policy::Population ? static_cast<double>(in.communes[c].population) : 1.0;
+                weight_total += sc.policy == scenario::Policy::Population
+                                    ? static_cast<double>(in.communes[c].population)
+                                    : 1.0;
             }
             // Each eligible commune gets its share of the pool; what it cannot use goes back.
             const Purse snapshot = t.pool;
@@ -676,7 +709,9 @@ void DrawRunner::allocate(Year& t) {
                 if (sc.policy == scenario::Policy::FixedShares) {
                     f = in.communes[c].fixed_share;
                 } else if (weight_total > 0) {
-                    f = (sc.policy == scenario::Policy::Population ? static_cast<double>(in.communes[c].population) : 1.0) /
+                    f = (sc.policy == scenario::Policy::Population
+                             ? static_cast<double>(in.communes[c].population)
+                             : 1.0) /
                         weight_total;
                 }
                 Purse allotment = snapshot.scaled(f);
@@ -690,7 +725,8 @@ void DrawRunner::allocate(Year& t) {
     // Money left after the works pushes the programmes of the other communes too, closest to the
     // standard first: effort starts where money is spent on it.
     for (const auto c : closest_order([&](std::size_t c) {
-             return in.communes[c].assessed && m_registered[c] == kNotRegistered && m_status_open[c] > 0;
+             return in.communes[c].assessed && m_registered[c] == kNotRegistered &&
+                    m_status_open[c] > 0;
          }))
         pay_programmes(c);
 }
@@ -731,7 +767,9 @@ void DrawRunner::soft_programmes(Year& t) {
                 met = 1;
                 --m_status_open[c];
                 touch(c, j);
-                if (t.traced(c)) *t.out += "  programme for criterion " + in.set->criteria[j].id + " completed\n";
+                if (t.traced(c))
+                    *t.out +=
+                        "  programme for criterion " + in.set->criteria[j].id + " completed\n";
             }
         }
     }
@@ -740,7 +778,8 @@ void DrawRunner::soft_programmes(Year& t) {
 void DrawRunner::evaluate(Year& t, Aggregate& agg, bool differences) {
     const auto& in = m_in;
     const std::size_t nc = in.communes.size(), nj = in.criteria_count();
-    constexpr std::uint32_t kMinusOne = ~0U;  // differences are added modulo 2³²; the running sum is exact
+    constexpr std::uint32_t kMinusOne =
+        ~0U;  // differences are added modulo 2³²; the running sum is exact
     // Only communes where something changed are evaluated again; the others keep last year's
     // verdicts. In differences mode (after the first year) only changes are written.
     std::size_t district_at = 0, district_reached = 0;
@@ -784,7 +823,8 @@ void DrawRunner::evaluate(Year& t, Aggregate& agg, bool differences) {
         const bool reached = m_reached_year[c] >= 0;
         std::uint32_t* hist = &agg.met_hist[(c * agg.years + yy) * (nj + 1)];
         if (full) {
-            for (std::size_t j = 0; j < nj; ++j) met_row[j] += static_cast<std::uint32_t>(m_met[c * nj + j]);
+            for (std::size_t j = 0; j < nj; ++j)
+                met_row[j] += static_cast<std::uint32_t>(m_met[c * nj + j]);
             hist[met_count]++;
             agg.at_standard[agg.cy(c, yy)] += standard;
             agg.reached[agg.cy(c, yy)] += reached;
@@ -793,8 +833,10 @@ void DrawRunner::evaluate(Year& t, Aggregate& agg, bool differences) {
                 hist[before_count] += kMinusOne;
                 hist[met_count]++;
             }
-            const bool was_standard = assessed && before_count == in.criteria_in_force(y > 0 ? y - 1 : 0);
-            if (standard != was_standard) agg.at_standard[agg.cy(c, yy)] += standard ? 1U : kMinusOne;
+            const bool was_standard =
+                assessed && before_count == in.criteria_in_force(y > 0 ? y - 1 : 0);
+            if (standard != was_standard)
+                agg.at_standard[agg.cy(c, yy)] += standard ? 1U : kMinusOne;
             if (reached && !was_reached) agg.reached[agg.cy(c, yy)]++;
         }
         agg.registered[agg.cy(c, yy)] += m_registered[c] != kNotRegistered;
@@ -804,7 +846,8 @@ void DrawRunner::evaluate(Year& t, Aggregate& agg, bool differences) {
             for (std::size_t j = 0; j < nj; ++j) {
                 if (m_met[c * nj + j]) continue;
                 std::uint8_t reason = m_reason[c * nj + j];
-                for (std::uint32_t i = m_crit_slot_first[c * nj + j]; i < m_crit_slot_first[c * nj + j + 1]; ++i)
+                for (std::uint32_t i = m_crit_slot_first[c * nj + j];
+                     i < m_crit_slot_first[c * nj + j + 1]; ++i)
                     if (!m_slot[m_commune_slot[i]].measurable) reason = kBindUnknown;
                 agg.binding[(c * nj + j) * kBindingReasons + reason]++;
             }
@@ -813,10 +856,13 @@ void DrawRunner::evaluate(Year& t, Aggregate& agg, bool differences) {
         district_at += standard;
         district_reached += reached;
         if (tracing) {
-            *t.out += "  own money left " + format_fixed(m_local[c], 2) + " bn; spent " + format_fixed(m_spent[c], 2) +
-                      " bn of a plan of " + format_fixed(m_need[c], 2) + " bn; criteria met " + std::to_string(met_count) +
-                      "/" + std::to_string(nj) + (gained_ids.empty() ? "" : "; gained" + gained_ids) +
-                      (lost_ids.empty() ? "" : "; lost" + lost_ids) + (standard ? "; at the standard" : "") + "\n";
+            *t.out += "  own money left " + format_fixed(m_local[c], 2) + " bn; spent " +
+                      format_fixed(m_spent[c], 2) + " bn of a plan of " +
+                      format_fixed(m_need[c], 2) + " bn; criteria met " +
+                      std::to_string(met_count) + "/" + std::to_string(nj) +
+                      (gained_ids.empty() ? "" : "; gained" + gained_ids) +
+                      (lost_ids.empty() ? "" : "; lost" + lost_ids) +
+                      (standard ? "; at the standard" : "") + "\n";
         }
     }
     agg.district_at_standard[yy * (nc + 1) + district_at]++;
@@ -852,7 +898,8 @@ void DrawRunner::record(Year& t, Aggregate& agg, bool differences) {
         m_touched.clear();
     } else {
         m_touched.clear();
-        for (std::size_t s = 0; s < ns; ++s) m_cursor_by_year[s * static_cast<std::size_t>(in.years) + yy] = m_cursor[s];
+        for (std::size_t s = 0; s < ns; ++s)
+            m_cursor_by_year[s * static_cast<std::size_t>(in.years) + yy] = m_cursor[s];
     }
     m_year_spent[yy] = L.spent + L.spent_programmes;
     m_year_gap[yy] = L.gap;
@@ -865,12 +912,14 @@ void DrawRunner::record(Year& t, Aggregate& agg, bool differences) {
     m[kMoneyCarriedOut] += to_fixed(L.carried_out);
     m[kMoneyGap] += to_fixed(L.gap);
     m[kMoneyDebt] += to_fixed(L.debt);
-    for (std::size_t i = 0; i < scenario::kSectorCount; ++i) m[kMoneySpentSector0 + i] += to_fixed(L.spent_by_sector[i]);
-    for (std::size_t i = 0; i < scenario::kSources.size(); ++i) m[kMoneyRealised0 + i] += to_fixed(L.realised[i]);
+    for (std::size_t i = 0; i < scenario::kSectorCount; ++i)
+        m[kMoneySpentSector0 + i] += to_fixed(L.spent_by_sector[i]);
+    for (std::size_t i = 0; i < scenario::kSources.size(); ++i)
+        m[kMoneyRealised0 + i] += to_fixed(L.realised[i]);
 }
 
-void DrawRunner::run_draw(std::uint32_t draw, Aggregate& agg, bool differences, std::vector<YearLedger>* ledger,
-                          int trace, std::string* story) {
+void DrawRunner::run_draw(std::uint32_t draw, Aggregate& agg, bool differences,
+                          std::vector<YearLedger>* ledger, int trace, std::string* story) {
     const auto& in = m_in;
     const auto& sc = *in.scenario;
     const std::size_t ns = in.slots.size();
@@ -922,7 +971,10 @@ void DrawRunner::run_draw(std::uint32_t draw, Aggregate& agg, bool differences, 
             const std::uint64_t base = agg.slot_base[s];
             for (int y = 0; y < Y; ++y) {
                 const int funded_year = y - sc.build_lag_years;
-                const std::uint32_t pos = funded_year >= 0 ? m_cursor_by_year[s * static_cast<std::size_t>(Y) + static_cast<std::size_t>(funded_year)] : 0;
+                const std::uint32_t pos =
+                    funded_year >= 0 ? m_cursor_by_year[s * static_cast<std::size_t>(Y) +
+                                                        static_cast<std::size_t>(funded_year)]
+                                     : 0;
                 agg.slot_hist[base + static_cast<std::uint64_t>(y) * (count + 1) + pos]++;
             }
         }
@@ -955,7 +1007,8 @@ void integrate_differences(const SimInput& in, Aggregate& agg) {
 
 void DrawRunner::record(DrawTable& t, std::uint32_t row) const {
     for (std::uint32_t c = 0; c < t.communes; ++c)
-        t.reached_at(row, c) = static_cast<std::uint8_t>(m_reached_year[c] < 0 ? 0 : m_reached_year[c] + 1);
+        t.reached_at(row, c) =
+            static_cast<std::uint8_t>(m_reached_year[c] < 0 ? 0 : m_reached_year[c] + 1);
     for (std::uint32_t y = 0; y < t.years; ++y) {
         t.spent[std::size_t{row} * t.years + y] = m_year_spent[y];
         t.gap[std::size_t{row} * t.years + y] = m_year_gap[y];
@@ -965,7 +1018,8 @@ void DrawRunner::record(DrawTable& t, std::uint32_t row) const {
 Aggregate simulate(const SimInput& in, std::uint32_t first, std::uint32_t count,
                    const std::function<void(std::size_t)>& progress, DrawTable* draws) {
     if (draws) {
-        draws->resize(first, count, static_cast<std::uint32_t>(in.communes.size()), static_cast<std::uint32_t>(in.years));
+        draws->resize(first, count, static_cast<std::uint32_t>(in.communes.size()),
+                      static_cast<std::uint32_t>(in.years));
     }
     const int threads = std::max(1, omp_get_max_threads());
     std::vector<Aggregate> parts(static_cast<std::size_t>(threads), Aggregate(in));
@@ -977,7 +1031,8 @@ Aggregate simulate(const SimInput& in, std::uint32_t first, std::uint32_t count,
 #pragma omp for schedule(dynamic, 1)
         for (long long d = 0; d < static_cast<long long>(count); ++d) {
             runner.run_differences(first + static_cast<std::uint32_t>(d), mine);
-            if (draws) runner.record(*draws, static_cast<std::uint32_t>(d));  // its own row: no race
+            if (draws)
+                runner.record(*draws, static_cast<std::uint32_t>(d));  // its own row: no race
             const auto n = ++done;
             if (progress && omp_get_thread_num() == 0) progress(n);
         }

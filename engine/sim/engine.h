@@ -14,7 +14,7 @@
 namespace ntm::sim {
 
 class DrawRunner {
-   public:
+ public:
     explicit DrawRunner(const SimInput& in);
 
     // Runs draw `draw` and adds it to `agg`. With `ledger`, also returns each year's money; with
@@ -31,7 +31,7 @@ class DrawRunner {
     // the standard, and each year's spending and funding gap (for paired comparisons).
     void record(DrawTable& t, std::uint32_t row) const;
 
-   private:
+ private:
     struct PlanItem {
         std::uint32_t slot;
         std::uint32_t end;  // projects [cursor, end) of the slot
@@ -46,25 +46,31 @@ class DrawRunner {
     bool criterion_met(std::size_t c, std::size_t j, int y) const;
     std::string describe(const Project& p) const;
 
-    void run_draw(std::uint32_t draw, Aggregate& agg, bool differences, std::vector<YearLedger>* ledger,
-                  int trace, std::string* story);
+    void run_draw(std::uint32_t draw, Aggregate& agg, bool differences,
+                  std::vector<YearLedger>* ledger, int trace, std::string* story);
     // The year of a draw, in the order of the real cycle (DOMAIN.md §7, docs/model.md):
-    void start_draw(std::uint32_t draw);     // commune effects, programme lead times, the registration pace
-    void complete_works(Year& t);            // works funded `build_lag_years` ago are finished
-    void grow_income(Year& t);               // income indicators move along their trajectory
-    void realise_funds(Year& t);             // the state's and enterprises' money, the year's credit line
-    void plan(Year& t);                      // register the communes to finish (targets, then the rule)
-    void mobilise(Year& t);                  // the people's contribution, campaigns in registered communes
-    void repay(Year& t);                     // loans falling due come out of the pool first
-    void allocate(Year& t);                  // each commune's plan; borrow; fund registered communes, then the policy
-    void fund(Year& t, std::size_t c, void* purse);  // one commune's plan from its own money and `purse`
-    void build(Year& t);                     // funded works upgrade their assets (now or after the lag)
-    void soft_programmes(Year& t);           // programmes of registered communes; background effort elsewhere
-    void evaluate(Year& t, Aggregate& agg, bool differences);  // criteria, the standard, recognition
-    void record(Year& t, Aggregate& agg, bool differences);    // money, works, the year's ledger
+    void start_draw(
+        std::uint32_t draw);       // commune effects, programme lead times, the registration pace
+    void complete_works(Year& t);  // works funded `build_lag_years` ago are finished
+    void grow_income(Year& t);     // income indicators move along their trajectory
+    void realise_funds(Year& t);   // the state's and enterprises' money, the year's credit line
+    void plan(Year& t);            // register the communes to finish (targets, then the rule)
+    void mobilise(Year& t);        // the people's contribution, campaigns in registered communes
+    void repay(Year& t);           // loans falling due come out of the pool first
+    void allocate(
+        Year& t);  // each commune's plan; borrow; fund registered communes, then the policy
+    void fund(Year& t, std::size_t c,
+              void* purse);  // one commune's plan from its own money and `purse`
+    void build(Year& t);     // funded works upgrade their assets (now or after the lag)
+    void soft_programmes(
+        Year& t);  // programmes of registered communes; background effort elsewhere
+    void evaluate(Year& t, Aggregate& agg,
+                  bool differences);                         // criteria, the standard, recognition
+    void record(Year& t, Aggregate& agg, bool differences);  // money, works, the year's ledger
 
     bool thresholds_move(std::size_t c, int y) const {
-        return m_thresholds_move[c * static_cast<std::size_t>(m_in.years) + static_cast<std::size_t>(y)] != 0;
+        return m_thresholds_move[c * static_cast<std::size_t>(m_in.years) +
+                                 static_cast<std::size_t>(y)] != 0;
     }
     // The communes `keep` selects, closest to the standard first (fewest criteria not met at the
     // end of last year); among equals the draw's order (the more mobilised first, then by code).
@@ -73,8 +79,9 @@ class DrawRunner {
 
     const SimInput& m_in;
     // Fixed for the input, computed once per runner.
-    std::vector<char> m_thresholds_move;        // [c][y]: a threshold of the commune differs from y − 1's
-    std::vector<std::uint32_t> m_status_first;  // [c]: its status criteria are m_status_j[first[c], first[c + 1])
+    std::vector<char> m_thresholds_move;  // [c][y]: a threshold of the commune differs from y − 1's
+    std::vector<std::uint32_t>
+        m_status_first;  // [c]: its status criteria are m_status_j[first[c], first[c + 1])
     std::vector<std::uint16_t> m_status_j;
     // Per status criterion (index into m_status_j): its programme.
     std::vector<const scenario::Distribution*> m_soft_lead;
@@ -88,11 +95,13 @@ class DrawRunner {
         bool measurable = true;
     };
     std::vector<SlotHot> m_slot;
-    std::vector<std::uint32_t> m_commune_slot_first, m_commune_slot;  // [c]: its slots, all criteria
-    std::vector<std::uint32_t> m_crit_slot_first;  // [c][j]: its slots are m_commune_slot[first, next first)
+    std::vector<std::uint32_t> m_commune_slot_first,
+        m_commune_slot;  // [c]: its slots, all criteria
+    std::vector<std::uint32_t>
+        m_crit_slot_first;  // [c][j]: its slots are m_commune_slot[first, next first)
     enum : std::uint8_t { kCritStatus = 1, kCritIncome = 2 };
     std::vector<std::uint8_t> m_crit_kind;  // [c][j]: which parts it has besides slots
-    std::vector<double> m_threshold;  // [s][y]
+    std::vector<double> m_threshold;        // [s][y]
     // Scratch state of one draw.
     std::vector<double> m_x_plan, m_D_plan, m_x_done, m_D_done;
     std::vector<std::uint32_t> m_cursor;
@@ -105,10 +114,12 @@ class DrawRunner {
     std::vector<double> m_year_spent, m_year_gap;  // the last draw's, per year
     std::vector<double> m_need, m_spent;
     std::vector<std::vector<PlanItem>> m_plans;
-    std::vector<double> m_overrun;             // [c] this year's, drawn only for communes with a plan
-    std::vector<std::uint16_t> m_met_count;    // [c]: criteria met at the end of the last year (m_met)
+    std::vector<double> m_overrun;  // [c] this year's, drawn only for communes with a plan
+    std::vector<std::uint16_t>
+        m_met_count;  // [c]: criteria met at the end of the last year (m_met)
     std::vector<std::uint16_t> m_status_open;  // [c]: status criteria not met yet
-    std::vector<char> m_closed;  // [c]: nothing left to build at the plan state, until thresholds move
+    std::vector<char>
+        m_closed;  // [c]: nothing left to build at the plan state, until thresholds move
     std::vector<char> m_dirty;    // [c]: something its criteria depend on changed this year
     std::vector<char> m_changed;  // [c][j]: something criterion j of c depends on changed this year
     void touch(std::size_t c, std::size_t j) {
@@ -116,8 +127,8 @@ class DrawRunner {
         m_changed[c * m_in.criteria_count() + j] = 1;
     }
     // The draw's commune effects and registration.
-    std::vector<double> m_effect;     // [c]: its propensity, a factor of mean 1 (effects.sd)
-    std::vector<double> m_campaign;   // [c]: the campaign's factor on its people's contribution
+    std::vector<double> m_effect;    // [c]: its propensity, a factor of mean 1 (effects.sd)
+    std::vector<double> m_campaign;  // [c]: the campaign's factor on its people's contribution
     std::vector<std::uint32_t> m_draw_order;  // communes by effect (highest first), then by code
     std::vector<std::uint32_t> m_draw_pos;    // [c]: its position in m_draw_order
     enum : std::uint8_t { kNotRegistered = 0, kRegisteredTarget = 1, kRegisteredRule = 2 };
@@ -164,6 +175,7 @@ void integrate_differences(const SimInput& in, Aggregate& agg);
 // for any thread count. `progress` (optional) is called with the number of draws finished.
 // With `draws`, also fills the per-draw table (resized here).
 Aggregate simulate(const SimInput& in, std::uint32_t first, std::uint32_t count,
-                   const std::function<void(std::size_t)>& progress = {}, DrawTable* draws = nullptr);
+                   const std::function<void(std::size_t)>& progress = {},
+                   DrawTable* draws = nullptr);
 
 }  // namespace ntm::sim

@@ -13,11 +13,16 @@ namespace ntm::sim {
 
 std::string_view asset_kind_name(AssetKind k) {
     switch (k) {
-        case AssetKind::Road: return "road";
-        case AssetKind::Canal: return "canal";
-        case AssetKind::School: return "school";
-        case AssetKind::Facility: return "facility";
-        case AssetKind::NewFacility: return "new_facility";
+        case AssetKind::Road:
+            return "road";
+        case AssetKind::Canal:
+            return "canal";
+        case AssetKind::School:
+            return "school";
+        case AssetKind::Facility:
+            return "facility";
+        case AssetKind::NewFacility:
+            return "new_facility";
     }
     return "?";
 }
@@ -28,10 +33,14 @@ constexpr std::size_t idx(auto e) { return static_cast<std::size_t>(e); }
 
 scenario::Sector sector_of(criteria::Measure m) {
     switch (m) {
-        case criteria::Measure::RoadHardenedShare: return scenario::Sector::Roads;
-        case criteria::Measure::FarmlandServedShare: return scenario::Sector::Irrigation;
-        case criteria::Measure::SchoolStandardShare: return scenario::Sector::Schools;
-        default: return scenario::Sector::Culture;
+        case criteria::Measure::RoadHardenedShare:
+            return scenario::Sector::Roads;
+        case criteria::Measure::FarmlandServedShare:
+            return scenario::Sector::Irrigation;
+        case criteria::Measure::SchoolStandardShare:
+            return scenario::Sector::Schools;
+        default:
+            return scenario::Sector::Culture;
     }
 }
 
@@ -47,7 +56,8 @@ struct Candidates {
     std::vector<std::array<std::vector<Project>, kFacilityKinds.size()>> facilities;
 };
 
-Candidates candidates(const StudyArea& area, const indicators::AreaMeasures& m, const scenario::Scenario& s) {
+Candidates candidates(const StudyArea& area, const indicators::AreaMeasures& m,
+                      const scenario::Scenario& s) {
     const std::size_t nc = area.communes.size();
     Candidates c;
     c.roads.resize(nc);
@@ -57,16 +67,18 @@ Candidates candidates(const StudyArea& area, const indicators::AreaMeasures& m, 
     for (const auto& p : m.road_pieces) {
         if (is_hardened(p.surface)) continue;
         c.roads[p.commune][idx(p.road_class)].push_back(
-            {p.length_m / 1000.0 * s.road_cost_per_km[idx(p.road_class)], p.length_m, 0, AssetKind::Road, p.road});
+            {p.length_m / 1000.0 * s.road_cost_per_km[idx(p.road_class)], p.length_m, 0,
+             AssetKind::Road, p.road});
     }
     for (auto& per_class : c.roads)
         for (auto& list : per_class)
-            std::stable_sort(list.begin(), list.end(), [](const Project& a, const Project& b) { return a.dx > b.dx; });
+            std::stable_sort(list.begin(), list.end(),
+                             [](const Project& a, const Project& b) { return a.dx > b.dx; });
     for (const auto& p : m.canal_pieces) {
         if (p.lined || p.marginal_served_m2 <= 0) continue;
-        c.canals[p.commune].push_back(
-            {p.length_m / 1000.0 * s.canal_cost_per_km[idx(p.level)] + p.marginal_served_m2 / 1e4 * s.irrigation_per_ha_bn,
-             p.marginal_served_m2, 0, AssetKind::Canal, p.canal});
+        c.canals[p.commune].push_back({p.length_m / 1000.0 * s.canal_cost_per_km[idx(p.level)] +
+                                           p.marginal_served_m2 / 1e4 * s.irrigation_per_ha_bn,
+                                       p.marginal_served_m2, 0, AssetKind::Canal, p.canal});
     }
     for (auto& list : c.canals)
         std::stable_sort(list.begin(), list.end(), [](const Project& a, const Project& b) {
@@ -84,14 +96,16 @@ Candidates candidates(const StudyArea& area, const indicators::AreaMeasures& m, 
         const auto& f = area.facilities[i];
         if (owner < 0 || f.meets_standard) continue;
         c.facilities[static_cast<std::size_t>(owner)][idx(f.kind)].push_back(
-            {s.facility_cost[idx(f.kind)], 1, 0, AssetKind::Facility, static_cast<std::uint32_t>(i)});
+            {s.facility_cost[idx(f.kind)], 1, 0, AssetKind::Facility,
+             static_cast<std::uint32_t>(i)});
     }
     return c;
 }
 
 }  // namespace
 
-void attach_criteria(SimInput& in, const scenario::Scenario& s, const criteria::CriteriaSet& first) {
+void attach_criteria(SimInput& in, const scenario::Scenario& s,
+                     const criteria::CriteriaSet& first) {
     in.periods.reset();
     in.applies.clear();
     in.in_force.clear();
@@ -131,12 +145,14 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
     const auto& run_set = *in.set;
     // An indicator's threshold in a year: its own rule's, or with periods the rule of the set in
     // force (NaN when that set has no such indicator: it does not apply that year).
-    auto threshold_at = [&](std::size_t j, const criteria::Indicator& rule, const Commune& commune, int year) {
+    auto threshold_at = [&](std::size_t j, const criteria::Indicator& rule, const Commune& commune,
+                            int year) {
         if (!in.periods) return rule.threshold.at(commune.region, commune.group, year, rule.where);
         const auto* crit = in.periods->at(year).find(run_set.criteria[j].id);
         if (crit)
             for (const auto& r : crit->indicators)
-                if (r.id == rule.id) return r.threshold.at(commune.region, commune.group, year, r.where);
+                if (r.id == rule.id)
+                    return r.threshold.at(commune.region, commune.group, year, r.where);
         return std::numeric_limits<double>::quiet_NaN();
     };
     const auto baseline = criteria::evaluate(run_set, area, measures, s.start, layers);
@@ -169,10 +185,12 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                         parts.income0 = res.value.value_or(0);
                         parts.income_op = rule.op;
                         for (int y = 0; y < in.years; ++y)
-                            parts.income_threshold.push_back(threshold_at(j, rule, commune, s.start + y));
+                            parts.income_threshold.push_back(
+                                threshold_at(j, rule, commune, s.start + y));
                     } else {
                         parts.has_status = true;
-                        parts.status_met0 = parts.status_met0 && res.verdict == criteria::Verdict::Met;
+                        parts.status_met0 =
+                            parts.status_met0 && res.verdict == criteria::Verdict::Met;
                     }
                     continue;
                 }
@@ -185,20 +203,29 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                 slot.measurable = res.verdict != criteria::Verdict::Unknown;
                 slot.x0 = res.numerator;
                 slot.D0 = res.denominator;
-                for (int y = 0; y < in.years; ++y) slot.threshold.push_back(threshold_at(j, rule, commune, s.start + y));
+                for (int y = 0; y < in.years; ++y)
+                    slot.threshold.push_back(threshold_at(j, rule, commune, s.start + y));
                 std::vector<Project> list;
                 switch (rule.measure) {
-                    case criteria::Measure::RoadHardenedShare: list = cand.roads[ci][idx(*rule.road_class)]; break;
-                    case criteria::Measure::FarmlandServedShare: list = cand.canals[ci]; break;
+                    case criteria::Measure::RoadHardenedShare:
+                        list = cand.roads[ci][idx(*rule.road_class)];
+                        break;
+                    case criteria::Measure::FarmlandServedShare:
+                        list = cand.canals[ci];
+                        break;
                     case criteria::Measure::SchoolStandardShare:
                         for (const auto l : kSchoolLevels) {
-                            if (!rule.levels.empty() && std::find(rule.levels.begin(), rule.levels.end(), l) == rule.levels.end())
+                            if (!rule.levels.empty() &&
+                                std::find(rule.levels.begin(), rule.levels.end(), l) ==
+                                    rule.levels.end())
                                 continue;
                             const auto& more = cand.schools[ci][idx(l)];
                             list.insert(list.end(), more.begin(), more.end());
                         }
                         std::stable_sort(list.begin(), list.end(),
-                                         [](const Project& a, const Project& b) { return a.cost_bn < b.cost_bn; });
+                                         [](const Project& a, const Project& b) {
+                                             return a.cost_bn < b.cost_bn;
+                                         });
                         break;
                     case criteria::Measure::FacilityStandardPresent:
                         // Present: met once one facility of the kind meets the standard.
@@ -206,15 +233,18 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                         slot.D0 = 1;
                         list = cand.facilities[ci][idx(*rule.kind)];
                         if (list.empty() && res.numerator < 1)
-                            list.push_back({s.facility_cost[idx(*rule.kind)], 1, 0, AssetKind::NewFacility, 0});
+                            list.push_back({s.facility_cost[idx(*rule.kind)], 1, 0,
+                                            AssetKind::NewFacility, 0});
                         if (!list.empty()) list.resize(1);
                         break;
                     case criteria::Measure::FacilityStandardShare:
                         list = cand.facilities[ci][idx(*rule.kind)];
                         if (res.denominator == 0)  // none at all: build one
-                            list.push_back({s.facility_cost[idx(*rule.kind)], 1, 1, AssetKind::NewFacility, 0});
+                            list.push_back({s.facility_cost[idx(*rule.kind)], 1, 1,
+                                            AssetKind::NewFacility, 0});
                         break;
-                    case criteria::Measure::Status: break;
+                    case criteria::Measure::Status:
+                        break;
                 }
                 slot.first = static_cast<std::uint32_t>(in.projects.size());
                 slot.count = static_cast<std::uint32_t>(list.size());
@@ -228,12 +258,13 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
         for (const auto& name : t.communes) {
             const int c = area.find_commune(name);
             if (c < 0) {
-                throw ConfigError(s.path + ", allocation.targets: no commune named or coded '" + name +
-                                  "' in the study area");
+                throw ConfigError(s.path + ", allocation.targets: no commune named or coded '" +
+                                  name + "' in the study area");
             }
             auto& ci = in.communes[static_cast<std::size_t>(c)];
             if (ci.target_by != 0) {
-                throw ConfigError(s.path + ", targets: commune '" + name + "' is a target twice; give each commune one deadline");
+                throw ConfigError(s.path + ", targets: commune '" + name +
+                                  "' is a target twice; give each commune one deadline");
             }
             ci.target_by = t.by;
             ci.target_from = t.from == 0 ? s.start : t.from;
@@ -253,7 +284,9 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
     }
     for (const auto& [name, share] : s.fixed_shares) {
         const int c = area.find_commune(name);
-        if (c < 0) throw ConfigError(s.path + ", allocation.fixed_shares: no commune named or coded '" + name + "'");
+        if (c < 0)
+            throw ConfigError(s.path + ", allocation.fixed_shares: no commune named or coded '" +
+                              name + "'");
         in.communes[static_cast<std::size_t>(c)].fixed_share = share;
     }
     return in;

@@ -39,18 +39,18 @@ struct Slot {
     std::uint16_t criterion = 0;  // index in the criteria set
     scenario::Sector sector = scenario::Sector::Roads;
     criteria::Op op = criteria::Op::Ge;
-    bool measurable = true;   // false when unknown at the start (it can then never be met)
+    bool measurable = true;  // false when unknown at the start (it can then never be met)
     double x0 = 0, D0 = 0;
-    std::vector<double> threshold;  // per simulated year
+    std::vector<double> threshold;       // per simulated year
     std::uint32_t first = 0, count = 0;  // its projects in SimInput::projects
-    std::string indicator;  // id, for traces
+    std::string indicator;               // id, for traces
 };
 
 struct CriterionParts {
     std::vector<std::uint32_t> slots;  // asset indicators (indices into SimInput::slots)
-    bool has_status = false;   // status indicators other than income
-    bool status_met0 = true;   // all of them met at the start
-    bool has_income = false;   // modelled by income growth
+    bool has_status = false;           // status indicators other than income
+    bool status_met0 = true;           // all of them met at the start
+    bool has_income = false;           // modelled by income growth
     double income0 = 0;
     criteria::Op income_op = criteria::Op::Ge;
     std::vector<double> income_threshold;  // per simulated year
@@ -61,11 +61,12 @@ struct CommuneInput {
     bool assessed = true;
     long long population = 0, households = 0;
     std::uint32_t key = 0;  // commune_key(code): its random streams
-    std::uint32_t rank = 0;  // position in the order of codes (ties are broken by it, never by layer order)
-    int target_by = 0;  // 0: not a target (an explicit registration)
-    int target_from = 0;  // registered from this year on
+    std::uint32_t rank =
+        0;  // position in the order of codes (ties are broken by it, never by layer order)
+    int target_by = 0;                          // 0: not a target (an explicit registration)
+    int target_from = 0;                        // registered from this year on
     int min_criteria = 0, min_criteria_by = 0;  // intermediate target
-    int met_at_start = 0;  // criteria met in the assessment of the start year
+    int met_at_start = 0;                       // criteria met in the assessment of the start year
     double fixed_share = 0;
     std::vector<CriterionParts> criteria;  // per criterion of the set
 };

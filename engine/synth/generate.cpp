@@ -274,7 +274,8 @@ class Generator {
     // lengths are for a commune of layout.mean_commune_area_km2); synthetic communes: 1.
     double size_factor(int ci) const {
         if (!real()) return 1;
-        return m_communes[static_cast<std::size_t>(ci)].area / (m_recipe.mean_commune_area_km2 * 1e6);
+        return m_communes[static_cast<std::size_t>(ci)].area /
+               (m_recipe.mean_commune_area_km2 * 1e6);
     }
     void place_seeds(std::vector<int>& seeds);
     void grow_communes(const std::vector<int>& seeds);
@@ -519,8 +520,8 @@ void Generator::choose_district() {
 }
 
 // Real outlines: a cell belongs to the unit whose polygon holds its site (the first unit in file
-// order, should two overlap). A unit smaller than a cell gets the free-most site nearest its centre,
-// taken from a neighbour that keeps at least one cell, so every unit has assets to draw.
+// order, should two overlap). A unit smaller than a cell gets the free-most site nearest its
+// centre, taken from a neighbour that keeps at least one cell, so every unit has assets to draw.
 void Generator::assign_real_cells() {
     const Lattice& L = *m_lattice;
     const int n = L.size();
@@ -533,9 +534,11 @@ void Generator::assign_real_cells() {
         const double row_h = L.spacing() * kSqrt3 / 2;
         const Point o = L.nominal(0);
         const int j0 = std::max(0, static_cast<int>(std::floor((b.min_y - o.y) / row_h)) - 1);
-        const int j1 = std::min(L.ny() - 1, static_cast<int>(std::ceil((b.max_y - o.y) / row_h)) + 1);
+        const int j1 =
+            std::min(L.ny() - 1, static_cast<int>(std::ceil((b.max_y - o.y) / row_h)) + 1);
         const int i0 = std::max(0, static_cast<int>(std::floor((b.min_x - o.x) / L.spacing())) - 2);
-        const int i1 = std::min(L.nx() - 1, static_cast<int>(std::ceil((b.max_x - o.x) / L.spacing())) + 2);
+        const int i1 =
+            std::min(L.nx() - 1, static_cast<int>(std::ceil((b.max_x - o.x) / L.spacing())) + 2);
         auto& list = inside[static_cast<std::size_t>(ci)];
         for (int j = j0; j <= j1; ++j)
             for (int i = i0; i <= i1; ++i) {
@@ -881,7 +884,8 @@ MultiPolygon Generator::commune_geometry(int ci) const {
     return MultiPolygon{{std::move(polygon)}};
 }
 
-void Generator::keep_inside(int ci, std::vector<School>& schools, std::vector<Facility>& facilities) const {
+void Generator::keep_inside(int ci, std::vector<School>& schools,
+                            std::vector<Facility>& facilities) const {
     const geo::PolygonClipper clipper(m_specs[static_cast<std::size_t>(ci)].outline);
     const auto& sites = m_communes[static_cast<std::size_t>(ci)].sites;
     auto fix = [&](Point& p) {
@@ -889,7 +893,8 @@ void Generator::keep_inside(int ci, std::vector<School>& schools, std::vector<Fa
         double best = kInf;
         Point to = p;
         for (int v : sites)
-            if (const double d = dist(m_site[static_cast<std::size_t>(v)], p); d < best) best = d, to = m_site[static_cast<std::size_t>(v)];
+            if (const double d = dist(m_site[static_cast<std::size_t>(v)], p); d < best)
+                best = d, to = m_site[static_cast<std::size_t>(v)];
         p = to;
     };
     for (auto& x : schools) fix(x.location);
@@ -1052,7 +1057,8 @@ void Generator::mark_commune_roads(int ci) {
             else if (owner(nb) == ci)
                 spare.push_back(e);
         }
-    const double room = m_recipe.road_km_per_commune * size_factor(ci) * (1 - m_recipe.alley_share) - km;
+    const double room =
+        m_recipe.road_km_per_commune * size_factor(ci) * (1 - m_recipe.alley_share) - km;
     std::vector<std::pair<double, int>> keyed;
     for (int e : spare)
         keyed.emplace_back(
@@ -1113,10 +1119,10 @@ std::vector<Road> Generator::commune_roads(int ci) const {
     double spacing_sum = 0;
     for (int v : c.villages) spacing_sum += min_neighbour_distance(v);
     const double mean_spur = 0.36 * spacing_sum / static_cast<double>(c.villages.size());
-    const auto per_village = static_cast<int>(
-        std::clamp<long>(std::lround(m_recipe.road_km_per_commune * size_factor(ci) * m_recipe.alley_share * 1000 /
-                                     mean_spur / static_cast<double>(c.villages.size())),
-                         1L, 6L));
+    const auto per_village = static_cast<int>(std::clamp<long>(
+        std::lround(m_recipe.road_km_per_commune * size_factor(ci) * m_recipe.alley_share * 1000 /
+                    mean_spur / static_cast<double>(c.villages.size())),
+        1L, 6L));
     for (int v : c.villages) {
         auto r = draw(m_rng, Stream::GenerateRoads, static_cast<std::size_t>(v), kSpur);
         const double dmin = min_neighbour_distance(v);
@@ -1377,7 +1383,8 @@ void Generator::mark_commune_canals(int ci) {
     };
     for (std::size_t i = 0; i < n; ++i)
         if (in_net[i]) update_gap(i);
-    const double target_km = std::max(0.0, m_recipe.canal_km_per_commune * size_factor(ci) - existing_km);
+    const double target_km =
+        std::max(0.0, m_recipe.canal_km_per_commune * size_factor(ci) - existing_km);
     double km = 0, level3_km = 0;
     while (km < target_km) {
         std::size_t far = n;

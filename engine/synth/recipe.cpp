@@ -1,7 +1,5 @@
 #include "synth/recipe.h"
 
-#include "synth/outlines.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "synth/outlines.h"
 
 namespace fs = std::filesystem;
 
@@ -393,13 +392,17 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
     if (const auto n = root["communes_from"]) {
         // Real outlines: a file (relative to the recipe) whose units replace `communes`.
         in.expect_keys(n, "communes_from", {"file", "layer", "province_code", "epsg"});
-        if (!n["file"]) in.fail(n, "communes_from", "give the outlines' file: communes_from: {file: …}");
-        if (root["communes"]) in.fail(n, "communes_from", "give either communes or communes_from, not both");
+        if (!n["file"])
+            in.fail(n, "communes_from", "give the outlines' file: communes_from: {file: …}");
+        if (root["communes"])
+            in.fail(n, "communes_from", "give either communes or communes_from, not both");
         OutlineOptions o;
         if (n["layer"]) o.layer = in.text(n["layer"], "communes_from.layer");
-        if (n["province_code"]) o.province_code = in.text(n["province_code"], "communes_from.province_code");
+        if (n["province_code"])
+            o.province_code = in.text(n["province_code"], "communes_from.province_code");
         if (n["epsg"]) o.epsg = static_cast<int>(in.integer(n["epsg"], "communes_from.epsg"));
-        const fs::path file = fs::path(path).parent_path() / in.text(n["file"], "communes_from.file");
+        const fs::path file =
+            fs::path(path).parent_path() / in.text(n["file"], "communes_from.file");
         add_outlines(r, file.lexically_normal().string(), o);
     }
     if (!outlines_follow) check_recipe(r, path);

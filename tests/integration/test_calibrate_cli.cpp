@@ -40,8 +40,10 @@ TEST(BacktestCli, NoYearLeftToForecastIsRefused) {
     const std::string src = test::kSourceDir;
     const auto out = (d.path / "bt").string();
     // The Can Lộc baseline ends in 2025: nothing is left to forecast after it.
-    const auto r = run(ntmsim("backtest " + quote(src + "/datasets/canloc") + " " + quote(src + "/scenarios/canloc/baseline.yaml") +
-                              " --observed " + quote(observed_file(d)) + " --train-until 2025 -o " + quote(out) + " 2>&1"));
+    const auto r =
+        run(ntmsim("backtest " + quote(src + "/datasets/canloc") + " " +
+                   quote(src + "/scenarios/canloc/baseline.yaml") + " --observed " +
+                   quote(observed_file(d)) + " --train-until 2025 -o " + quote(out) + " 2>&1"));
     EXPECT_EQ(r.exit_code, 1) << r.out;
     EXPECT_NE(r.out.find("no years left to forecast"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("ends in 2025"), std::string::npos) << r.out;
@@ -52,14 +54,17 @@ TEST(CalibrateCli, WritesACalibratedScenarioThatLoads) {
     Dir d;
     const std::string src = test::kSourceDir;
     const auto out = (d.path / "calibrated.yaml").string();
-    const auto r = run(ntmsim("calibrate " + quote(src + "/datasets/canloc") + " " + quote(src + "/scenarios/canloc/baseline.yaml") +
-                              " --observed " + quote(observed_file(d)) + " --fit soft.lead_years=1:6 --until 2019 --draws 40 -o " +
-                              quote(out)));
+    const auto r = run(ntmsim(
+        "calibrate " + quote(src + "/datasets/canloc") + " " +
+        quote(src + "/scenarios/canloc/baseline.yaml") + " --observed " + quote(observed_file(d)) +
+        " --fit soft.lead_years=1:6 --until 2019 --draws 40 -o " + quote(out)));
     ASSERT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("soft.lead_years"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("90% (posterior)"), std::string::npos) << r.out;
     // The verdict, in so many words, and the fit's files beside the scenario.
-    EXPECT_TRUE(r.out.find("Fit OK") != std::string::npos || r.out.find("FIT FAILED") != std::string::npos) << r.out;
+    EXPECT_TRUE(r.out.find("Fit OK") != std::string::npos ||
+                r.out.find("FIT FAILED") != std::string::npos)
+        << r.out;
     EXPECT_TRUE(fs::exists(d.path / "calibrated-fit.csv"));
     EXPECT_TRUE(fs::exists(d.path / "calibrated-profile.csv"));
     EXPECT_TRUE(fs::exists(d.path / "calibrated-profile-soft.lead_years.png"));
@@ -70,8 +75,10 @@ TEST(CalibrateCli, WritesACalibratedScenarioThatLoads) {
     EXPECT_LE(s.soft_default.lead_years.expected(), 6);
     EXPECT_EQ(s.lineage.size(), 2u);  // it extends the baseline
     // An existing output is not replaced without --overwrite.
-    const auto again = run(ntmsim("calibrate " + quote(src + "/datasets/canloc") + " " + quote(src + "/scenarios/canloc/baseline.yaml") +
-                                  " --observed " + quote(observed_file(d)) + " --fit soft.lead_years --until 2019 -o " + quote(out) + " 2>&1"));
+    const auto again = run(ntmsim(
+        "calibrate " + quote(src + "/datasets/canloc") + " " +
+        quote(src + "/scenarios/canloc/baseline.yaml") + " --observed " + quote(observed_file(d)) +
+        " --fit soft.lead_years --until 2019 -o " + quote(out) + " 2>&1"));
     EXPECT_EQ(again.exit_code, 1);
     EXPECT_NE(again.out.find("already exists"), std::string::npos) << again.out;
 }
@@ -82,9 +89,12 @@ TEST(CalibrateCli, AFitOnItsBoundIsCalledFailed) {
     Dir d;
     const std::string src = test::kSourceDir;
     const auto out = (d.path / "bound.yaml").string();
-    const auto r = run(ntmsim("calibrate " + quote(src + "/datasets/canloc") + " " + quote(src + "/scenarios/canloc/baseline.yaml") +
-                              " --observed " + quote(observed_file(d)) +
-                              " --fit funding.realisation=0.05:0.1 --until 2019 --draws 20 --max-evals 30 --profile-points 3 -o " + quote(out)));
+    const auto r = run(ntmsim("calibrate " + quote(src + "/datasets/canloc") + " " +
+                              quote(src + "/scenarios/canloc/baseline.yaml") + " --observed " +
+                              quote(observed_file(d)) +
+                              " --fit funding.realisation=0.05:0.1 --until 2019 --draws 20 "
+                              "--max-evals 30 --profile-points 3 -o " +
+                              quote(out)));
     ASSERT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("FIT FAILED: funding.realisation"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("FAILED: on its upper bound"), std::string::npos) << r.out;

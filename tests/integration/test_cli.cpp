@@ -8,25 +8,24 @@
 #include <sstream>
 
 #include "core/text.h"
-#include "support/fixtures.h"
 #include "support/cli.h"
+#include "support/fixtures.h"
 #include "support/run.h"
 #include "test_paths.h"
 
 namespace ntm {
 namespace {
 
-using test::quote;
-using test::run;
 using test::info_csv;
 using test::ntmsim;
 using test::num;
 using test::ogr_sql;
+using test::quote;
+using test::run;
 namespace fs = std::filesystem;
 
-
 class Cli : public ::testing::Test {
-   protected:
+ protected:
     static void SetUpTestSuite() {
         s_dir = new test::TempDir("cli");
         s_area = *s_dir / "area.gpkg";
@@ -43,14 +42,17 @@ std::string Cli::s_area;
 TEST_F(Cli, GeneratedAreaOpensInOgrinfoWithTheExpectedLayers) {
     const auto r = run("ogrinfo -ro -so -q " + quote(s_area));
     ASSERT_EQ(r.exit_code, 0);
-    for (const char* layer : {"communes", "roads", "canals", "farmland", "schools", "facilities", "status"}) {
-        EXPECT_NE(r.out.find(std::string(": ") + layer + " "), std::string::npos) << layer << "\n" << r.out;
+    for (const char* layer :
+         {"communes", "roads", "canals", "farmland", "schools", "facilities", "status"}) {
+        EXPECT_NE(r.out.find(std::string(": ") + layer + " "), std::string::npos) << layer << "\n"
+                                                                                  << r.out;
     }
     const auto n = ogr_sql(s_area, "SELECT COUNT(*) AS n FROM communes");
     ASSERT_EQ(n.size(), 1u);
     EXPECT_EQ(n[0].at("n"), "200");
     // About 40 km of road per commune in segments of a few hundred metres.
-    const auto roads = ogr_sql(s_area, "SELECT COUNT(*) AS n, SUM(ST_Length(geom)) AS m FROM roads");
+    const auto roads =
+        ogr_sql(s_area, "SELECT COUNT(*) AS n, SUM(ST_Length(geom)) AS m FROM roads");
     EXPECT_GT(num(roads[0].at("n")), 200 * 40);
     EXPECT_NEAR(num(roads[0].at("m")) / 200 / 1000, 40, 15);
 }
@@ -63,8 +65,10 @@ TEST_F(Cli, ValidateAcceptsGeneratedArea) {
 
 TEST_F(Cli, GenerateIsByteIdenticalForASeedAndAnyThreadCount) {
     const std::string a = *s_dir / "t1.gpkg", b = *s_dir / "t2.gpkg";
-    ASSERT_EQ(run(ntmsim("generate --communes 60 --seed 3 --threads 1 -o " + quote(a))).exit_code, 0);
-    ASSERT_EQ(run(ntmsim("generate --communes 60 --seed 3 --threads 2 -o " + quote(b))).exit_code, 0);
+    ASSERT_EQ(run(ntmsim("generate --communes 60 --seed 3 --threads 1 -o " + quote(a))).exit_code,
+              0);
+    ASSERT_EQ(run(ntmsim("generate --communes 60 --seed 3 --threads 2 -o " + quote(b))).exit_code,
+              0);
     EXPECT_EQ(run("cmp " + quote(a) + " " + quote(b)).exit_code, 0);
 }
 
@@ -74,28 +78,38 @@ TEST_F(Cli, InfoTotalsEqualGdalSqlite) {
     const auto& layer = info.at("layer");
     auto rel = [](double a, double b) { return std::abs(a - b) / std::max(1.0, std::abs(b)); };
 
-    for (const auto& row : ogr_sql(s_area, "SELECT class, surface, SUM(ST_Length(geom)) AS m FROM roads GROUP BY class, surface")) {
+    for (const auto& row : ogr_sql(s_area,
+                                   "SELECT class, surface, SUM(ST_Length(geom)) AS m FROM roads "
+                                   "GROUP BY class, surface")) {
         const std::string col = "road_" + row.at("class") + "_" + row.at("surface") + "_km";
         ASSERT_TRUE(layer.count(col)) << col;
         EXPECT_LT(rel(num(layer.at(col)) * 1000, num(row.at("m"))), 1e-6) << col;
     }
-    for (const auto& row : ogr_sql(s_area, "SELECT level, lined, SUM(ST_Length(geom)) AS m FROM canals GROUP BY level, lined")) {
-        const std::string col = "canal_" + row.at("level") + (row.at("lined") == "yes" ? "_lined_km" : "_unlined_km");
+    for (const auto& row : ogr_sql(
+             s_area,
+             "SELECT level, lined, SUM(ST_Length(geom)) AS m FROM canals GROUP BY level, lined")) {
+        const std::string col =
+            "canal_" + row.at("level") + (row.at("lined") == "yes" ? "_lined_km" : "_unlined_km");
         ASSERT_TRUE(layer.count(col)) << col;
         EXPECT_LT(rel(num(layer.at(col)) * 1000, num(row.at("m"))), 1e-6) << col;
     }
-    for (const auto& row : ogr_sql(s_area, "SELECT use, SUM(ST_Area(geom)) AS m2 FROM farmland GROUP BY use")) {
+    for (const auto& row :
+         ogr_sql(s_area, "SELECT use, SUM(ST_Area(geom)) AS m2 FROM farmland GROUP BY use")) {
         const std::string col = "farmland_" + row.at("use") + "_ha";
         EXPECT_LT(rel(num(layer.at(col)) * 1e4, num(row.at("m2"))), 1e-6) << col;
     }
-    for (const auto& row : ogr_sql(s_area, "SELECT level, COUNT(*) AS n, SUM(meets_standard = 'yes') AS s FROM schools GROUP BY level")) {
+    for (const auto& row : ogr_sql(s_area,
+                                   "SELECT level, COUNT(*) AS n, SUM(meets_standard = 'yes') AS s "
+                                   "FROM schools GROUP BY level")) {
         EXPECT_EQ(layer.at("schools_" + row.at("level") + "_all"), row.at("n"));
         EXPECT_EQ(layer.at("schools_" + row.at("level") + "_standard"), row.at("s"));
     }
-    for (const auto& row : ogr_sql(s_area, "SELECT kind, COUNT(*) AS n FROM facilities GROUP BY kind")) {
+    for (const auto& row :
+         ogr_sql(s_area, "SELECT kind, COUNT(*) AS n FROM facilities GROUP BY kind")) {
         EXPECT_EQ(layer.at(row.at("kind") + "_all"), row.at("n"));
     }
-    const auto pop = ogr_sql(s_area, "SELECT SUM(population) AS p, SUM(ST_Area(geom)) AS a FROM communes");
+    const auto pop =
+        ogr_sql(s_area, "SELECT SUM(population) AS p, SUM(ST_Area(geom)) AS a FROM communes");
     EXPECT_EQ(layer.at("population"), pop[0].at("p"));
     EXPECT_LT(rel(num(layer.at("area_km2")) * 1e6, num(pop[0].at("a"))), 1e-6);
 
@@ -127,10 +141,22 @@ TEST_F(Cli, BrokenCopyIsReportedWithPlaces) {
     sql("ALTER TABLE schools RENAME COLUMN meets_standard TO standard_ok");
     const auto r = run(ntmsim("validate " + quote(copy)));
     EXPECT_EQ(r.exit_code, 1) << r.out;
-    EXPECT_NE(r.out.find("error [invalid-geometry] " + copy + ", layer 'communes', feature 5: Self-intersection"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("error [unknown-value] " + copy + ", layer 'roads', feature 17, field 'class': unknown class 'highway'"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("error [duplicate-code] " + copy + ", layer 'communes', feature 9, field 'code'"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("error [missing-field] " + copy + ", layer 'schools', field 'meets_standard'"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("error [invalid-geometry] " + copy +
+                         ", layer 'communes', feature 5: Self-intersection"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("error [unknown-value] " + copy +
+                         ", layer 'roads', feature 17, field 'class': unknown class 'highway'"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("error [duplicate-code] " + copy +
+                         ", layer 'communes', feature 9, field 'code'"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(
+        r.out.find("error [missing-field] " + copy + ", layer 'schools', field 'meets_standard'"),
+        std::string::npos)
+        << r.out;
     // The original is untouched and still valid.
     EXPECT_EQ(run(ntmsim("validate -q " + quote(s_area))).exit_code, 0);
 }
@@ -150,16 +176,21 @@ TEST_F(Cli, AssessRoadLengthsEqualGdalSqliteOracle) {
     // measurement (the denominators of indicators 2.1–2.4 in the assessment) and GDAL's SQLite
     // dialect with SpatiaLite's ST_Intersection on the same file, using the GeoPackage's R-tree.
     const std::string out = *s_dir / "assess.gpkg";
-    const auto r = run(ntmsim("assess " + quote(s_area) + " --criteria vn-2016 --year 2017 -q --overwrite -o " + quote(out)));
+    const auto r = run(ntmsim("assess " + quote(s_area) +
+                              " --criteria vn-2016 --year 2017 -q --overwrite -o " + quote(out)));
     ASSERT_EQ(r.exit_code, 0) << r.out;
     std::map<std::pair<std::string, std::string>, double> ours, oracle;
     const std::map<std::string, std::string> class_of = {
         {"2.1", "commune_axis"}, {"2.2", "village_axis"}, {"2.3", "alley"}, {"2.4", "field"}};
-    for (const auto& row : ogr_sql(out, "SELECT code, indicator, denominator FROM indicators WHERE criterion = '2'"))
+    for (const auto& row :
+         ogr_sql(out, "SELECT code, indicator, denominator FROM indicators WHERE criterion = '2'"))
         ours[{row.at("code"), class_of.at(row.at("indicator"))}] = num(row.at("denominator"));
-    const auto rows = ogr_sql(s_area,
-        "SELECT c.code AS code, r.class AS class, SUM(ST_Length(ST_Intersection(c.geom, r.geom))) AS m "
-        "FROM communes c JOIN rtree_roads_geom t ON t.minx <= ST_MaxX(c.geom) AND t.maxx >= ST_MinX(c.geom) "
+    const auto rows = ogr_sql(
+        s_area,
+        "SELECT c.code AS code, r.class AS class, SUM(ST_Length(ST_Intersection(c.geom, r.geom))) "
+        "AS m "
+        "FROM communes c JOIN rtree_roads_geom t ON t.minx <= ST_MaxX(c.geom) AND t.maxx >= "
+        "ST_MinX(c.geom) "
         "AND t.miny <= ST_MaxY(c.geom) AND t.maxy >= ST_MinY(c.geom) JOIN roads r ON r.fid = t.id "
         "WHERE ST_Intersects(c.geom, r.geom) AND r.class != 'other' GROUP BY c.code, r.class");
     for (const auto& row : rows) oracle[{row.at("code"), row.at("class")}] = num(row.at("m"));
@@ -168,7 +199,8 @@ TEST_F(Cli, AssessRoadLengthsEqualGdalSqliteOracle) {
     for (const auto& [key, m] : oracle) {
         if (m < 1e-6) continue;  // a touch at a point
         ASSERT_TRUE(ours.count(key)) << key.first << " " << key.second;
-        EXPECT_LT(std::abs(ours[key] - m) / m, 1e-6) << key.first << " " << key.second << ": " << ours[key] << " vs " << m;
+        EXPECT_LT(std::abs(ours[key] - m) / m, 1e-6)
+            << key.first << " " << key.second << ": " << ours[key] << " vs " << m;
         ++compared;
     }
     for (const auto& [key, m] : ours)
@@ -180,7 +212,8 @@ TEST_F(Cli, AssessIsByteIdenticalOnOneTwoAndThreeThreads) {
     std::string first;
     for (const int t : {1, 2, 3}) {
         const std::string out = *s_dir / ("threads" + std::to_string(t) + ".gpkg");
-        const auto r = run(ntmsim("assess " + quote(s_area) + " --criteria hatinh-2017 --year 2017 --overwrite --threads " +
+        const auto r = run(ntmsim("assess " + quote(s_area) +
+                                  " --criteria hatinh-2017 --year 2017 --overwrite --threads " +
                                   std::to_string(t) + " -o " + quote(out)));
         ASSERT_EQ(r.exit_code, 0) << r.out;
         if (t == 1) {
@@ -190,7 +223,10 @@ TEST_F(Cli, AssessIsByteIdenticalOnOneTwoAndThreeThreads) {
         EXPECT_EQ(run("cmp " + quote(first) + " " + quote(out)).exit_code, 0) << t << " threads";
         for (const char* table : {"-communes.csv", "-indicators.csv", "-gaps.csv"}) {
             const auto base = [](const std::string& p) { return p.substr(0, p.size() - 5); };
-            EXPECT_EQ(run("cmp " + quote(base(first) + table) + " " + quote(base(out) + table)).exit_code, 0) << table;
+            EXPECT_EQ(
+                run("cmp " + quote(base(first) + table) + " " + quote(base(out) + table)).exit_code,
+                0)
+                << table;
         }
     }
 }
@@ -201,10 +237,13 @@ TEST(CanLoc, AssessShowsThe2017Picture) {
     test::TempDir dir("canloc-assess");
     const std::string out = dir / "canloc-2017.gpkg";
     const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
-    const auto r = run(ntmsim("assess " + quote(canloc) + " --criteria hatinh-2017 --year 2017 -o " + quote(out)));
+    const auto r = run(
+        ntmsim("assess " + quote(canloc) + " --criteria hatinh-2017 --year 2017 -o " + quote(out)));
     ASSERT_EQ(r.exit_code, 0) << r.out;
-    const std::set<std::string> targets = {"Gia Hanh", "Phú Lộc", "Xuân Lộc", "Kim Lộc", "Thuần Thiện", "Song Lộc", "Trung Lộc"};
-    const auto rows = ogr_sql(out, "SELECT name, kind, criteria_met, criteria_total, standard FROM communes");
+    const std::set<std::string> targets = {"Gia Hanh",    "Phú Lộc",  "Xuân Lộc", "Kim Lộc",
+                                           "Thuần Thiện", "Song Lộc", "Trung Lộc"};
+    const auto rows =
+        ogr_sql(out, "SELECT name, kind, criteria_met, criteria_total, standard FROM communes");
     ASSERT_EQ(rows.size(), 23u);
     int assessed = 0;
     for (const auto& row : rows) {
@@ -224,7 +263,9 @@ TEST(CanLoc, AssessShowsThe2017Picture) {
     }
     EXPECT_EQ(assessed, 22);
     // Every commune short of the standard has its gaps in physical units.
-    const auto gaps = ogr_sql(out, "SELECT name, COUNT(*) AS n, SUM(unit = 'km') AS km, SUM(unit = 'ha') AS ha FROM gaps GROUP BY name");
+    const auto gaps = ogr_sql(out,
+                              "SELECT name, COUNT(*) AS n, SUM(unit = 'km') AS km, SUM(unit = "
+                              "'ha') AS ha FROM gaps GROUP BY name");
     EXPECT_EQ(gaps.size(), 21u);
     for (const auto& g : gaps)
         if (targets.count(g.at("name"))) {
@@ -238,17 +279,24 @@ TEST(CanLoc, RunPrintsTheScenarioTableAndWritesResults) {
     test::TempDir dir("canloc-run");
     const auto r = run(ntmsim("run --draws 200 -o " + quote(dir / "out")));
     ASSERT_EQ(r.exit_code, 0) << r.out;
-    for (const char* s : {"baseline", "high-mobilisation", "roads-first", "irrigation-first", "schools-first", "targets-first", "shortfall"}) {
+    for (const char* s : {"baseline", "high-mobilisation", "roads-first", "irrigation-first",
+                          "schools-first", "targets-first", "shortfall"}) {
         EXPECT_NE(r.out.find(std::string("\n") + s + " "), std::string::npos) << s << "\n" << r.out;
-        for (const char* f : {"summary.csv", "communes.csv", "criteria.csv", "assets.csv", "funding.csv", "results.gpkg"})
-            EXPECT_TRUE(std::filesystem::exists(dir / (std::string("out/scenarios/") + s + "/" + f))) << s << " " << f;
+        for (const char* f : {"summary.csv", "communes.csv", "criteria.csv", "assets.csv",
+                              "funding.csv", "results.gpkg"})
+            EXPECT_TRUE(
+                std::filesystem::exists(dir / (std::string("out/scenarios/") + s + "/" + f)))
+                << s << " " << f;
     }
     EXPECT_TRUE(std::filesystem::exists(dir / "out/canloc-2017.gpkg"));
     // It ends with the one command that opens the viewer on what it wrote.
     const std::string last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
-    EXPECT_NE(last.find(" serve " + dir / "out" + "  (then open http://127.0.0.1:8080/)"), std::string::npos) << last;
+    EXPECT_NE(last.find(" serve " + dir / "out" + "  (then open http://127.0.0.1:8080/)"),
+              std::string::npos)
+        << last;
     // The results GeoPackage opens in GDAL with one commune feature per commune.
-    const auto n = ogr_sql(dir / "out/scenarios/baseline/results.gpkg", "SELECT COUNT(*) AS n FROM communes");
+    const auto n =
+        ogr_sql(dir / "out/scenarios/baseline/results.gpkg", "SELECT COUNT(*) AS n FROM communes");
     ASSERT_EQ(n.size(), 1u);
     EXPECT_EQ(n[0].at("n"), "23");
 }
@@ -258,8 +306,11 @@ TEST(CanLoc, SimulateGivesTheSameBytesOnOneAndThreeThreads) {
     const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
     const std::string scen = std::string(test::kSourceDir) + "/scenarios/canloc/baseline.yaml";
     for (const char* t : {"1", "3"})
-        ASSERT_EQ(run(ntmsim("simulate " + quote(canloc) + " " + quote(scen) + " --draws 150 --threads " + t + " -o " +
-                             quote(dir / (std::string("t") + t)))).exit_code, 0);
+        ASSERT_EQ(
+            run(ntmsim("simulate " + quote(canloc) + " " + quote(scen) + " --draws 150 --threads " +
+                       t + " -o " + quote(dir / (std::string("t") + t))))
+                .exit_code,
+            0);
     EXPECT_EQ(run("diff -r " + quote(dir / "t1") + " " + quote(dir / "t3")).exit_code, 0);
 }
 
@@ -271,24 +322,46 @@ TEST(CanLoc, ShufflingTheFeaturesOfEveryLayerChangesNoResult) {
     const std::string src = std::string(test::kSourceDir) + "/datasets/canloc/canloc.gpkg";
     const std::string shuffled = dir / "shuffled.gpkg";
     bool first = true;
-    for (const char* layer : {"communes", "roads", "canals", "farmland", "schools", "facilities", "status"}) {
-        const std::string sql = std::string("SELECT * FROM ") + layer + " ORDER BY (fid * 7919) % 1013 DESC, fid DESC";
-        ASSERT_EQ(run("ogr2ogr -f GPKG -unsetFid " + std::string(first ? "" : "-update ") + quote(shuffled) + " " + quote(src) +
-                      " -dialect SQLite -sql " + quote(sql) + " -nln " + layer + " >/dev/null 2>&1").exit_code, 0) << layer;
+    for (const char* layer :
+         {"communes", "roads", "canals", "farmland", "schools", "facilities", "status"}) {
+        const std::string sql =
+            std::string("SELECT * FROM ") + layer + " ORDER BY (fid * 7919) % 1013 DESC, fid DESC";
+        ASSERT_EQ(run("ogr2ogr -f GPKG -unsetFid " + std::string(first ? "" : "-update ") +
+                      quote(shuffled) + " " + quote(src) + " -dialect SQLite -sql " + quote(sql) +
+                      " -nln " + layer + " >/dev/null 2>&1")
+                      .exit_code,
+                  0)
+            << layer;
         first = false;
     }
     // The copy is really in another order.
-    EXPECT_NE(run("ogrinfo -q -sql 'SELECT code FROM communes LIMIT 1' " + quote(shuffled) + " | grep code").out,
-              run("ogrinfo -q -sql 'SELECT code FROM communes LIMIT 1' " + quote(src) + " | grep code").out);
+    EXPECT_NE(
+        run("ogrinfo -q -sql 'SELECT code FROM communes LIMIT 1' " + quote(shuffled) +
+            " | grep code")
+            .out,
+        run("ogrinfo -q -sql 'SELECT code FROM communes LIMIT 1' " + quote(src) + " | grep code")
+            .out);
     const std::string scen = std::string(test::kSourceDir) + "/scenarios/canloc/district-plan.yaml";
-    ASSERT_EQ(run(ntmsim("simulate " + quote(src) + " " + quote(scen) + " --draws 100 -o " + quote(dir / "a"))).exit_code, 0);
-    ASSERT_EQ(run(ntmsim("simulate " + quote(shuffled) + " " + quote(scen) + " --draws 100 -o " + quote(dir / "b"))).exit_code, 0);
-    for (const char* f : {"communes.csv", "criteria.csv", "summary.csv", "funding.csv", "draws.bin"})
+    ASSERT_EQ(run(ntmsim("simulate " + quote(src) + " " + quote(scen) + " --draws 100 -o " +
+                         quote(dir / "a")))
+                  .exit_code,
+              0);
+    ASSERT_EQ(run(ntmsim("simulate " + quote(shuffled) + " " + quote(scen) + " --draws 100 -o " +
+                         quote(dir / "b")))
+                  .exit_code,
+              0);
+    for (const char* f :
+         {"communes.csv", "criteria.csv", "summary.csv", "funding.csv", "draws.bin"})
         EXPECT_EQ(run("cmp " + quote(dir / (std::string("a/district-plan/") + f)) + " " +
-                      quote(dir / (std::string("b/district-plan/") + f))).exit_code, 0)
+                      quote(dir / (std::string("b/district-plan/") + f)))
+                      .exit_code,
+                  0)
             << f;
-    auto without_fid = [&](const std::string& path) { return run("cut -d, -f1,2,4- " + quote(path)).out; };
-    EXPECT_EQ(without_fid(dir / "a/district-plan/assets.csv"), without_fid(dir / "b/district-plan/assets.csv"));
+    auto without_fid = [&](const std::string& path) {
+        return run("cut -d, -f1,2,4- " + quote(path)).out;
+    };
+    EXPECT_EQ(without_fid(dir / "a/district-plan/assets.csv"),
+              without_fid(dir / "b/district-plan/assets.csv"));
 }
 
 TEST(CanLoc, BundledSampleValidates) {
@@ -309,25 +382,34 @@ namespace {
 TEST(CliRemap, CanLoc2017AssessmentOntoThe2025Communes) {
     test::TempDir dir("cli-remap");
     const std::string src = test::kSourceDir;
-    auto r = run(ntmsim("assess " + quote(src + "/datasets/canloc") + " --criteria hatinh-2017 --year 2017 -q -o " +
-                        quote(dir / "canloc-2017.gpkg")));
+    auto r =
+        run(ntmsim("assess " + quote(src + "/datasets/canloc") +
+                   " --criteria hatinh-2017 --year 2017 -q -o " + quote(dir / "canloc-2017.gpkg")));
     ASSERT_EQ(r.exit_code, 0) << r.out;
-    const std::string remap = "remap --crosswalk " + quote(src + "/datasets/canloc/crosswalk-2025.csv") + " --from 2017 --to 2025 ";
-    r = run(ntmsim(remap + quote(dir / "canloc-2017-communes.csv") + " --area " + quote(src + "/datasets/canloc") + " -o " +
-                   quote(dir / "2025")));
+    const std::string remap = "remap --crosswalk " +
+                              quote(src + "/datasets/canloc/crosswalk-2025.csv") +
+                              " --from 2017 --to 2025 ";
+    r = run(ntmsim(remap + quote(dir / "canloc-2017-communes.csv") + " --area " +
+                   quote(src + "/datasets/canloc") + " -o " + quote(dir / "2025")));
     ASSERT_EQ(r.exit_code, 0) << r.out;
-    EXPECT_NE(r.out.find("23 rows of period 2017 → 6 rows of period 2025"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("23 rows of period 2017 → 6 rows of period 2025"), std::string::npos)
+        << r.out;
     const auto rows = ogr_sql(dir / "2025/canloc-2017-communes.csv",
-                              "SELECT COUNT(*) AS n, SUM(CAST(population AS INTEGER)) AS people FROM \"canloc-2017-communes\"");
+                              "SELECT COUNT(*) AS n, SUM(CAST(population AS INTEGER)) AS people "
+                              "FROM \"canloc-2017-communes\"");
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].at("n"), "6");
     EXPECT_EQ(rows[0].at("people"), "127515");  // the 2019 census total, kept
-    const auto report = ogr_sql(dir / "2025/remap-report.csv", "SELECT COUNT(*) AS n FROM \"remap-report\"");
+    const auto report =
+        ogr_sql(dir / "2025/remap-report.csv", "SELECT COUNT(*) AS n FROM \"remap-report\"");
     EXPECT_EQ(report.at(0).at("n"), "23");
     // The output is of period 2025: remapping it as 2017 data names the reused code.
-    r = run(ntmsim(remap + quote(dir / "2025/canloc-2017-communes.csv") + " -o " + quote(dir / "again")) + " 2>&1");
+    r = run(ntmsim(remap + quote(dir / "2025/canloc-2017-communes.csv") + " -o " +
+                   quote(dir / "again")) +
+            " 2>&1");
     EXPECT_EQ(r.exit_code, 1) << r.out;
-    EXPECT_NE(r.out.find("is the unit 18406 of period 2025, not of period 2017"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("is the unit 18406 of period 2025, not of period 2017"), std::string::npos)
+        << r.out;
 }
 
 }  // namespace

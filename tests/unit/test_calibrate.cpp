@@ -31,7 +31,7 @@ using namespace calibrate;
 
 TEST(Skill, QuantileInterpolatesBetweenOrderStatistics) {
     // Sorted {1, 2, 3, 4}: position (n − 1)q = 3q.
-    EXPECT_DOUBLE_EQ(quantile({4, 1, 3, 2}, 0.5), 2.5);   // 1.5: halfway between 2 and 3
+    EXPECT_DOUBLE_EQ(quantile({4, 1, 3, 2}, 0.5), 2.5);    // 1.5: halfway between 2 and 3
     EXPECT_DOUBLE_EQ(quantile({4, 1, 3, 2}, 0.05), 1.15);  // 0.15
     EXPECT_DOUBLE_EQ(quantile({4, 1, 3, 2}, 0.95), 3.85);  // 2.85
     EXPECT_DOUBLE_EQ(quantile({7}, 0.95), 7);
@@ -193,13 +193,15 @@ TEST(Observed, ErrorsNameFileLineAndField) {
 // --- parameters and the calibrated file ----------------------------------------------------------
 
 scenario::Scenario canloc_baseline() {
-    return scenario::load_scenario(std::string(test::kSourceDir) + "/scenarios/canloc/baseline.yaml");
+    return scenario::load_scenario(std::string(test::kSourceDir) +
+                                   "/scenarios/canloc/baseline.yaml");
 }
 
 TEST(Params, KeysSetTheScenario) {
     const auto base = canloc_baseline();
-    const std::vector<Param> ps = {parse_param("soft.lead_years", base), parse_param("funding.realisation=0.1:1.5", base),
-                                   parse_param("participation", base), parse_param("soft.13.background", base)};
+    const std::vector<Param> ps = {
+        parse_param("soft.lead_years", base), parse_param("funding.realisation=0.1:1.5", base),
+        parse_param("participation", base), parse_param("soft.13.background", base)};
     EXPECT_DOUBLE_EQ(ps[1].low, 0.1);
     EXPECT_DOUBLE_EQ(ps[1].high, 1.5);
     const auto s = with_params(base, ps, {3.5, 0.5, 0.4, 0.02});
@@ -219,12 +221,13 @@ TEST(Params, KeysSetTheScenario) {
     EXPECT_THROW(parse_param("soft.bse", base), UsageError);
     EXPECT_THROW(parse_param("soft.lead_years=5:2", base), UsageError);
     EXPECT_THROW(parse_param("soft.base", base), UsageError);  // the yearly-chance model is gone
-    EXPECT_THROW(parse_param("income.growth", base), UsageError);  // the baseline has no income model
+    EXPECT_THROW(parse_param("income.growth", base),
+                 UsageError);  // the baseline has no income model
 }
 
 // The bundled Can Lộc area: a small area the engine simulates in milliseconds per draw.
 class Recovery : public ::testing::Test {
-   protected:
+ protected:
     static void SetUpTestSuite() {
         s = new State;
         s->loaded = io::load_study_area(std::string(test::kSourceDir) + "/datasets/canloc");
@@ -247,7 +250,8 @@ Recovery::State* Recovery::s = nullptr;
 TEST_F(Recovery, FitRecoversKnownParametersWithinTheirUncertainty) {
     auto base = canloc_baseline();
     base.end = 2022;
-    const std::vector<Param> params = {parse_param("soft.background", base), parse_param("funding.realisation", base)};
+    const std::vector<Param> params = {parse_param("soft.background", base),
+                                       parse_param("funding.realisation", base)};
     const std::vector<double> truth = {0.3, 0.6};
     auto truth_scenario = with_params(base, params, truth);
     truth_scenario.seed = 99;  // the "observed" history is not one of the fit's draws
@@ -261,7 +265,8 @@ TEST_F(Recovery, FitRecoversKnownParametersWithinTheirUncertainty) {
     const auto history = run_points(model(), truth_scenario, points, 1, 2022);
     std::vector<Observation> observed;
     for (std::size_t p = 0; p < points.size(); ++p)
-        observed.push_back({"canloc", points[p].year, points[p].measure, history.values[p], "simulated", 0});
+        observed.push_back(
+            {"canloc", points[p].year, points[p].measure, history.values[p], "simulated", 0});
 
     FitOptions options;
     options.draws = 100;
@@ -272,8 +277,10 @@ TEST_F(Recovery, FitRecoversKnownParametersWithinTheirUncertainty) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         SCOPED_TRACE(params[i].key);
         EXPECT_TRUE(std::isfinite(f.se[i]));
-        // Within the reported 95% interval, and the interval says something (narrower than the truth).
-        EXPECT_LE(std::abs(f.values[i] - truth[i]), 1.96 * f.se[i]) << "fitted " << f.values[i] << " se " << f.se[i];
+        // Within the reported 95% interval, and the interval says something (narrower than the
+        // truth).
+        EXPECT_LE(std::abs(f.values[i] - truth[i]), 1.96 * f.se[i])
+            << "fitted " << f.values[i] << " se " << f.se[i];
         EXPECT_LT(f.se[i], 0.5 * truth[i]);
     }
 
@@ -281,11 +288,13 @@ TEST_F(Recovery, FitRecoversKnownParametersWithinTheirUncertainty) {
     const auto dir = fs::temp_directory_path() / ("ntm-calibrated-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const auto out = (dir / "calibrated.yaml").string();
-    write_calibrated_scenario(out, base.path, with_params(base, params, f.values), params, {"test"}, true);
+    write_calibrated_scenario(out, base.path, with_params(base, params, f.values), params, {"test"},
+                              true);
     auto loaded = scenario::load_scenario(out);
     loaded.end = base.end;  // the test cut the period; the file keeps the parent's
     for (std::size_t i = 0; i < params.size(); ++i)
-        EXPECT_DOUBLE_EQ(param_value(loaded, params[i].key), params[i].key == "funding.realisation" ? 1.0 : f.values[i]);
+        EXPECT_DOUBLE_EQ(param_value(loaded, params[i].key),
+                         params[i].key == "funding.realisation" ? 1.0 : f.values[i]);
     std::vector<calibrate::Point> targets;
     for (const auto& o : observed) targets.push_back({o.measure, o.year});
     const auto again = run_points(model(), loaded, targets, options.draws, 2022);
@@ -320,7 +329,8 @@ TEST_F(Recovery, AMonthIsInterpolatedBetweenYearEnds) {
         const auto v = [&](std::size_t p) { return e.values[d * points.size() + p]; };
         EXPECT_DOUBLE_EQ(v(2), 0.25 * v(0) + 0.75 * v(1));
     }
-    // March 2017: a quarter of the way from the end of 2016 (the starting state) to the end of 2017.
+    // March 2017: a quarter of the way from the end of 2016 (the starting state) to the end of
+    // 2017.
     const std::vector<calibrate::Point> early = {{at, 2016, 12}, {at, 2017, 12}, {at, 2017, 3}};
     const auto f = run_points(model(), base, early, 5, 2017);
     for (std::uint32_t d = 0; d < f.draws; ++d)
@@ -339,7 +349,8 @@ TEST(Priors, PenaltiesByHand) {
     Prior b;
     b.kind = Prior::Kind::Beta;
     b.mean = 0.25;
-    b.sd = std::sqrt(0.25 * 0.75 / 9);  // α + β = mean (1 − mean) / sd² − 1 = 8: α = 2, β = 6, mode 1/6
+    b.sd = std::sqrt(0.25 * 0.75 /
+                     9);  // α + β = mean (1 − mean) / sd² − 1 = 8: α = 2, β = 6, mode 1/6
     // −2 log p = −2 (1 · log x + 5 · log(1 − x)) + const, 0 at x = 1/6.
     auto raw = [](double x) { return -2 * (std::log(x) + 5 * std::log(1 - x)); };
     EXPECT_NEAR(b.penalty(1.0 / 6), 0, 1e-12);
@@ -362,17 +373,21 @@ std::string scenario_with(const std::string& name, const std::string& block) {
     const auto dir = fs::temp_directory_path() / ("ntm-priors-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const auto path = (dir / name).string();
-    std::ofstream(path) << "extends: " << std::string(test::kSourceDir) << "/scenarios/canloc/baseline.yaml\n" << block;
+    std::ofstream(path) << "extends: " << std::string(test::kSourceDir)
+                        << "/scenarios/canloc/baseline.yaml\n"
+                        << block;
     return path;
 }
 
 TEST(Priors, TheCalibrationBlockIsReadAndChecked) {
-    const auto path = scenario_with("ok.yaml",
-                                    "calibration:\n"
-                                    "  fit: [soft.background, funding.realisation]\n"
-                                    "  priors:\n"
-                                    "    soft.background: {beta: {mean: 0.2, sd: 0.1}, bounds: [0.01, 0.8], source: \"[assumption]\"}\n"
-                                    "    funding.realisation: {lognormal: {mean: 1, sd: 0.3}, source: \"DOMAIN §4\"}\n");
+    const auto path = scenario_with(
+        "ok.yaml",
+        "calibration:\n"
+        "  fit: [soft.background, funding.realisation]\n"
+        "  priors:\n"
+        "    soft.background: {beta: {mean: 0.2, sd: 0.1}, bounds: [0.01, 0.8], source: "
+        "\"[assumption]\"}\n"
+        "    funding.realisation: {lognormal: {mean: 1, sd: 0.3}, source: \"DOMAIN §4\"}\n");
     const auto s = scenario::load_scenario(path);
     const auto spec = read_calibration(s);
     EXPECT_EQ(spec.fit, (std::vector<std::string>{"soft.background", "funding.realisation"}));
@@ -380,7 +395,8 @@ TEST(Priors, TheCalibrationBlockIsReadAndChecked) {
     EXPECT_EQ(p.prior.kind, Prior::Kind::Beta);
     EXPECT_DOUBLE_EQ(p.low, 0.01);
     EXPECT_DOUBLE_EQ(p.high, 0.8);
-    EXPECT_EQ(parse_param("soft.background=0.05:0.5", s, spec).low, 0.05);  // the command line's bounds win
+    EXPECT_EQ(parse_param("soft.background=0.05:0.5", s, spec).low,
+              0.05);  // the command line's bounds win
     EXPECT_DOUBLE_EQ(parse_param("funding.realisation", s, spec).high, 2);  // no bounds: the key's
     auto error = [](const std::string& block) {
         try {
@@ -393,14 +409,18 @@ TEST(Priors, TheCalibrationBlockIsReadAndChecked) {
     auto e = error("calibration:\n  priors:\n    soft.background: {beta: {mean: 0.2, sd: 0.1}}\n");
     EXPECT_NE(e.find("names its source"), std::string::npos) << e;
     EXPECT_NE(e.find("bad.yaml, line 4"), std::string::npos) << e;  // the line of soft.background
-    e = error("calibration:\n  priors:\n    soft.background: {beta: {mean: 0.2, sd: 0.5}, source: x}\n");
+    e = error(
+        "calibration:\n  priors:\n    soft.background: {beta: {mean: 0.2, sd: 0.5}, source: x}\n");
     EXPECT_NE(e.find("sd"), std::string::npos) << e;
-    e = error("calibration:\n  priors:\n    soft.background: {normal: {mean: 0.9, sd: 0.1}, bounds: [0, 0.5], source: x}\n");
+    e = error(
+        "calibration:\n  priors:\n    soft.background: {normal: {mean: 0.9, sd: 0.1}, bounds: [0, "
+        "0.5], source: x}\n");
     EXPECT_NE(e.find("outside its bounds"), std::string::npos) << e;
     e = error("calibration:\n  prior: {}\n");
     EXPECT_NE(e.find("unknown key"), std::string::npos) << e;
-    const auto unknown = read_calibration(scenario::load_scenario(
-        scenario_with("unknown.yaml", "calibration:\n  priors:\n    soft.bse: {normal: {mean: 0.2, sd: 0.1}, source: x}\n")));
+    const auto unknown = read_calibration(scenario::load_scenario(scenario_with(
+        "unknown.yaml",
+        "calibration:\n  priors:\n    soft.bse: {normal: {mean: 0.2, sd: 0.1}, source: x}\n")));
     EXPECT_THROW(check_prior_keys(unknown, s), ConfigError);
 }
 
@@ -409,7 +429,8 @@ TEST(Priors, TheCalibrationBlockIsReadAndChecked) {
 TEST_F(Recovery, FitWithPriorsRecoversKnownParameters) {
     auto base = canloc_baseline();
     base.end = 2022;
-    auto params = std::vector<Param>{parse_param("soft.background", base), parse_param("funding.realisation", base)};
+    auto params = std::vector<Param>{parse_param("soft.background", base),
+                                     parse_param("funding.realisation", base)};
     params[0].prior = {Prior::Kind::Beta, 0.2, 0.1, "test", ""};
     params[1].prior = {Prior::Kind::Lognormal, 1.0, 0.4, "test", ""};
     const std::vector<double> truth = {0.10, 0.6};
@@ -425,7 +446,8 @@ TEST_F(Recovery, FitWithPriorsRecoversKnownParameters) {
     const auto history = run_points(model(), truth_scenario, points, 1, 2022);
     std::vector<Observation> observed;
     for (std::size_t p = 0; p < points.size(); ++p)
-        observed.push_back({"canloc", points[p].year, points[p].measure, history.values[p], "simulated", 0});
+        observed.push_back(
+            {"canloc", points[p].year, points[p].measure, history.values[p], "simulated", 0});
     FitOptions options;
     options.draws = 60;
     options.max_evaluations = 100;
@@ -437,14 +459,16 @@ TEST_F(Recovery, FitWithPriorsRecoversKnownParameters) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         SCOPED_TRACE(params[i].key);
         ASSERT_TRUE(std::isfinite(f.se[i]));
-        EXPECT_LE(std::abs(f.values[i] - truth[i]), 1.96 * f.se[i]) << "fitted " << f.values[i] << " sd " << f.se[i];
+        EXPECT_LE(std::abs(f.values[i] - truth[i]), 1.96 * f.se[i])
+            << "fitted " << f.values[i] << " sd " << f.se[i];
         // Narrower than the prior: the data inform it.
         EXPECT_LT(f.se[i], std::sqrt(params[i].prior.variance()));
     }
     EXPECT_NEAR(f.objective, f.data_objective + f.prior_objective, 1e-9);
 }
 
-// The same history, with bounds that exclude the truth: the fit ends on the bound, and says it failed.
+// The same history, with bounds that exclude the truth: the fit ends on the bound, and says it
+// failed.
 TEST_F(Recovery, AFitOnItsBoundIsReportedAsFailed) {
     auto base = canloc_baseline();
     base.end = 2020;
@@ -457,12 +481,14 @@ TEST_F(Recovery, AFitOnItsBoundIsReportedAsFailed) {
     const auto history = run_points(model(), truth_scenario, points, 1, 2020);
     std::vector<Observation> observed;
     for (std::size_t p = 0; p < points.size(); ++p)
-        observed.push_back({"canloc", points[p].year, points[p].measure, history.values[p], "simulated", 0});
+        observed.push_back(
+            {"canloc", points[p].year, points[p].measure, history.values[p], "simulated", 0});
     FitOptions options;
     options.draws = 40;
     options.max_evaluations = 60;
     options.profile_points = 5;
-    const auto f = fit(model(), base, {parse_param("soft.background=0.4:0.9", base)}, observed, options);
+    const auto f =
+        fit(model(), base, {parse_param("soft.background=0.4:0.9", base)}, observed, options);
     EXPECT_TRUE(f.failed);
     EXPECT_EQ(f.on_bound[0], -1);
     ASSERT_EQ(f.failures.size(), 1u);
@@ -479,8 +505,10 @@ TEST_F(Recovery, PriorsLetTwoObservationsFitThreeParameters) {
     Measure at, mean;
     ASSERT_TRUE(parse_measure("at_standard", at));
     ASSERT_TRUE(parse_measure("mean_met", mean));
-    const std::vector<Observation> observed = {{"canloc", 2020, at, 6, "test", 0}, {"canloc", 2020, mean, 15.5, "test", 0}};
-    std::vector<Param> params = {parse_param("soft.background", base), parse_param("soft.cost", base),
+    const std::vector<Observation> observed = {{"canloc", 2020, at, 6, "test", 0},
+                                               {"canloc", 2020, mean, 15.5, "test", 0}};
+    std::vector<Param> params = {parse_param("soft.background", base),
+                                 parse_param("soft.cost", base),
                                  parse_param("funding.realisation", base)};
     FitOptions options;
     options.draws = 40;
@@ -512,8 +540,10 @@ TEST_F(Recovery, ProfileAroundAKnownOptimum) {
     base.end = 2020;
     Measure mean;
     ASSERT_TRUE(parse_measure("mean_met", mean));
-    const std::vector<Observation> observed = {{"canloc", 2019, mean, 15, "test", 0}, {"canloc", 2020, mean, 16, "test", 0}};
-    std::vector<Param> params = {parse_param("soft.background", base), parse_param("soft.99.background", base)};
+    const std::vector<Observation> observed = {{"canloc", 2019, mean, 15, "test", 0},
+                                               {"canloc", 2020, mean, 16, "test", 0}};
+    std::vector<Param> params = {parse_param("soft.background", base),
+                                 parse_param("soft.99.background", base)};
     params[1].prior = {Prior::Kind::Normal, 0.3, 0.05, "test", ""};
     FitOptions options;
     options.draws = 40;
@@ -577,7 +607,8 @@ TEST(ParameterDraws, FollowTheFitsNormalApproximation) {
 // 4.7 (the national 2010 mean, DOMAIN §6), none meeting all 19 of vn-2009, with a spread. That
 // `ntmsim assess` reproduces the design is checked in datasets/national-2010/README.md (minutes).
 TEST(NationalArea, RecipeHasTheNational2010Mean) {
-    const auto r = synth::load_recipe(std::string(test::kSourceDir) + "/datasets/national-2010/recipe.yaml");
+    const auto r =
+        synth::load_recipe(std::string(test::kSourceDir) + "/datasets/national-2010/recipe.yaml");
     ASSERT_EQ(r.commune_list.size(), 9000u);
     long total = 0;
     int best = 0, worst = 19;
@@ -599,7 +630,8 @@ TEST(Backtest, NoYearLeftToForecastIsRefused) {
         check_train_until(s, 2025);
         FAIL() << "accepted";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("no years left to forecast"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no years left to forecast"), std::string::npos)
+            << e.what();
     }
     EXPECT_NO_THROW(check_train_until(s, 2024));
     EXPECT_THROW(check_train_until(s, 2010), InputError);

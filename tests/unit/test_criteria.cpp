@@ -33,7 +33,8 @@ TEST(CriteriaSets, BundledSetsLoadWithTheirCriteria) {
             EXPECT_FALSE(c.name.vi.empty() || c.name.en.empty()) << set->id << " " << c.id;
             for (const auto& i : c.indicators) {
                 if (i.measure == criteria::Measure::Status)
-                    EXPECT_NE(catalogue.find(i.status_indicator), nullptr) << set->id << " " << i.id;
+                    EXPECT_NE(catalogue.find(i.status_indicator), nullptr)
+                        << set->id << " " << i.id;
                 EXPECT_NE(catalogue.find(i.id), nullptr) << set->id << " indicator " << i.id;
             }
         }
@@ -51,8 +52,10 @@ TEST(CriteriaSets, ThresholdsByRegionAndYear) {
     // Income rises year by year to BTB's 36 M VND in 2020 (DOMAIN.md §2.1) and stays there.
     EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2020, ""), 36);
     EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2024, ""), 36);
-    EXPECT_LT(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""), income.threshold.at(Region::BTB, CommuneGroup::Group2, 2019, ""));
-    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2010, ""), income.threshold.at(Region::BTB, CommuneGroup::Group2, 2016, ""));
+    EXPECT_LT(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""),
+              income.threshold.at(Region::BTB, CommuneGroup::Group2, 2019, ""));
+    EXPECT_DOUBLE_EQ(income.threshold.at(Region::BTB, CommuneGroup::Group2, 2010, ""),
+                     income.threshold.at(Region::BTB, CommuneGroup::Group2, 2016, ""));
 }
 
 TEST(CriteriaSets, TypoGetsFileLineAndKey) {
@@ -79,7 +82,10 @@ criteria:
         EXPECT_NE(m.find("clas"), std::string::npos) << m;
         EXPECT_NE(m.find("class"), std::string::npos) << m;  // the allowed keys include it
     }
-    write_text(dir / "bad-op.yaml", "id: bad-op\nname: {vi: a, en: b}\ncriteria:\n  - id: \"1\"\n    name: {vi: a, en: b}\n    indicators:\n      - {id: \"1\", measure: status, indicator: \"1\", op: \"=>\", threshold: true}\n");
+    write_text(dir / "bad-op.yaml",
+               "id: bad-op\nname: {vi: a, en: b}\ncriteria:\n  - id: \"1\"\n    name: {vi: a, en: "
+               "b}\n    indicators:\n      - {id: \"1\", measure: status, indicator: \"1\", op: "
+               "\"=>\", threshold: true}\n");
     try {
         load_criteria_set(dir / "bad-op.yaml");
         FAIL();
@@ -92,8 +98,10 @@ criteria:
 TEST(CriteriaSets, ExtendsReplacesAndRemoves) {
     TempDir dir("crit-extends");
     // A trial set over hatinh-2017 (itself over vn-2016): stricter village roads, no criterion 19.
-    write_text(dir / "hatinh-2017.yaml", "id: hatinh-2017\nname: {vi: a, en: b}\nextends: vn-2016\ncriteria: []\n");
-    std::filesystem::copy_file(std::string(test::kSourceDirForCriteria) + "/vn-2016.yaml", dir / "vn-2016.yaml");
+    write_text(dir / "hatinh-2017.yaml",
+               "id: hatinh-2017\nname: {vi: a, en: b}\nextends: vn-2016\ncriteria: []\n");
+    std::filesystem::copy_file(std::string(test::kSourceDirForCriteria) + "/vn-2016.yaml",
+                               dir / "vn-2016.yaml");
     write_text(dir / "trial.yaml", R"(id: trial
 name: {vi: Thử, en: Trial}
 extends: hatinh-2017
@@ -108,7 +116,9 @@ criteria:
     EXPECT_EQ(set.criteria.size(), 18u);
     EXPECT_EQ(set.find("19"), nullptr);
     ASSERT_EQ(set.find("2")->indicators.size(), 1u);
-    EXPECT_DOUBLE_EQ(set.find("2")->indicators[0].threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""), 0.9);
+    EXPECT_DOUBLE_EQ(
+        set.find("2")->indicators[0].threshold.at(Region::BTB, CommuneGroup::Group2, 2017, ""),
+        0.9);
     EXPECT_EQ(set.criteria[1].id, "2");  // replaced in place, order kept
     write_text(dir / "loop-a.yaml", "id: loop-a\nname: {vi: a, en: b}\nextends: loop-b\n");
     write_text(dir / "loop-b.yaml", "id: loop-b\nname: {vi: a, en: b}\nextends: loop-a\n");
@@ -153,7 +163,8 @@ criteria:
         load_criteria_set(dir / "mixed.yaml");
         FAIL() << "mixed thresholds accepted";
     } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("mixes regions and commune groups"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("mixes regions and commune groups"), std::string::npos)
+            << e.what();
     }
     write_text(dir / "groups.yaml", R"(id: groups
 name: {vi: a, en: b}
@@ -168,7 +179,8 @@ criteria:
         set.find("2")->indicators[0].threshold.at(Region::BTB, CommuneGroup::Group2, 2026, "here");
         FAIL() << "no value for group 2 accepted";
     } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("no threshold for commune group2"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no threshold for commune group2"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -212,7 +224,8 @@ criteria:
     EXPECT_EQ(A.criteria[0].indicators[1].verdict, Verdict::NotMet);
     ASSERT_TRUE(A.criteria[0].indicators[1].gap);
     EXPECT_NEAR(A.criteria[0].indicators[1].gap->amount, 0.56, 1e-12);
-    EXPECT_EQ(A.criteria[0].indicators[1].gap->text, "0.56 km of village_axis road to harden (asphalt or concrete)");
+    EXPECT_EQ(A.criteria[0].indicators[1].gap->text,
+              "0.56 km of village_axis road to harden (asphalt or concrete)");
     EXPECT_EQ(A.criteria[0].verdict, Verdict::NotMet);
     EXPECT_EQ(B.criteria[0].indicators[1].verdict, Verdict::Unknown);
     EXPECT_EQ(B.criteria[0].verdict, Verdict::Unknown);
@@ -239,7 +252,8 @@ criteria:
     // A missing layer makes its indicators unknown, not zero.
     criteria::LayersPresent no_schools;
     no_schools.schools = false;
-    EXPECT_EQ(criteria::evaluate(set, area, m, 2017, no_schools)[1].criteria[1].verdict, Verdict::Unknown);
+    EXPECT_EQ(criteria::evaluate(set, area, m, 2017, no_schools)[1].criteria[1].verdict,
+              Verdict::Unknown);
 }
 
 }  // namespace

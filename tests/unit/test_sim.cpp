@@ -39,7 +39,11 @@ Commune square_commune(const std::string& code, double x0, long long households)
 }
 
 void add_village_road(StudyArea& a, double x0, double y, double length) {
-    a.roads.push_back({RoadClass::VillageAxis, Surface::Earth, 3, line({{x0 + 50, y}, {x0 + 50 + length, y}}), {}});
+    a.roads.push_back({RoadClass::VillageAxis,
+                       Surface::Earth,
+                       3,
+                       line({{x0 + 50, y}, {x0 + 50 + length, y}}),
+                       {}});
 }
 
 const char* kRoadsOnly = R"(id: roads-only
@@ -58,7 +62,8 @@ struct Fixture {
     scenario::Scenario scenario;
     sim::SimInput input;
 
-    Fixture(StudyArea a, const std::string& set_yaml, const std::string& scenario_yaml, const TempDir& dir)
+    Fixture(StudyArea a, const std::string& set_yaml, const std::string& scenario_yaml,
+            const TempDir& dir)
         : area(std::move(a)) {
         area.crs = geo::crs_from_epsg(3405);
         area.rebuild_index();
@@ -70,7 +75,8 @@ struct Fixture {
         input = sim::compile(area, measures, set, scenario);
     }
     double p_reached(std::size_t c, int year, const sim::Aggregate& agg) const {
-        return static_cast<double>(agg.reached[agg.cy(c, static_cast<std::size_t>(year - scenario.start))]) /
+        return static_cast<double>(
+                   agg.reached[agg.cy(c, static_cast<std::size_t>(year - scenario.start))]) /
                static_cast<double>(agg.draws);
     }
 };
@@ -81,9 +87,18 @@ TEST(Simulate, WorkedExampleByHand) {
     StudyArea a;
     a.communes = {square_commune("A", 0, 100), square_commune("B", 1000, 100)};
     // A: one 1 km earth village road; B: 1.2 km and 0.8 km (as two roads across its square).
-    a.roads.push_back({RoadClass::VillageAxis, Surface::Earth, 3, line({{0, 500}, {1000, 500}}), {}});
-    a.roads.push_back({RoadClass::VillageAxis, Surface::Earth, 3, line({{1000, 100}, {1600, 900}}), {}});   // 1000 m
-    a.roads.push_back({RoadClass::VillageAxis, Surface::Earth, 3, line({{1100, 300}, {1900, 300}}), {}});   // 800 m
+    a.roads.push_back(
+        {RoadClass::VillageAxis, Surface::Earth, 3, line({{0, 500}, {1000, 500}}), {}});
+    a.roads.push_back({RoadClass::VillageAxis,
+                       Surface::Earth,
+                       3,
+                       line({{1000, 100}, {1600, 900}}),
+                       {}});  // 1000 m
+    a.roads.push_back({RoadClass::VillageAxis,
+                       Surface::Earth,
+                       3,
+                       line({{1100, 300}, {1900, 300}}),
+                       {}});  // 800 m
     Fixture f(std::move(a), kRoadsOnly, R"(name: worked example
 criteria: roads-only
 period: {start: 2017, end: 2020}
@@ -94,8 +109,10 @@ funding:
   - {source: people, per_household_mVND: 1.0, participation: 1}
 costs:
   road: {village_axis: 0.9}
-)", dir);
-    // B's roads: 1000 m and 800 m, D = 1800 m, 70% = 1260 m: both (longest first: 0.9, then 0.72 bn).
+)",
+              dir);
+    // B's roads: 1000 m and 800 m, D = 1800 m, 70% = 1260 m: both (longest first: 0.9, then 0.72
+    // bn).
     ASSERT_EQ(f.input.slots.size(), 2u);
     EXPECT_NEAR(f.input.slots[1].D0, 1800, 1e-9);
     std::vector<sim::YearLedger> ledger;
@@ -111,7 +128,8 @@ costs:
     EXPECT_NEAR(ledger[0].spent, 0.9, 1e-12);
     EXPECT_NEAR(ledger[0].carried_out, 0.3, 1e-12);  // pool 0.2 + B's own 0.1 (unspent)
     EXPECT_NEAR(ledger[1].spent, 0.9, 1e-12);
-    EXPECT_NEAR(ledger[1].carried_out, 0.6, 1e-12);  // pool 0.5 + A's own 0.1 (A has nothing left to build)
+    EXPECT_NEAR(ledger[1].carried_out, 0.6,
+                1e-12);  // pool 0.5 + A's own 0.1 (A has nothing left to build)
     EXPECT_NEAR(ledger[2].spent, 0.72, 1e-12);
     EXPECT_NEAR(ledger[2].carried_out, 0.6 + 1.2 - 0.72, 1e-12);
     // Nothing left to build in 2020: everything carries over.
@@ -134,7 +152,8 @@ period: {start: 2017, end: 2030}
 draws: 10
 funding:
   - {source: district, amount: 0}
-)", dir);
+)",
+              dir);
     const auto agg = sim::simulate(f.input, 0, 10);
     for (int y = 2017; y <= 2030; ++y) EXPECT_EQ(f.p_reached(0, y, agg), 0.0) << y;
 }
@@ -237,14 +256,16 @@ registration:
 TEST(Simulate, ChangingCriteriaSetLeavesTheYearsBeforeTheChangeAsTheFirstSetAlone) {
     TempDir dir("sim-periods");
     StudyArea a;
-    a.communes = {square_commune("A", 0, 100), square_commune("B", 1000, 100), square_commune("C", 2000, 100)};
+    a.communes = {square_commune("A", 0, 100), square_commune("B", 1000, 100),
+                  square_commune("C", 2000, 100)};
     add_village_road(a, 0, 500, 900);
     add_village_road(a, 1000, 500, 900);
     add_village_road(a, 1000, 700, 800);
     add_village_road(a, 2000, 500, 900);
     add_village_road(a, 2000, 700, 800);
     add_village_road(a, 2000, 300, 700);
-    for (const char* c : {"A", "B", "C"}) a.status.push_back({c, 2017, "13", std::nullopt, false, {}});
+    for (const char* c : {"A", "B", "C"})
+        a.status.push_back({c, 2017, "13", std::nullopt, false, {}});
     write_text(dir / "second.yaml", R"(id: second
 name: {vi: b, en: b}
 criteria:
@@ -275,7 +296,8 @@ effects: {sd: 0.3}
 )";
     Fixture alone(a, kRoadsOnly, "name: alone\ncriteria: roads-only" + tail, dir);
     Fixture change(a, kRoadsOnly,
-                   "name: change\ncriteria: [{set: roads-only, until: 2019}, {set: " + (dir / "second.yaml") + ", from: 2020}]" + tail,
+                   "name: change\ncriteria: [{set: roads-only, until: 2019}, {set: " +
+                       (dir / "second.yaml") + ", from: 2020}]" + tail,
                    dir);
     ASSERT_EQ(change.input.criteria_count(), 2u);
     EXPECT_EQ(change.input.criteria_in_force(2), 1u);
@@ -287,13 +309,18 @@ effects: {sd: 0.3}
             EXPECT_EQ(x.reached[x.cy(c, y)], z.reached[z.cy(c, y)]) << c << " " << y;
             EXPECT_EQ(x.at_standard[x.cy(c, y)], z.at_standard[z.cy(c, y)]) << c << " " << y;
             for (std::size_t k = 0; k <= 1; ++k)
-                EXPECT_EQ(x.met_hist[(c * x.years + y) * 2 + k], z.met_hist[(c * z.years + y) * 3 + k]) << c << " " << y;
-            EXPECT_EQ(z.met_hist[(c * z.years + y) * 3 + 2], 0u);  // never 2 criteria under the first set
-            EXPECT_EQ(z.criterion_met[(c * z.years + y) * 2 + 1], 0u);  // criterion 13 not in force yet
+                EXPECT_EQ(x.met_hist[(c * x.years + y) * 2 + k],
+                          z.met_hist[(c * z.years + y) * 3 + k])
+                    << c << " " << y;
+            EXPECT_EQ(z.met_hist[(c * z.years + y) * 3 + 2],
+                      0u);  // never 2 criteria under the first set
+            EXPECT_EQ(z.criterion_met[(c * z.years + y) * 2 + 1],
+                      0u);  // criterion 13 not in force yet
         }
     for (std::size_t y = 0; y < 3; ++y)
         for (std::size_t f = 0; f < sim::kMoneyFields; ++f)
-            EXPECT_EQ(x.money[y * sim::kMoneyFields + f], z.money[y * sim::kMoneyFields + f]) << y << " " << f;
+            EXPECT_EQ(x.money[y * sim::kMoneyFields + f], z.money[y * sim::kMoneyFields + f])
+                << y << " " << f;
     // From 2020 the second set is in force: recognised communes keep their title, and the
     // stricter set lowers the share at the standard in the year.
     bool differs = false;
@@ -318,17 +345,23 @@ criteria:
     name: {vi: Thu nhập, en: Income}
     indicators:
       - {id: "10", measure: status, indicator: "10", op: ">=", threshold: {by_year: {2017: 25, 2018: 29, 2019: 32}}}
-)", R"(name: flat income
+)",
+              R"(name: flat income
 criteria: income
 period: {start: 2017, end: 2020}
 draws: 5
 funding:
   - {source: district, amount: 1}
 income: {growth: 0}
-)", dir);
+)",
+              dir);
     const auto agg = sim::simulate(f.input, 0, 5);
     auto p_met = [&](int y) {
-        return static_cast<double>(agg.criterion_met[(0 * agg.years + static_cast<std::size_t>(y - 2017)) * agg.criteria + 0]) / 5;
+        return static_cast<double>(
+                   agg.criterion_met[(0 * agg.years + static_cast<std::size_t>(y - 2017)) *
+                                         agg.criteria +
+                                     0]) /
+               5;
     };
     EXPECT_EQ(p_met(2017), 1.0);
     EXPECT_EQ(p_met(2018), 1.0);
@@ -342,7 +375,7 @@ income: {growth: 0}
 
 // The bundled Can Lộc area with its baseline scenario: laws the model must obey.
 class CanLocSim : public ::testing::Test {
-   protected:
+ protected:
     static void SetUpTestSuite() {
         s = new State;
         const std::string root = test::kSourceDir;
@@ -352,7 +385,8 @@ class CanLocSim : public ::testing::Test {
     }
     static void TearDownTestSuite() { delete s; }
     static scenario::Scenario scenario(const std::string& name) {
-        return scenario::load_scenario(std::string(test::kSourceDir) + "/scenarios/canloc/" + name + ".yaml");
+        return scenario::load_scenario(std::string(test::kSourceDir) + "/scenarios/canloc/" + name +
+                                       ".yaml");
     }
     struct State {
         io::LoadResult loaded;
@@ -364,7 +398,8 @@ class CanLocSim : public ::testing::Test {
 CanLocSim::State* CanLocSim::s = nullptr;
 
 TEST_F(CanLocSim, MoneyIsConservedEveryYear) {
-    for (const char* name : {"baseline", "high-mobilisation", "roads-first", "targets-first", "shortfall"}) {
+    for (const char* name :
+         {"baseline", "high-mobilisation", "roads-first", "targets-first", "shortfall"}) {
         const auto sc = scenario(name);
         const auto in = sim::compile(s->loaded.area, s->measures, s->set, sc);
         sim::DrawRunner runner(in);
@@ -379,7 +414,8 @@ TEST_F(CanLocSim, MoneyIsConservedEveryYear) {
                 EXPECT_NEAR(L.available(), L.spent + L.spent_programmes + L.repaid + L.carried_out,
                             1e-9 * std::max(1.0, L.available()))
                     << name << " draw " << d << " year " << y;
-                EXPECT_NEAR(L.carried_in, carried, 1e-9 * std::max(1.0, carried)) << name << " year " << y;
+                EXPECT_NEAR(L.carried_in, carried, 1e-9 * std::max(1.0, carried))
+                    << name << " year " << y;
                 carried = L.carried_out;
                 EXPECT_GE(L.gap, -1e-12);
                 EXPECT_GE(L.carried_out, -1e-9);
@@ -427,7 +463,8 @@ TEST_F(CanLocSim, MoreMoneyLowersNoCommunesChanceBeyondTheGreedyAnomaly) {
     const auto b = sim::simulate(in_rich, 0, 300);
     for (std::size_t c = 0; c < a.communes; ++c)
         for (std::size_t y = 0; y < a.years; ++y)
-            EXPECT_GE(b.reached[b.cy(c, y)] + 6, a.reached[a.cy(c, y)]) << in_base.communes[c].name << " year " << y;
+            EXPECT_GE(b.reached[b.cy(c, y)] + 6, a.reached[a.cy(c, y)])
+                << in_base.communes[c].name << " year " << y;
 }
 
 // Registering a commune (an explicit target from the start) never lowers its own chance.
@@ -442,7 +479,8 @@ TEST_F(CanLocSim, RegisteringACommuneNeverLowersItsOwnChance) {
         const auto in_reg = sim::compile(s->loaded.area, s->measures, s->set, registered);
         const auto b = sim::simulate(in_reg, 0, 200);
         for (std::size_t y = 0; y < a.years; ++y)
-            EXPECT_GE(b.reached[b.cy(c, y)], a.reached[a.cy(c, y)]) << in_base.communes[c].name << " year " << y;
+            EXPECT_GE(b.reached[b.cy(c, y)], a.reached[a.cy(c, y)])
+                << in_base.communes[c].name << " year " << y;
     }
 }
 
@@ -457,7 +495,8 @@ TEST_F(CanLocSim, UpgradedAssetsStayUpgraded) {
             std::uint64_t before = 0;
             for (std::size_t y = 0; y < agg.years; ++y) {
                 std::uint64_t done = 0;
-                for (std::uint32_t pos = k + 1; pos <= count; ++pos) done += agg.slot_hist[agg.slot_base[slot] + y * (count + 1) + pos];
+                for (std::uint32_t pos = k + 1; pos <= count; ++pos)
+                    done += agg.slot_hist[agg.slot_base[slot] + y * (count + 1) + pos];
                 EXPECT_GE(done, before) << "slot " << slot << " project " << k << " year " << y;
                 before = done;
             }
@@ -485,8 +524,10 @@ TEST_F(CanLocSim, SameBytesForOneTwoAndThreeThreadsAndExactMerges) {
     TempDir dir("sim-bytes");
     report::write_results(in, one, {"canloc", "targets-first"}, dir / "a", false);
     report::write_results(in, three, {"canloc", "targets-first"}, dir / "b", false);
-    for (const char* file : {"communes.csv", "criteria.csv", "assets.csv", "funding.csv", "summary.csv", "results.gpkg"}) {
-        std::ifstream fa(dir / (std::string("a/") + file), std::ios::binary), fb(dir / (std::string("b/") + file), std::ios::binary);
+    for (const char* file : {"communes.csv", "criteria.csv", "assets.csv", "funding.csv",
+                             "summary.csv", "results.gpkg"}) {
+        std::ifstream fa(dir / (std::string("a/") + file), std::ios::binary),
+            fb(dir / (std::string("b/") + file), std::ios::binary);
         std::stringstream ba, bb;
         ba << fa.rdbuf();
         bb << fb.rdbuf();
@@ -515,7 +556,8 @@ TEST_F(CanLocSim, CommonRandomNumbersAcrossScenarios) {
 }
 
 TEST_F(CanLocSim, TargetsFirstBeatsBaselineForTheTargetsAndShortfallLags) {
-    const char* targets[] = {"Gia Hanh", "Phú Lộc", "Xuân Lộc", "Kim Lộc", "Thuần Thiện", "Song Lộc", "Trung Lộc"};
+    const char* targets[] = {"Gia Hanh",    "Phú Lộc",  "Xuân Lộc", "Kim Lộc",
+                             "Thuần Thiện", "Song Lộc", "Trung Lộc"};
     auto run = [&](const char* name) {
         auto sc = scenario(name);
         sc.draws = 400;
@@ -524,7 +566,8 @@ TEST_F(CanLocSim, TargetsFirstBeatsBaselineForTheTargetsAndShortfallLags) {
         double t = 0;
         for (const char* n : targets)
             for (std::size_t c = 0; c < in.communes.size(); ++c)
-                if (in.communes[c].name == n) t += static_cast<double>(agg.reached[agg.cy(c, 2)]) / 400.0;
+                if (in.communes[c].name == n)
+                    t += static_cast<double>(agg.reached[agg.cy(c, 2)]) / 400.0;
         return std::pair{t, report::expected_reached(agg, 2)};  // by 2019
     };
     const auto base = run("baseline");
@@ -536,7 +579,9 @@ TEST_F(CanLocSim, TargetsFirstBeatsBaselineForTheTargetsAndShortfallLags) {
 
 TEST(Scenario, ErrorsNameFileLineAndKey) {
     TempDir dir("scenario-errors");
-    write_text(dir / "bad.yaml", "name: x\nfunding:\n  - {source: central, amount: 12, uncertainty: {gaussian: {sd: 0.1}}}\n");
+    write_text(dir / "bad.yaml",
+               "name: x\nfunding:\n  - {source: central, amount: 12, uncertainty: {gaussian: {sd: "
+               "0.1}}}\n");
     try {
         scenario::load_scenario(dir / "bad.yaml");
         FAIL();
@@ -546,14 +591,19 @@ TEST(Scenario, ErrorsNameFileLineAndKey) {
         EXPECT_NE(m.find("gaussian"), std::string::npos) << m;
         EXPECT_NE(m.find("lognormal"), std::string::npos) << m;  // what is allowed
     }
-    write_text(dir / "typo.yaml", "name: x\nfunding:\n  - {source: central, amount: 12}\nallocation:\n  polcy: equal_share\n");
+    write_text(dir / "typo.yaml",
+               "name: x\nfunding:\n  - {source: central, amount: 12}\nallocation:\n  polcy: "
+               "equal_share\n");
     try {
         scenario::load_scenario(dir / "typo.yaml");
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("line 5, key 'allocation.polcy'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("line 5, key 'allocation.polcy'"), std::string::npos)
+            << e.what();
     }
-    write_text(dir / "base.yaml", "name: base\ndraws: 10\nfunding:\n  - {source: central, amount: 12}\ncosts:\n  road: {village_axis: 0.9, alley: 0.6}\n");
+    write_text(dir / "base.yaml",
+               "name: base\ndraws: 10\nfunding:\n  - {source: central, amount: 12}\ncosts:\n  "
+               "road: {village_axis: 0.9, alley: 0.6}\n");
     write_text(dir / "variant.yaml", "extends: base\ncosts:\n  road: {alley: 0.5}\n");
     const auto v = scenario::load_scenario(dir / "variant.yaml");
     EXPECT_EQ(v.name, "variant");

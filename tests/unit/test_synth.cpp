@@ -2,12 +2,12 @@
 // realistic amounts, and assets that match the designed criteria verdicts.
 #include <gtest/gtest.h>
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <unistd.h>
 #include <fstream>
 #include <map>
 #include <numeric>
@@ -443,7 +443,8 @@ synth::Generated make_real(int threads) {
     auto recipe = synth::default_recipe(0, 7);
     recipe.hamlet_cell_km2 = 1.0;
     recipe.road_km_per_commune = 15;
-    synth::add_outlines(recipe, std::string(test::kSourceDir) + "/datasets/hatinh-2025/outlines.gpkg", {});
+    synth::add_outlines(recipe,
+                        std::string(test::kSourceDir) + "/datasets/hatinh-2025/outlines.gpkg", {});
     const int before = omp_get_max_threads();
     omp_set_num_threads(threads);
     auto g = synth::generate_with_design(recipe);
@@ -479,7 +480,9 @@ TEST(SynthReal, AssetsInsideRealOutlinesSameWhateverTheThreads) {
     EXPECT_EQ(facilities, static_cast<long long>(area.facilities.size()));
     // Roads scale with area: the largest unit has several times the road of the smallest.
     std::vector<std::pair<double, double>> by_area;  // (km², road km)
-    for (std::size_t i = 0; i < area.communes.size(); ++i) by_area.emplace_back(ntm::area(area.communes[i].geometry) / 1e6, m.communes[i].road_total_m() / 1000);
+    for (std::size_t i = 0; i < area.communes.size(); ++i)
+        by_area.emplace_back(ntm::area(area.communes[i].geometry) / 1e6,
+                             m.communes[i].road_total_m() / 1000);
     std::sort(by_area.begin(), by_area.end());
     EXPECT_GT(by_area.back().second, 5 * by_area.front().second);
 }
@@ -495,18 +498,21 @@ std::string error_of(const std::string& file) {
 }
 
 TEST(SynthReal, InvalidPolygonAndReusedCodeNameTheUnit) {
-    const auto dir = std::filesystem::temp_directory_path() / ("ntmsim-real-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("ntmsim-real-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto bow = (dir / "bow.geojson").string();
-    std::ofstream(bow) << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"42001","name":"Nơ"},)"
-                          R"("geometry":{"type":"Polygon","coordinates":[[[105.7,18.4],[105.8,18.5],[105.8,18.4],[105.7,18.5],[105.7,18.4]]]}}]})";
+    std::ofstream(bow)
+        << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"42001","name":"Nơ"},)"
+           R"("geometry":{"type":"Polygon","coordinates":[[[105.7,18.4],[105.8,18.5],[105.8,18.4],[105.7,18.5],[105.7,18.4]]]}}]})";
     auto m = error_of(bow);
     EXPECT_NE(m.find("unit 42001 'Nơ'"), std::string::npos) << m;
     EXPECT_NE(m.find("invalid polygon (Self-intersection"), std::string::npos) << m;
     const auto twice = (dir / "twice.geojson").string();
-    std::ofstream(twice) << R"({"type":"FeatureCollection","features":[)"
-                            R"({"type":"Feature","properties":{"code":"7","name":"A"},"geometry":{"type":"Polygon","coordinates":[[[105.7,18.4],[105.8,18.4],[105.8,18.5],[105.7,18.4]]]}},)"
-                            R"({"type":"Feature","properties":{"code":"7","name":"B"},"geometry":{"type":"Polygon","coordinates":[[[105.9,18.4],[106.0,18.4],[106.0,18.5],[105.9,18.4]]]}}]})";
+    std::ofstream(twice)
+        << R"({"type":"FeatureCollection","features":[)"
+           R"({"type":"Feature","properties":{"code":"7","name":"A"},"geometry":{"type":"Polygon","coordinates":[[[105.7,18.4],[105.8,18.4],[105.8,18.5],[105.7,18.4]]]}},)"
+           R"({"type":"Feature","properties":{"code":"7","name":"B"},"geometry":{"type":"Polygon","coordinates":[[[105.9,18.4],[106.0,18.4],[106.0,18.5],[105.9,18.4]]]}}]})";
     m = error_of(twice);
     EXPECT_NE(m.find("unit 7 'B'"), std::string::npos) << m;
     EXPECT_NE(m.find("code 7 is used by two units of this period"), std::string::npos) << m;
