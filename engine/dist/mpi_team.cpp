@@ -94,18 +94,6 @@ void quiet_barrier() {
     }
 }
 
-int exit_code(ErrorKind kind) {
-    switch (kind) {
-        case ErrorKind::Usage:
-            return kExitUsage;
-        case ErrorKind::Input:
-        case ErrorKind::Config:
-            return kExitProblems;
-        default:
-            return kExitInternal;
-    }
-}
-
 class MpiTeam final : public sim::Team {
  public:
     MpiTeam() {
@@ -248,11 +236,11 @@ int run_on_ranks(const std::function<int(sim::Team&)>& job) {
         }
         try {
             code = job(team);
-        } catch (const sim::TeamFailed& e) {
-            if (team.root())
-                failure = std::current_exception();
-            else
-                code = exit_code(e.kind());
+        } catch (const sim::TeamFailed&) {
+            // Rank 0 reports the failure and its exit code is the job's. The other ranks end
+            // with 0: mpiexec stops the whole job as soon as any rank ends non-zero, and could
+            // kill rank 0 before it has written the message.
+            if (team.root()) failure = std::current_exception();
         } catch (const std::exception& e) {
             std::fprintf(stderr,
                          "ntmsim simulate: rank %d of %d failed outside a checked step: %s; "
