@@ -15,6 +15,8 @@ packages=(
   # the benchmark peers (benchmarks/), whose smoke run is part of the tests
   postgresql-15-postgis-3 python3-geopandas python3-rtree python3-numpy time
   nlohmann-json3-dev chromium
+  # the roadmap optimiser (ntmsim plan): COIN-OR CBC, and libxlsxwriter for its Excel workbook
+  coinor-libcbc-dev coinor-libclp-dev libxlsxwriter-dev python3-openpyxl
 )
 
 missing=()

@@ -20,6 +20,7 @@ int cmd_export(const Args& args);
 int cmd_calibrate(const Args& args);
 int cmd_backtest(const Args& args);
 int cmd_serve(const Args& args);
+int cmd_plan(const Args& args);
 // Prints the one command that opens the viewer on OUTDIR (the end of `ntmsim run`).
 void print_viewer_command(const std::string& outdir);
 

@@ -36,6 +36,10 @@ commands:
   serve    OUTDIR [--port 8080] [--host 127.0.0.1]
                                     the viewer in a browser: maps, charts and comparisons
                                     of the results in OUTDIR
+  plan     AREA SCENARIO.yaml -o PLANDIR [--objective min-cost|max-communes]
+                                    the cheapest schedule of works (commune, year, work,
+                                    source) that meets the scenario's targets, or the
+                                    funding gap by source and year
   run      [-o out] [--study S]     the main job on the bundled Can Lộc data (or hatinh-2025): assess,
                                     simulate, compare and export into out/
   remap    INPUT... --crosswalk CW.csv --from P --to P -o OUTDIR
@@ -70,6 +74,7 @@ int main(int argc, char** argv) {
         {"remap", cli::cmd_remap},       {"compare", cli::cmd_compare},
         {"export", cli::cmd_export},     {"calibrate", cli::cmd_calibrate},
         {"backtest", cli::cmd_backtest}, {"serve", cli::cmd_serve},
+        {"plan", cli::cmd_plan},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         std::fputs(kUsage, argc < 2 ? stderr : stdout);

@@ -206,7 +206,7 @@ class Reader {
         keys(root, "",
              {"name", "description", "extends", "criteria", "period", "draws", "seed", "funding",
               "allocation", "registration", "campaign", "effects", "capacity", "costs",
-              "soft_criteria", "income", "calibration"});
+              "soft_criteria", "income", "calibration", "schedule"});
         // A variant without a name of its own is named after its file, not its parent.
         s.name = root["name"] ? text(root["name"], "name") : fs::path(m_file).stem().string();
         if (root["description"]) s.description = text(root["description"], "description");
@@ -317,6 +317,7 @@ class Reader {
                 }
             }
         }
+        if (const auto sch = root["schedule"]) schedule(sch, s);
         if (const auto inc = root["income"]) {
             keys(inc, "income", {"growth", "push"});
             if (inc["growth"]) s.income_growth = distribution(inc["growth"], "income.growth", 0);
@@ -478,6 +479,48 @@ class Reader {
             f.debt_cap = n["debt_cap"] ? number(n["debt_cap"], k + ".debt_cap", 0) : 1e300;
         }
         return f;
+    }
+
+    Source source_of(const YAML::Node& n, const std::string& key) const {
+        const auto name = text(n, key);
+        for (const auto src : kSources)
+            if (source_name(src) == name) return src;
+        fail(n, key, "unknown source '" + name + "'; use central, province, district, commune, people, enterprise, credit or other");
+    }
+
+    void schedule(const YAML::Node& list, Scenario& s) const {
+        if (!list.IsSequence())
+            fail(list, "schedule", "expected a list of {commune, year, layer + fid | new_facility | programme, source, cost_bn}");
+        s.schedule.clear();
+        for (const auto& n : list) {
+            const std::string k = "schedule[]";
+            keys(n, k, {"commune", "year", "layer", "fid", "new_facility", "programme", "source", "cost_bn"});
+            ScheduledWork w;
+            if (!n["commune"]) fail(n, k + ".commune", "give the commune's code");
+            w.commune = text(n["commune"], k + ".commune");
+            if (!n["year"]) fail(n, k + ".year", "give the year the work is paid");
+            w.year = integer(n["year"], k + ".year", 1900, 2200);
+            const int kinds = (n["layer"] ? 1 : 0) + (n["new_facility"] ? 1 : 0) + (n["programme"] ? 1 : 0);
+            if (kinds != 1) fail(n, k, "give exactly one of layer (with fid), new_facility or programme");
+            if (n["layer"]) {
+                w.layer = text(n["layer"], k + ".layer");
+                if (w.layer != "roads" && w.layer != "canals" && w.layer != "schools" && w.layer != "facilities")
+                    fail(n["layer"], k + ".layer", "'" + w.layer + "' is not a layer with works; use roads, canals, schools or facilities");
+                if (!n["fid"]) fail(n, k + ".fid", "a work on a layer needs the feature's fid");
+                w.fid = static_cast<long long>(number(n["fid"], k + ".fid", 0, 9e15));
+            } else if (n["fid"]) {
+                fail(n["fid"], k + ".fid", "fid goes with layer");
+            }
+            if (n["new_facility"]) w.new_facility = text(n["new_facility"], k + ".new_facility");
+            if (n["programme"]) w.programme = text(n["programme"], k + ".programme");
+            if (!n["source"]) fail(n, k + ".source", "give the source that pays");
+            w.source = source_of(n["source"], k + ".source");
+            if (n["cost_bn"]) w.cost_bn = number(n["cost_bn"], k + ".cost_bn", 0);
+            if (w.year < s.start || w.year > s.end)
+                fail(n["year"], k + ".year", std::to_string(w.year) + " is outside the period " + std::to_string(s.start) + "–" +
+                                                 std::to_string(s.end));
+            s.schedule.push_back(w);
+        }
     }
 
     void allocation(const YAML::Node& a, Scenario& s) const {
