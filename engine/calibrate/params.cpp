@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "core/error.h"
+#include "core/output.h"
 #include "core/text.h"
 
 namespace fs = std::filesystem;
@@ -444,21 +445,8 @@ Scenario with_params(const Scenario& base, const std::vector<Param>& params,
 }
 
 void write_text_atomically(const std::string& path, const std::string& text) {
-    const fs::path target(path);
-    const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".tmp");
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw InputError(path +
-                             ": cannot write here; check that the folder exists and is writable");
-        out << text;
-        out.close();
-        if (!out) {
-            fs::remove(temp);
-            throw InputError(path + ": writing failed (disk full?)");
-        }
-    }
-    fs::rename(temp, target);
+    // Callers check --overwrite themselves (before any work).
+    write_file_atomically(path, text, true);
 }
 
 void write_calibrated_scenario(const std::string& path, const std::string& base_path,

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "core/yaml_reader.h"
 #include "core/text.h"
 
 namespace ntm::calibrate {
@@ -62,33 +63,13 @@ double mode(const Prior& p) {
     return p.mean;
 }
 
-class Reader {
+class Reader : public yaml::Reader {
  public:
-    explicit Reader(std::string file) : m_file(std::move(file)) {}
-
-    [[noreturn]] void fail(const YAML::Node& n, const std::string& key,
-                           const std::string& what) const {
-        throw ConfigError(m_file + ", line " + std::to_string(n.Mark().line + 1) + ", key '" + key +
-                          "': " + what);
-    }
-    std::string where(const YAML::Node& n) const {
-        return m_file + ", line " + std::to_string(n.Mark().line + 1);
-    }
-
-    double number(const YAML::Node& n, const std::string& key) const {
-        if (!n.IsScalar()) fail(n, key, "expected a number");
-        const auto v = parse_double(n.as<std::string>());
-        if (!v || !std::isfinite(*v)) fail(n, key, "'" + n.as<std::string>() + "' is not a number");
-        return *v;
-    }
+    using yaml::Reader::Reader;
 
     void apply(const YAML::Node& block, CalibrationSpec& spec) const {
         if (!block.IsMap()) fail(block, "calibration", "expected a mapping with fit and priors");
-        for (const auto& kv : block) {
-            const auto k = kv.first.as<std::string>();
-            if (k != "fit" && k != "priors")
-                fail(kv.first, "calibration." + k, "unknown key; allowed here: fit, priors");
-        }
+        keys(block, "calibration", {"fit", "priors"});
         if (const auto f = block["fit"]) {
             if (!f.IsSequence())
                 fail(f, "calibration.fit",
@@ -97,16 +78,15 @@ class Reader {
             for (const auto& k : f) {
                 if (!k.IsScalar())
                     fail(k, "calibration.fit", "expected a key such as soft.lead_years");
-                spec.fit.push_back(k.as<std::string>());
+                spec.fit.push_back(k.Scalar());
             }
         }
         if (const auto ps = block["priors"]) {
             if (!ps.IsMap())
                 fail(ps, "calibration.priors",
                      "expected KEY: {normal|lognormal|beta: {mean, sd}, bounds, source}");
-            for (const auto& kv : ps)
-                spec.priors[kv.first.as<std::string>()] =
-                    prior(kv.second, "calibration.priors." + kv.first.as<std::string>());
+            for (const auto& [key, value] : entries(ps, "calibration.priors"))
+                spec.priors[key] = prior(value, "calibration.priors." + key);
         }
     }
 
@@ -119,15 +99,14 @@ class Reader {
         Prior& p = out.prior;
         p.where = where(n);
         int kinds = 0;
-        for (const auto& kv : n) {
-            const auto k = kv.first.as<std::string>();
+        for (const auto& [k, value] : entries(n, key)) {
             const std::string sub = key + "." + k;
             if (k == "normal" || k == "lognormal" || k == "beta") {
                 ++kinds;
                 p.kind = k == "normal"      ? Prior::Kind::Normal
                          : k == "lognormal" ? Prior::Kind::Lognormal
                                             : Prior::Kind::Beta;
-                const auto& d = kv.second;
+                const auto& d = value;
                 if (!d.IsMap() || !d["mean"] || !d["sd"] || d.size() != 2)
                     fail(d, sub, "needs exactly mean and sd");
                 p.mean = number(d["mean"], sub + ".mean");
@@ -149,19 +128,19 @@ class Reader {
                                  "); give a smaller sd, so both shapes exceed 1");
                 }
             } else if (k == "bounds") {
-                const auto& b = kv.second;
+                const auto& b = value;
                 if (!b.IsSequence() || b.size() != 2) fail(b, sub, "expected [LOW, HIGH]");
                 out.low = number(b[0], sub);
                 out.high = number(b[1], sub);
                 if (!(*out.low < *out.high)) fail(b, sub, "LOW must be below HIGH");
             } else if (k == "source") {
-                if (!kv.second.IsScalar() || trim(kv.second.as<std::string>()).empty())
-                    fail(kv.second, sub,
+                if (!value.IsScalar() || trim(value.Scalar()).empty())
+                    fail(value, sub,
                          "name where the prior's figures come from (DOMAIN.md §…) or write "
                          "[assumption]");
-                p.source = kv.second.as<std::string>();
+                p.source = value.Scalar();
             } else {
-                fail(kv.first, sub,
+                fail(value, sub,
                      "unknown key; allowed here: normal, lognormal, beta, bounds, source");
             }
         }
@@ -175,8 +154,6 @@ class Reader {
                  "the prior's mean " + format_fixed(p.mean, 4) + " lies outside its bounds");
         return out;
     }
-
-    std::string m_file;
 };
 
 }  // namespace
@@ -226,7 +203,8 @@ CalibrationSpec read_calibration(const scenario::Scenario& s) {
                 *it +
                 ": cannot read the scenario file again for its calibration block: " + e.what());
         }
-        if (root.IsMap() && root["calibration"]) Reader(*it).apply(root["calibration"], spec);
+        if (root.IsMap() && root["calibration"])
+            yaml::guarded(*it, [&] { Reader(*it).apply(root["calibration"], spec); });
     }
     return spec;
 }

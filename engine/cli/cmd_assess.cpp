@@ -6,6 +6,8 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/output.h"
+#include "core/progress.h"
 #include "core/text.h"
 #include "criteria/evaluate.h"
 #include "indicators/measure.h"
@@ -41,6 +43,14 @@ int cmd_assess(const Args& args) {
         throw UsageError("give --criteria (vn-2016, hatinh-2017, vn-2021, vn-2026 or a YAML file)");
     if (year <= 0) throw UsageError("give --year, e.g. --year 2017");
     set_threads(threads);
+    // The outputs are checked and locked before anything is read (core/output.h).
+    std::vector<OutputReservation> reserved;
+    if (!output.empty()) {
+        for (const auto& out : report::assessment_outputs(output)) {
+            check_output_apart(out, {area_path, set_name});
+            reserved.emplace_back(out, OutputKind::File, vm.count("overwrite") > 0);
+        }
+    }
 
     const auto set = criteria::load_criteria_set(set_name);
     const auto loaded = load_usable_area(area_path);
@@ -48,6 +58,13 @@ int cmd_assess(const Args& args) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto measures = indicators::measure_area(area);
     const auto results = criteria::evaluate(set, area, measures, year, area.layers);
+    if (const auto unused = criteria::unused_status_indicators(set, area); !unused.empty()) {
+        std::vector<std::string> shown(unused.begin(),
+                                       unused.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(unused.size(), 8)));
+        warn(std::to_string(unused.size()) + " indicator id(s) of the status table are read by no indicator of " +
+             set.id + " (" + join(shown, ", ") + (unused.size() > shown.size() ? ", …" : "") +
+             "): their rows are ignored; check the ids if they were meant for this set");
+    }
     const auto t1 = std::chrono::steady_clock::now();
 
     const std::size_t total = set.criteria.size();

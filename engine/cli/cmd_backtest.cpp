@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/output.h"
 #include "core/text.h"
 #include "render/chart.h"
 
@@ -234,9 +235,10 @@ int cmd_backtest(const Args& args) {
     if (out.empty()) throw UsageError("give the output folder: -o OUTDIR");
     if (draws < 0) throw UsageError("--draws: positive");
     if (sets < 1) throw UsageError("--parameter-sets: at least 1");
-    if (fs::exists(out) && !vm.count("overwrite"))
-        throw InputError(out +
-                         ": already exists; choose another output folder or pass --overwrite");
+    // The output is checked and locked before anything is read (core/output.h).
+    check_output_apart(out, {inputs[0], inputs[1], fa.observed});
+    const bool overwrite = vm.count("overwrite") > 0;
+    const OutputReservation reserved(out, OutputKind::Folder, overwrite);
     fa.check_and_apply();
     // The period is checked before the area is loaded and measured.
     calibrate::check_train_until(scenario::load_scenario(inputs[1]), until);
@@ -272,24 +274,14 @@ int cmd_backtest(const Args& args) {
         std::printf("not scored (a count of a different area): %s\n", n.c_str());
 
     // Everything goes into a folder beside the target, renamed into place when complete.
-    const fs::path target = fs::absolute(out);
-    const fs::path temp =
-        target.parent_path() / (target.filename().string() + ".tmp-" + std::to_string(::getpid()));
-    fs::remove_all(temp);
-    fs::create_directories(temp);
-    try {
-        write_outputs(r, in->observed, in->area_id, temp.string());
-        write_fit_files(r.fit, temp.string() + "/");
-        r.calibrated.name = in->scenario.name + " (calibrated to " + in->area_id + " up to " +
-                            std::to_string(until) + ")";
-        calibrate::write_calibrated_scenario((temp / "calibrated.yaml").string(), inputs[1],
-                                             r.calibrated, params, fit_header(r.fit, *in, until),
-                                             false);
-        if (fs::exists(target)) fs::remove_all(target);
-        fs::rename(temp, target);
-    } catch (...) {
-        fs::remove_all(temp);
-        throw;
+    {
+        StagedOutput staged(out, OutputKind::Folder, overwrite);
+        write_outputs(r, in->observed, in->area_id, staged.path());
+        write_fit_files(r.fit, staged.path() + "/");
+        r.calibrated.name = in->scenario.name + " (calibrated to " + in->area_id + " up to " + std::to_string(until) + ")";
+        calibrate::write_calibrated_scenario(staged.path("calibrated.yaml"), inputs[1], r.calibrated, params,
+                                             fit_header(r.fit, *in, until), false);
+        staged.commit();
     }
     std::printf(
         "\nbacktest written to %s/ (forecast.csv, scored.csv, skill.csv, fit.csv, profile.csv, "

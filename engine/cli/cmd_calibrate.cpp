@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/output.h"
 #include "core/progress.h"
 #include "core/text.h"
 #include "criteria/criteria_set.h"
@@ -339,8 +340,8 @@ int cmd_calibrate(const Args& args) {
             "FILE ...");
     if (!vm.count("until")) throw UsageError("give the last observed year to fit: --until YEAR");
     if (out.empty()) out = fs::path(inputs[1]).stem().string() + "-calibrated.yaml";
-    if (fs::exists(out) && !vm.count("overwrite"))
-        throw InputError(out + ": already exists; choose another name (-o) or pass --overwrite");
+    check_output_apart(out, {inputs[0], inputs[1], fa.observed});
+    const OutputReservation reserved(out, OutputKind::File, vm.count("overwrite") > 0);
     fa.check_and_apply();
     const auto in =
         load_calibration_inputs(inputs[0], inputs[1], fa.observed, fa.area_id, fa.keys, 0);

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/output.h"
 #include "core/progress.h"
 #include "core/text.h"
 #include "report/compare.h"
@@ -67,6 +68,8 @@ int cmd_compare(const Args& args) {
     const auto inputs = vm.count("inputs") ? vm["inputs"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (inputs.size() < 2) throw UsageError("give at least two results folders: ntmsim compare OUTDIR/A OUTDIR/B -o CMPDIR");
     if (output.empty()) throw UsageError("give the output folder: -o CMPDIR");
+    check_output_apart(output, inputs);
+    const OutputReservation reserved(output, OutputKind::Folder, vm.count("overwrite") > 0);
     report::CompareOptions o;
     o.allow_different_seeds = vm.count("allow-different-seeds") > 0;
     o.overwrite = vm.count("overwrite") > 0;

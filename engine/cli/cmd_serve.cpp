@@ -54,6 +54,7 @@ int cmd_serve(const Args& args) {
     if (!parse_args(args, opts, "outdir", po::value(&outdir), 1, vm)) return kExitOk;
     if (outdir.empty()) throw UsageError("give the output folder: ntmsim serve out");
     if (port < 0 || port > 65535) throw UsageError("--port " + std::to_string(port) + " is not a TCP port (0 to 65535)");
+    if (threads < 0 || threads > 1024) throw UsageError("--threads " + std::to_string(threads) + ": give 1 to 1024, or leave it out");
     serve::CatalogueOptions copts;
     copts.basemap = basemap;
     serve::ResultsCatalogue catalogue(outdir, copts);

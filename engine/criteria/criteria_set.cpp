@@ -9,6 +9,7 @@
 
 #include "core/data_dir.h"
 #include "core/error.h"
+#include "core/yaml_reader.h"
 #include "core/text.h"
 
 namespace fs = std::filesystem;
@@ -94,38 +95,9 @@ const Criterion* CriteriaSet::find(const std::string& wanted) const {
 
 namespace {
 
-class Reader {
+class Reader : public yaml::Reader {
  public:
-    explicit Reader(std::string file) : m_file(std::move(file)) {}
-
-    [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
-                           const std::string& what) const {
-        throw ConfigError(m_file + ", line " + std::to_string(node.Mark().line + 1) + ", key '" +
-                          key + "': " + what);
-    }
-
-    std::string where(const YAML::Node& node) const {
-        return m_file + ", line " + std::to_string(node.Mark().line + 1);
-    }
-
-    void keys(const YAML::Node& map, const std::string& path,
-              const std::set<std::string>& allowed) const {
-        if (!map.IsMap()) fail(map, path, "expected a mapping");
-        for (const auto& kv : map) {
-            const auto k = kv.first.as<std::string>();
-            if (!allowed.count(k)) {
-                std::vector<std::string> list(allowed.begin(), allowed.end());
-                fail(kv.first, path.empty() ? k : path + "." + k,
-                     "unknown key; allowed here: " + join(list, ", "));
-            }
-        }
-    }
-
-    std::string text(const YAML::Node& node, const std::string& key) const {
-        if (!node) fail(node, key, "missing");
-        if (!node.IsScalar()) fail(node, key, "expected a text value");
-        return node.as<std::string>();
-    }
+    using yaml::Reader::Reader;
 
     std::string required(const YAML::Node& map, const std::string& name,
                          const std::string& path) const {
@@ -141,15 +113,16 @@ class Reader {
                     node["en"] ? text(node["en"], key + ".en") : ""};
     }
 
-    double number(const YAML::Node& node, const std::string& key, bool& boolean) const {
+    double number_or_flag(const YAML::Node& node, const std::string& key, bool& boolean) const {
         if (!node.IsScalar()) fail(node, key, "expected a number or true/false");
-        const auto s = node.as<std::string>();
+        const auto s = node.Scalar();
         if (s == "true" || s == "false") {
             boolean = true;
             return s == "true" ? 1.0 : 0.0;
         }
         const auto v = parse_double(s);
         if (!v) fail(node, key, "'" + s + "' is not a number");
+        if (!std::isfinite(*v)) fail(node, key, "'" + s + "' is not a finite number; give a threshold a commune can meet");
         return *v;
     }
 
@@ -160,50 +133,42 @@ class Reader {
             const auto years = node["by_year"];
             if (!years.IsMap() || years.size() == 0)
                 fail(years, key + ".by_year", "expected {year: value, …}");
-            for (const auto& kv : years) {
-                const auto y = parse_int(kv.first.as<std::string>());
-                if (!y)
-                    fail(kv.first, key + ".by_year",
-                         "'" + kv.first.as<std::string>() + "' is not a year");
+            for (const auto& [year, value] : entries(years, key + ".by_year")) {
+                const auto y = parse_int(year);
+                if (!y || *y < 1900 || *y > 2200)
+                    fail(value, key + ".by_year", "'" + year + "' is not a year (1900–2200)");
                 out.steps.emplace_back(
                     static_cast<int>(*y),
-                    number(kv.second, key + ".by_year." + std::to_string(*y), boolean));
+                    number_or_flag(value, key + ".by_year." + std::to_string(*y), boolean));
             }
             std::sort(out.steps.begin(), out.steps.end());
             return out;
         }
-        out.steps.emplace_back(0, number(node, key, boolean));
+        out.steps.emplace_back(0, number_or_flag(node, key, boolean));
         return out;
     }
 
     Threshold threshold(const YAML::Node& node, const std::string& key) const {
         Threshold t;
-        if (!node) {
-            fail(node, key,
-                 "missing; give a number, true/false, {REGION: …, default: …}, {group1: …, group2: "
-                 "…, group3: …} "
-                 "or {by_year: {…}}");
-        }
         if (node.IsMap() && !node["by_year"]) {
-            for (const auto& kv : node) {
-                const auto name = kv.first.as<std::string>();
+            for (const auto& [name, value] : entries(node, key)) {
                 const std::string sub = key + "." + name;
                 if (name == "default") {
-                    t.fallback = by_year_or_value(kv.second, sub, t.boolean);
+                    t.fallback = by_year_or_value(value, sub, t.boolean);
                     continue;
                 }
                 if (const auto group = parse_enum<CommuneGroup>(name);
                     group && name.rfind("group", 0) == 0) {
-                    t.by_group[*group] = by_year_or_value(kv.second, sub, t.boolean);
+                    t.by_group[*group] = by_year_or_value(value, sub, t.boolean);
                     continue;
                 }
                 const auto region = parse_enum<Region>(name);
                 if (!region) {
-                    fail(kv.first, sub,
+                    fail(value, sub,
                          "unknown region or commune group; use " + enum_choices<Region>() + ", " +
                              enum_choices<CommuneGroup>() + " or default");
                 }
-                t.by_region[*region] = by_year_or_value(kv.second, sub, t.boolean);
+                t.by_region[*region] = by_year_or_value(value, sub, t.boolean);
             }
             if (!t.by_group.empty() && !t.by_region.empty()) {
                 fail(node, key,
@@ -292,6 +257,10 @@ class Reader {
         if (oit == kOps.end())
             fail(node["op"], p + ".op", "unknown operator '" + op + "'; use >=, >, <=, < or ==");
         ind.op = oit->second;
+        if (!node["threshold"])
+            fail(node, p + ".threshold",
+                 "missing; give a number, true/false, {REGION: …, default: …}, {group1: …, "
+                 "group2: …, group3: …} or {by_year: {…}}");
         ind.threshold = threshold(node["threshold"], p + ".threshold");
         if (node["note"]) ind.note = text(node["note"], p + ".note");
         return ind;
@@ -317,8 +286,6 @@ class Reader {
         return c;
     }
 
- private:
-    std::string m_file;
 };
 
 std::string resolve(const std::string& name_or_path, const std::string& folder) {
@@ -336,21 +303,17 @@ std::string resolve(const std::string& name_or_path, const std::string& folder) 
                       "); known sets: " + join(known, ", ") + ", or give a path to a YAML file");
 }
 
-CriteriaSet load(const std::string& path, std::vector<std::string>& chain) {
+constexpr std::size_t kMaxCriteria = 1000;
+
+CriteriaSet load(const std::string& path, std::vector<std::string>& chain);
+
+CriteriaSet read_set(const std::string& path, std::vector<std::string>& chain) {
     const std::string canonical = fs::weakly_canonical(path).string();
     if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
         throw ConfigError(path + ": 'extends' goes round in a circle (" + join(chain, " → ") + ")");
     }
     chain.push_back(canonical);
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        throw ConfigError(path + ": cannot open the file");
-    } catch (const YAML::Exception& e) {
-        throw ConfigError(path + ", line " + std::to_string(e.mark.line + 1) +
-                          ": not valid YAML: " + e.msg);
-    }
+    const YAML::Node root = yaml::load_file(path, "criteria set file");
     const Reader r(path);
     r.keys(root, "", {"id", "name", "source", "extends", "remove", "criteria"});
     CriteriaSet set;
@@ -404,8 +367,19 @@ CriteriaSet load(const std::string& path, std::vector<std::string>& chain) {
         }
     }
     if (set.criteria.empty()) throw ConfigError(path + ": the set has no criteria");
+    // An assessment writes a column per criterion; GeoPackage (SQLite) tables hold at most 2,000
+    // columns. National sets have 10–20 criteria.
+    if (set.criteria.size() > kMaxCriteria)
+        throw ConfigError(path + ": " + std::to_string(set.criteria.size()) +
+                          " criteria; a set holds at most " + std::to_string(kMaxCriteria) +
+                          " (the assessment's table has a column per criterion and must fit a "
+                          "GeoPackage); split the set");
     chain.pop_back();
     return set;
+}
+
+CriteriaSet load(const std::string& path, std::vector<std::string>& chain) {
+    return yaml::guarded(path, [&] { return read_set(path, chain); });
 }
 
 }  // namespace

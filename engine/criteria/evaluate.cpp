@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "core/text.h"
 
@@ -196,6 +197,16 @@ IndicatorResult measure(const Indicator& rule, const indicators::Inventory& inv,
 }
 
 }  // namespace
+
+std::vector<std::string> unused_status_indicators(const CriteriaSet& set, const StudyArea& area) {
+    std::set<std::string> read, unused;
+    for (const auto& crit : set.criteria)
+        for (const auto& ind : crit.indicators)
+            if (ind.measure == Measure::Status) read.insert(ind.status_indicator);
+    for (const auto& row : area.status)
+        if (!read.count(row.indicator)) unused.insert(row.indicator);
+    return {unused.begin(), unused.end()};
+}
 
 std::vector<CommuneResult> evaluate(const CriteriaSet& set, const StudyArea& area,
                                     const indicators::AreaMeasures& measures, int year,

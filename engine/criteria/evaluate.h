@@ -49,6 +49,10 @@ struct CommuneResult {
 
 using LayersPresent = ntm::LayersPresent;
 
+// The indicator ids of the status table that no indicator of the set reads (sorted, each once):
+// their rows are ignored, which assess reports as a warning (a typo, or rows for another set).
+std::vector<std::string> unused_status_indicators(const CriteriaSet& set, const StudyArea& area);
+
 // Evaluates every commune in `year`. Status rows are taken from the latest year ≤ `year`.
 std::vector<CommuneResult> evaluate(const CriteriaSet& set, const StudyArea& area,
                                     const indicators::AreaMeasures& measures, int year,

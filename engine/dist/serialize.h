@@ -40,6 +40,15 @@ void serialize(Archive& a, ntm::sim::SimInput& in, unsigned) {
     a& in.start& in.years& in.communes& in.slots& in.projects;
 }
 
+// A 128-bit sum as its high and low 64 bits (both ways: saved, or loaded then put together).
+template <class Archive>
+void serialize(Archive& a, ntm::sim::MoneySum& m, unsigned) {
+    auto hi = static_cast<std::int64_t>(m.units >> 64);
+    auto lo = static_cast<std::uint64_t>(m.units);
+    a & hi & lo;
+    m.units = static_cast<ntm::Int128>((static_cast<ntm::UInt128>(static_cast<std::uint64_t>(hi)) << 64) | lo);
+}
+
 template <class Archive>
 void serialize(Archive& a, ntm::sim::Aggregate& g, unsigned) {
     a& g.communes& g.years& g.criteria& g.draws& g.reached& g.at_standard& g.met_hist& g

@@ -67,6 +67,33 @@ Crs crs_from_user_input(const std::string& text, const std::string& where) {
     return describe(srs);
 }
 
+Box valid_bounds(const Crs& crs) {
+    Box whole;
+    const double w = crs.projected ? 4e7 : 180, h = crs.projected ? 4e7 : 90;
+    whole.expand(Point{-w, -h});
+    whole.expand(Point{w, h});
+    OGRSpatialReference srs;
+    if (!crs.known() || srs.importFromWkt(crs.wkt.c_str()) != OGRERR_NONE) return whole;
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    double west = 0, south = 0, east = 0, north = 0;
+    const char* name = nullptr;
+    if (!srs.GetAreaOfUse(&west, &south, &east, &north, &name) || west < -1000) return whole;
+    if (east < west) east += 360;  // crossing the antimeridian
+    OGRSpatialReference wgs84;
+    wgs84.importFromEPSG(4326);
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> to(OGRCreateCoordinateTransformation(&wgs84, &srs));
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    if (!to || !to->TransformBounds(west, south, std::min(east, 180.0), north, &x0, &y0, &x1, &y1, 21) ||
+        !std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1)) {
+        return whole;
+    }
+    Box b;
+    b.expand(Point{x0 - (x1 - x0) / 2, y0 - (y1 - y0) / 2});
+    b.expand(Point{x1 + (x1 - x0) / 2, y1 + (y1 - y0) / 2});
+    return b;
+}
+
 Crs crs_from_epsg(int epsg) {
     ensure_gdal();
     OGRSpatialReference srs;

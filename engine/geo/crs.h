@@ -24,6 +24,10 @@ struct Crs {
 // Throws ConfigError naming `where` when the text is not a CRS.
 Crs crs_from_user_input(const std::string& text, const std::string& where);
 Crs crs_from_epsg(int epsg);
+// Where coordinates in `crs` can lie: its area of use (from the EPSG database) in its own units,
+// widened by half its size on each side (zones are used a little past their edges); for a CRS
+// with no area of use, the whole Earth's range (±180/±90 for degrees, ±4×10⁷ m projected).
+Box valid_bounds(const Crs& crs);
 // WGS 84 UTM zone (EPSG:326xx / 327xx) holding a longitude/latitude.
 Crs utm_crs_for(double lon, double lat);
 

@@ -378,26 +378,29 @@ void write_rasterised(const std::string& path, const Crs& crs, const Box& bounds
                                 geoms.data(), nullptr, nullptr, values.data(), nullptr, nullptr, nullptr) != CE_None) {
         throw GdalError(path + ": rasterising failed: " + last_gdal_message());
     }
-    const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    const std::string temp = (dir / (".ntmsim-tmp-" + std::to_string(getpid()) + "-" + target.filename().string())).string();
+    StagedOutput staged(path, OutputKind::File, overwrite);
+    const std::string& temp = staged.path();
     auto* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     const char* options[] = {"COMPRESS=DEFLATE", "TILED=YES", nullptr};
     CPLErrorReset();
     GDALDataset* out = gtiff->CreateCopy(temp.c_str(), ds.get(), FALSE, const_cast<char**>(options), nullptr, nullptr);
     if (!out) {
-        std::error_code ec;
-        fs::remove(temp, ec);
-        throw GdalError(path + ": cannot write the GeoTIFF (" + last_gdal_message() + "); check that the folder is writable");
+        throw GdalError(path + ": cannot write the GeoTIFF (" + last_gdal_message() + "); check that the folder is writable and has space");
     }
+    CPLErrorReset();
     GDALClose(out);
-    std::error_code ec;
-    if (overwrite && fs::exists(path)) fs::remove(path, ec);
-    fs::rename(temp, path, ec);
-    if (ec) {
-        fs::remove(temp, ec);
-        throw InputError(path + ": cannot move the finished file into place");
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
+        throw GdalError(path + ": writing the GeoTIFF failed (" + last_gdal_message() + "); is the disk full? free space and run again");
     }
+    // Read the last block back: a file cut short by a full disk fails here.
+    std::unique_ptr<GDALDataset> back(GDALDataset::Open(temp.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    std::vector<float> row(static_cast<std::size_t>(nx));
+    if (!back || back->GetRasterXSize() != nx || back->GetRasterYSize() != ny ||
+        back->GetRasterBand(1)->RasterIO(GF_Read, 0, ny - 1, nx, 1, row.data(), nx, 1, GDT_Float32, 0, 0) != CE_None) {
+        throw GdalError(path + ": the GeoTIFF written is incomplete; is the disk full? free space and run again");
+    }
+    back.reset();
+    staged.commit();
 }
 
 double raster_value_at(const std::string& path, const Point& p) {
@@ -431,9 +434,9 @@ std::string driver_for_path(const std::string& path) {
 }
 
 LayerWriter::LayerWriter(void* layer, std::string name, std::vector<FieldDef> fields,
-                         GeomKind kind, bool multi)
+                         GeomKind kind, bool multi, std::shared_ptr<long long> written)
     : m_layer(layer), m_name(std::move(name)), m_fields(std::move(fields)), m_kind(kind),
-      m_multi(multi) {}
+      m_multi(multi), m_written(std::move(written)) {}
 
 void LayerWriter::write(const std::vector<FieldValue>& values, const GeometryValue* geometry) {
     auto* layer = as_layer(m_layer);
@@ -463,40 +466,23 @@ void LayerWriter::write(const std::vector<FieldValue>& values, const GeometryVal
     if (layer->CreateFeature(&feature) != OGRERR_NONE) {
         throw GdalError("cannot write a feature to layer '" + m_name + "': " + last_gdal_message());
     }
+    ++*m_written;
 }
 
 VectorSink VectorSink::create(const std::string& path, const std::string& driver_name,
                               bool overwrite) {
     ensure_gdal();
-    if (fs::exists(path) && !overwrite) {
-        throw InputError(path + ": already exists; choose another output or pass --overwrite");
-    }
     auto* driver = GetGDALDriverManager()->GetDriverByName(driver_name.c_str());
     if (!driver) throw GdalError("GDAL has no driver '" + driver_name + "'");
-    const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    if (!fs::is_directory(dir)) {
-        throw InputError(path + ": folder '" + dir.string() + "' does not exist; create it first");
-    }
     VectorSink sink;
     sink.m_path = path;
     sink.m_driver = driver_name;
-    sink.m_overwrite = overwrite;
-    sink.m_temp = (dir / (".ntmsim-tmp-" + std::to_string(getpid()) + "-" +
-                          target.filename().string()))
-                      .string();
-    std::error_code ec;
-    fs::remove_all(sink.m_temp, ec);
-    std::string create_path = sink.m_temp;
-    if (driver_name == "ESRI Shapefile" || driver_name == "CSV") {
-        // A Shapefile is several files (.shp, .shx, .dbf, .prj, .cpg), a CSV may have a .csvt: build them in a
-        // temporary folder and move them out together on commit.
-        fs::create_directory(sink.m_temp);
-        sink.m_multi_file = true;
-        create_path = (fs::path(sink.m_temp) / target.filename()).string();
-    }
+    // A Shapefile is several files (.shp, .shx, .dbf, .prj, .cpg), a CSV may have a .csvt: they
+    // are built together and moved out sidecars first.
+    const bool sidecars = driver_name == "ESRI Shapefile" || driver_name == "CSV";
+    sink.m_output = std::make_unique<StagedOutput>(path, sidecars ? OutputKind::Sidecars : OutputKind::File, overwrite);
     CPLErrorReset();
-    GDALDataset* ds = driver->Create(create_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+    GDALDataset* ds = driver->Create(sink.m_output->path().c_str(), 0, 0, 0, GDT_Unknown, nullptr);
     if (!ds) {
         throw GdalError(path + ": cannot create (" + last_gdal_message() +
                         "); check that the folder is writable");
@@ -510,10 +496,8 @@ VectorSink::VectorSink(VectorSink&&) noexcept = default;
 VectorSink& VectorSink::operator=(VectorSink&&) noexcept = default;
 
 void VectorSink::discard() {
-    if (!m_dataset) return;
     m_dataset.reset();
-    std::error_code ec;
-    fs::remove_all(m_temp, ec);
+    m_output.reset();  // removes the temporary unless committed
 }
 
 LayerWriter VectorSink::create_layer(const std::string& name, const Crs* crs, GeomKind kind,
@@ -556,7 +540,8 @@ LayerWriter VectorSink::create_layer(const std::string& name, const Crs* crs, Ge
                             "': " + last_gdal_message());
         }
     }
-    return LayerWriter(layer, name, fields, kind, multi);
+    m_written.push_back(std::make_shared<long long>(0));
+    return LayerWriter(layer, name, fields, kind, multi, m_written.back());
 }
 
 void VectorSink::begin_transaction() {
@@ -577,29 +562,29 @@ void VectorSink::commit() {
     commit_transaction();
     CPLErrorReset();
     GDALDataset* ds = as_dataset(m_dataset.release());
+    // GDAL 3.6's GDALClose returns nothing: a failed flush (a full disk) shows as an error.
     GDALClose(ds);
-    if (CPLGetLastErrorType() == CE_Failure) {
-        std::error_code ec;
-        fs::remove_all(m_temp, ec);
-        throw GdalError(m_path + ": writing failed: " + last_gdal_message());
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
+        m_output.reset();
+        throw GdalError(m_path + ": writing failed: " + last_gdal_message() + "; is the disk full? free space and run again");
     }
-    std::error_code ec;
-    if (m_multi_file) {
-        const fs::path dir = fs::path(m_path).has_parent_path() ? fs::path(m_path).parent_path() : fs::path(".");
-        for (const auto& e : fs::directory_iterator(m_temp)) {
-            fs::rename(e.path(), dir / e.path().filename(), ec);
-            if (ec) break;
-        }
-        fs::remove_all(m_temp);
-        if (ec) throw InputError(m_path + ": cannot move the finished files into place: " + ec.message());
-        return;
+    // Some drivers (GeoJSON, XLSX) do not report a failed write: read the file back and count.
+    long long written = 0;
+    for (const auto& n : m_written) written += *n;
+    const char* drivers[] = {m_driver.c_str(), nullptr};
+    std::unique_ptr<GDALDataset> back(GDALDataset::Open(m_output->path().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                                        m_driver == "LIBKML" ? nullptr : drivers, nullptr, nullptr));
+    const bool opened = back != nullptr;
+    long long read = 0;
+    for (int i = 0; back && i < back->GetLayerCount(); ++i) read += back->GetLayer(i)->GetFeatureCount(TRUE);
+    back.reset();
+    if ((!opened && !m_written.empty()) || read < written) {
+        m_output.reset();
+        throw GdalError(m_path + ": the file written is incomplete (" + std::to_string(read) + " of " +
+                        std::to_string(written) + " features read back); is the disk full? free space and run again");
     }
-    if (m_overwrite && fs::exists(m_path)) fs::remove_all(m_path, ec);
-    fs::rename(m_temp, m_path, ec);
-    if (ec) {
-        fs::remove_all(m_temp, ec);
-        throw InputError(m_path + ": cannot move the finished file into place: " + ec.message());
-    }
+    m_output->commit();
+    m_output.reset();
 }
 
 }  // namespace ntm::geo

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/geometry.h"
+#include "core/output.h"
 #include "geo/crs.h"
 
 namespace ntm::geo {
@@ -97,7 +98,7 @@ struct FieldDef {
 class LayerWriter {
    public:
     LayerWriter(void* layer, std::string name, std::vector<FieldDef> fields, GeomKind kind,
-                bool multi);
+                bool multi, std::shared_ptr<long long> written = std::make_shared<long long>(0));
     const std::string& name() const { return m_name; }
     // One value per field, in the order given at creation; geometry may be null.
     void write(const std::vector<FieldValue>& values, const GeometryValue* geometry);
@@ -108,6 +109,7 @@ class LayerWriter {
     std::vector<FieldDef> m_fields;
     GeomKind m_kind;
     bool m_multi;
+    std::shared_ptr<long long> m_written;  // features written, checked by VectorSink::commit
 };
 
 // A new file written atomically: everything goes to a temporary file beside the target, which
@@ -136,10 +138,10 @@ class VectorSink {
     VectorSink() = default;
     void discard();
     std::unique_ptr<void, void (*)(void*)> m_dataset{nullptr, nullptr};
-    std::string m_path, m_temp, m_driver;
-    bool m_overwrite = false;
+    std::unique_ptr<StagedOutput> m_output;  // the temporary written, swapped in by commit()
+    std::string m_path, m_driver;
     bool m_in_transaction = false;
-    bool m_multi_file = false;  // Shapefile: m_temp is a folder of the files to move
+    std::vector<std::shared_ptr<long long>> m_written;  // per layer created
 };
 
 // A geometry in another CRS.

@@ -30,19 +30,29 @@ std::vector<Point> read_sequence(GEOSContextHandle_t h, const GEOSCoordSequence*
     return pts;
 }
 
-GEOSGeometry* make_polygon(GeosContext& ctx, const Polygon& p) {
+// GEOS takes ownership of the sequences and geometries given to a constructor whether it
+// succeeds or not, so each is held by a GeomPtr until the call that consumes it.
+std::vector<GEOSGeometry*> release_all(std::vector<GeomPtr>& parts) {
+    std::vector<GEOSGeometry*> raw;
+    raw.reserve(parts.size());
+    for (auto& p : parts) raw.push_back(p.release());
+    parts.clear();
+    return raw;
+}
+
+GeomPtr make_polygon(GeosContext& ctx, const Polygon& p) {
     auto h = ctx.handle();
-    auto* shell = GEOSGeom_createLinearRing_r(h, make_sequence(h, p.outer));
-    if (!shell) ctx.fail("cannot build a polygon ring");
-    std::vector<GEOSGeometry*> holes;
-    for (const auto& r : p.holes) {
-        auto* ring = GEOSGeom_createLinearRing_r(h, make_sequence(h, r));
-        if (!ring) ctx.fail("cannot build a polygon hole");
-        holes.push_back(ring);
-    }
-    auto* g = GEOSGeom_createPolygon_r(h, shell, holes.data(), static_cast<unsigned>(holes.size()));
-    if (!g) ctx.fail("cannot build a polygon");
-    return g;
+    auto shell =
+        own(ctx, GEOSGeom_createLinearRing_r(h, make_sequence(h, p.outer)), "cannot build a polygon ring");
+    std::vector<GeomPtr> holes;
+    for (const auto& r : p.holes)
+        holes.push_back(
+            own(ctx, GEOSGeom_createLinearRing_r(h, make_sequence(h, r)), "cannot build a polygon hole"));
+    auto raw_holes = release_all(holes);
+    return own(ctx,
+               GEOSGeom_createPolygon_r(h, shell.release(), raw_holes.data(),
+                                        static_cast<unsigned>(raw_holes.size())),
+               "cannot build a polygon");
 }
 
 void collect_polygons(GeosContext& ctx, const GEOSGeometry* g, MultiPolygon& out) {
@@ -117,32 +127,27 @@ GeomPtr to_geos(GeosContext& ctx, const LineString& line) {
 
 GeomPtr to_geos(GeosContext& ctx, const MultiLineString& lines) {
     auto h = ctx.handle();
-    std::vector<GEOSGeometry*> parts;
-    for (const auto& part : lines.parts) {
-        auto* g = GEOSGeom_createLineString_r(h, make_sequence(h, part.points));
-        if (!g) {
-            for (auto* p : parts) GEOSGeom_destroy_r(h, p);
-            ctx.fail("cannot build a line (fewer than two points?)");
-        }
-        parts.push_back(g);
-    }
+    std::vector<GeomPtr> parts;
+    for (const auto& part : lines.parts)
+        parts.push_back(own(ctx, GEOSGeom_createLineString_r(h, make_sequence(h, part.points)),
+                            "cannot build a line (fewer than two points?)"));
+    auto raw = release_all(parts);
     return own(ctx,
-               GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts.data(),
-                                           static_cast<unsigned>(parts.size())),
+               GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, raw.data(),
+                                           static_cast<unsigned>(raw.size())),
                "cannot build a multi-line");
 }
 
-GeomPtr to_geos(GeosContext& ctx, const Polygon& polygon) {
-    return own(ctx, make_polygon(ctx, polygon), "cannot build a polygon");
-}
+GeomPtr to_geos(GeosContext& ctx, const Polygon& polygon) { return make_polygon(ctx, polygon); }
 
 GeomPtr to_geos(GeosContext& ctx, const MultiPolygon& polygons) {
     auto h = ctx.handle();
-    std::vector<GEOSGeometry*> parts;
+    std::vector<GeomPtr> parts;
     for (const auto& p : polygons.polygons) parts.push_back(make_polygon(ctx, p));
+    auto raw = release_all(parts);
     return own(ctx,
-               GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts.data(),
-                                           static_cast<unsigned>(parts.size())),
+               GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, raw.data(),
+                                           static_cast<unsigned>(raw.size())),
                "cannot build a multi-polygon");
 }
 

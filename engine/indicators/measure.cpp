@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "core/parallel.h"
 #include "core/spatial_index.h"
 #include "geo/kernels.h"
 
@@ -64,22 +65,26 @@ template <typename Items>
 std::vector<PointOwner> owners(const Items& items, const StudyArea& area, const BoxIndex& commune_index) {
     std::vector<PointOwner> owner(items.size());
     const auto n = static_cast<long long>(items.size());
+    ParallelErrors errors;
 #pragma omp parallel
     {
         std::vector<std::unique_ptr<geo::PolygonClipper>> clippers(area.communes.size());
 #pragma omp for schedule(dynamic, 256)
         for (long long i = 0; i < n; ++i) {
-            const auto& p = items[static_cast<std::size_t>(i)].location;
-            for (const auto c : commune_index.query(point_box(p))) {
-                auto& clip = clippers[c];
-                if (!clip) clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
-                if (clip->contains(p)) {
-                    owner[static_cast<std::size_t>(i)].commune = static_cast<int>(c);
-                    break;
+            errors.run(i, [&] {
+                const auto& p = items[static_cast<std::size_t>(i)].location;
+                for (const auto c : commune_index.query(point_box(p))) {
+                    auto& clip = clippers[c];
+                    if (!clip) clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
+                    if (clip->contains(p)) {
+                        owner[static_cast<std::size_t>(i)].commune = static_cast<int>(c);
+                        break;
+                    }
                 }
-            }
+            });
         }
     }
+    errors.rethrow();
     return owner;
 }
 
@@ -255,8 +260,9 @@ void nearest_standard_school(const StudyArea& area, std::vector<Inventory>& out)
                 const double d = std::hypot(p.x - c.x, p.y - c.y);
                 if (best < 0 || d < best) best = d;
             }
-            // Anything nearer than `best` lies in the box, so best is final when best ≤ r.
-            if ((best >= 0 && best <= r) || r >= far) {
+            // Anything nearer than `best` lies in the box, so best is final when best ≤ r. A NaN
+            // or infinite `far` (coordinates of ±1e300) ends the search too, never loops.
+            if ((best >= 0 && best <= r) || !(r < far) || !std::isfinite(r)) {
                 out[static_cast<std::size_t>(ci)].nearest_standard_school_m = best;
                 break;
             }
@@ -279,10 +285,12 @@ AreaMeasures measure_area(const StudyArea& area, const MeasureOptions& options) 
 
     std::vector<CommuneWork> work(nc);
     const auto n = static_cast<long long>(nc);
+    ParallelErrors errors;
 #pragma omp parallel for schedule(dynamic, 1)
     for (long long ci = 0; ci < n; ++ci) {
-        work[static_cast<std::size_t>(ci)] = measurer.run(static_cast<std::size_t>(ci));
+        errors.run(ci, [&] { work[static_cast<std::size_t>(ci)] = measurer.run(static_cast<std::size_t>(ci)); });
     }
+    errors.rethrow();
     for (std::size_t ci = 0; ci < nc; ++ci) {
         out.communes[ci] = work[ci].inv;
         out.road_pieces.insert(out.road_pieces.end(), work[ci].roads.begin(), work[ci].roads.end());

@@ -1,5 +1,6 @@
 #include "io/catalogue.h"
 
+#include <filesystem>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -18,6 +19,7 @@ Catalogue load_catalogue(const std::string& path) {
     Catalogue c;
     c.path = path;
     YAML::Node root;
+    if (std::filesystem::is_directory(path)) throw ConfigError(path + ": is a folder, not a YAML file; give the file's path");
     try {
         root = YAML::LoadFile(path);
     } catch (const YAML::BadFile&) {

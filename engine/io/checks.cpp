@@ -2,13 +2,16 @@
 
 #include <omp.h>
 
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
 #include <tuple>
 
+#include "core/parallel.h"
 #include "core/spatial_index.h"
 #include "core/text.h"
+#include "geo/crs.h"
 #include "geo/kernels.h"
 
 namespace ntm::io {
@@ -26,22 +29,26 @@ std::vector<char> inside_any(const std::vector<Item>& items, const StudyArea& ar
                              const BoxIndex& index, BoxOf box_of, Test test) {
     std::vector<char> inside(items.size(), 0);
     const auto n = static_cast<long long>(items.size());
+    ParallelErrors errors;
 #pragma omp parallel
     {
         std::vector<std::unique_ptr<geo::PolygonClipper>> clippers(area.communes.size());
 #pragma omp for schedule(dynamic, 256)
         for (long long i = 0; i < n; ++i) {
-            const auto& item = items[static_cast<std::size_t>(i)];
-            for (const auto c : index.query(box_of(item))) {
-                auto& clip = clippers[c];
-                if (!clip) clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
-                if (test(*clip, item)) {
-                    inside[static_cast<std::size_t>(i)] = 1;
-                    break;
+            errors.run(i, [&] {
+                const auto& item = items[static_cast<std::size_t>(i)];
+                for (const auto c : index.query(box_of(item))) {
+                    auto& clip = clippers[c];
+                    if (!clip) clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
+                    if (test(*clip, item)) {
+                        inside[static_cast<std::size_t>(i)] = 1;
+                        break;
+                    }
                 }
-            }
+            });
         }
     }
+    errors.rethrow();
     return inside;
 }
 
@@ -59,7 +66,43 @@ void report_outside(const std::vector<Item>& items, const std::vector<char>& ins
 
 }  // namespace
 
+namespace {
+
+// Coordinates outside the CRS's valid area (a typo, a wrong CRS, ±1e300): an error before any
+// measuring, which used to loop forever on them.
+template <typename Item, typename BoxOf>
+void check_coordinates(const std::vector<Item>& items, const Box& valid, const std::string& crs, const char* what,
+                       BoxOf box_of, Problems& problems) {
+    for (const auto& item : items) {
+        const Box b = box_of(item);
+        if (b.empty) continue;  // no geometry: reported elsewhere
+        const bool finite = std::isfinite(b.min_x) && std::isfinite(b.min_y) && std::isfinite(b.max_x) && std::isfinite(b.max_y);
+        if (finite && b.min_x >= valid.min_x && b.max_x <= valid.max_x && b.min_y >= valid.min_y && b.max_y <= valid.max_y)
+            continue;
+        problems.error("coordinates-outside-crs", at(item.origin),
+                       std::string("the ") + what + " has coordinates (" + format_fixed(b.min_x, 0) + ", " +
+                           format_fixed(b.min_y, 0) + ") to (" + format_fixed(b.max_x, 0) + ", " + format_fixed(b.max_y, 0) +
+                           ") outside where " + crs + " is valid",
+                       "check the coordinates and the layer's CRS (area.yaml crs:)");
+    }
+}
+
+}  // namespace
+
 void check_study_area(const StudyArea& area, const Catalogue& catalogue, Problems& problems) {
+    {
+        const Box valid = geo::valid_bounds(area.crs);
+        const std::string crs = area.crs.known() ? area.crs.label() : "any CRS";
+        auto shape = [](const auto& x) { return bounds(x.geometry); };
+        auto point = [](const auto& x) { return ntm::point_box(x.location); };
+        check_coordinates(area.communes, valid, crs, "commune", shape, problems);
+        check_coordinates(area.roads, valid, crs, "road", shape, problems);
+        check_coordinates(area.canals, valid, crs, "canal", shape, problems);
+        check_coordinates(area.farmland, valid, crs, "farmland parcel", shape, problems);
+        check_coordinates(area.schools, valid, crs, "school", point, problems);
+        check_coordinates(area.facilities, valid, crs, "facility", point, problems);
+    }
+
     // Communes: codes present and unique.
     std::map<std::string, const Commune*> seen;
     for (const auto& c : area.communes) {

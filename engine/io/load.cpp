@@ -335,6 +335,9 @@ class Loader {
         } else if (fs::is_directory(m_path) && fs::exists(fs::path(m_path) / "area.yaml")) {
             m_manifest = read_manifest((fs::path(m_path) / "area.yaml").string());
         }
+        // A CRS given in area.yaml is checked now, even if every layer carries its own.
+        if (m_manifest.crs)
+            (void)geo::crs_from_user_input(*m_manifest.crs, m_manifest.path + ", key 'crs'");
         auto& area = m_result.area;
         area.source = m_path;
         area.name = m_manifest.name.value_or(fs::path(m_path).stem().string());
@@ -544,6 +547,12 @@ class Loader {
                 s.origin = fields.origin(f);
                 s.commune_code = fields.required_text(f, "commune_code").value_or("");
                 const auto year = fields.number(f, "year", true);
+                if (year && (*year < 1900 || *year > 2200 || *year != std::floor(*year))) {
+                    problems.error("bad-year",
+                                   Location{file, reader->name(), f.fid, "year", fields.line_of(f)},
+                                   "year " + format_fixed(*year, 2) + " is not a year",
+                                   "give the whole year the value was observed, 1900–2200");
+                }
                 s.year = year ? static_cast<int>(std::lround(*year)) : 0;
                 s.indicator = fields.required_text(f, "indicator").value_or("");
                 s.value = fields.number(f, "value", false);

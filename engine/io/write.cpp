@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 
 #include "core/error.h"
+#include "core/output.h"
 #include "core/text.h"
 #include "geo/gdal.h"
 
@@ -94,20 +95,10 @@ class AreaWriter {
             sink.commit();
             return;
         }
-        // A folder of one file per layer, built in a temporary folder and renamed into place.
-        if (fs::exists(m_path) && !m_overwrite) {
-            throw InputError(m_path +
-                             ": already exists; choose another output or pass --overwrite");
-        }
-        const fs::path target(m_path);
-        const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-        if (!fs::is_directory(parent)) {
-            throw InputError(m_path + ": folder '" + parent.string() + "' does not exist");
-        }
-        const fs::path temp = parent / (".ntmsim-tmp-" + target.filename().string());
-        fs::remove_all(temp);
-        fs::create_directory(temp);
-        try {
+        // A folder of one file per layer, built in a temporary folder and swapped into place.
+        StagedOutput staged(m_path, OutputKind::Folder, m_overwrite);
+        const fs::path temp(staged.path());
+        {
             write_all([&](const std::string& layer, auto&& fn) {
                 const bool attributes = layer == "status";
                 const std::string file =
@@ -118,20 +109,14 @@ class AreaWriter {
             });
             if (m_t.format == AreaFormat::Csv) {
                 // CSV carries no CRS: say it in an area.yaml beside the files.
-                std::ofstream yaml(temp / "area.yaml");
+                std::ostringstream yaml;
                 yaml << "# Written by ntmsim: CSV files carry no CRS, so it is given here.\n";
                 yaml << "name: \"" << m_area.name << "\"\n";
-                yaml << "crs: \""
-                     << (m_area.crs.epsg ? "EPSG:" + std::to_string(m_area.crs.epsg)
-                                         : m_area.crs.wkt)
-                     << "\"\n";
+                yaml << "crs: \"" << (m_area.crs.epsg ? "EPSG:" + std::to_string(m_area.crs.epsg) : m_area.crs.wkt) << "\"\n";
+                write_file_atomically((temp / "area.yaml").string(), yaml.str(), false);
             }
-        } catch (...) {
-            fs::remove_all(temp);
-            throw;
         }
-        if (fs::exists(m_path)) fs::remove_all(m_path);
-        fs::rename(temp, m_path);
+        staged.commit();
     }
 
  private:

@@ -449,39 +449,5 @@ std::string tick_label(double value, double step) {
     return format_fixed(value, decimals);
 }
 
-void write_file_atomically(const std::string& path, std::string_view bytes) {
-    const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    // pid and a counter: two threads or processes writing the same file never share a temporary.
-    static std::atomic<unsigned> counter{0};
-    const fs::path temp = dir / (".ntmsim-tmp-" + std::to_string(getpid()) + "-" +
-                                 std::to_string(counter++) + "-" + target.filename().string());
-    const auto fail = [&](const std::string& why) {
-        ::unlink(temp.c_str());
-        throw InputError(path + ": cannot write the image (" + why +
-                         "); check that the folder exists and is writable");
-    };
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        const int err = errno;
-        // Nothing was created, so there is nothing to remove.
-        throw InputError(path + ": cannot write the image (" + std::strerror(err) +
-                         "); check that the folder exists and is writable");
-    }
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const int err = n < 0 ? errno : EIO;
-            ::close(fd);
-            fail(std::strerror(err));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::close(fd) != 0) fail(std::strerror(errno));
-    if (::rename(temp.c_str(), target.c_str()) != 0) fail(std::strerror(errno));
-}
-
 }  // namespace detail
 }  // namespace ntm::render

@@ -83,8 +83,4 @@ std::vector<double> ticks_between(double lo, double hi, double step);
 // A tick label with as many decimals as the step needs; locale independent.
 std::string tick_label(double value, double step);
 
-// Writes bytes to path through a temporary file beside it, renamed into place; on failure the
-// temporary file is removed and InputError names the path.
-void write_file_atomically(const std::string& path, std::string_view bytes);
-
 }  // namespace ntm::render::detail

@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "core/error.h"
+#include "core/output.h"
 #include "render/canvas.h"
 #include "render/legend.h"
 
@@ -469,7 +470,7 @@ void draw_line_chart(const LineChartSpec& spec, const std::string& path) {
 }
 
 void draw_line_chart(const LineChartSpec& spec, const std::string& path, ImageFormat format) {
-    detail::write_file_atomically(path, draw_line(spec, format));
+    ntm::write_file_atomically(path, draw_line(spec, format), true);
 }
 
 std::string bar_chart_image(const BarChartSpec& spec, ImageFormat format) {
@@ -485,7 +486,7 @@ void draw_bar_chart(const BarChartSpec& spec, const std::string& path) {
 }
 
 void draw_bar_chart(const BarChartSpec& spec, const std::string& path, ImageFormat format) {
-    detail::write_file_atomically(path, draw_bars(spec, format));
+    ntm::write_file_atomically(path, draw_bars(spec, format), true);
 }
 
 }  // namespace ntm::render

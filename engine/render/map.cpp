@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/error.h"
+#include "core/output.h"
 #include "core/text.h"
 #include "render/canvas.h"
 #include "render/legend.h"
@@ -458,7 +459,7 @@ void draw_map(const MapSpec& spec, const std::string& path) {
 }
 
 void draw_map(const MapSpec& spec, const std::string& path, ImageFormat format) {
-    detail::write_file_atomically(path, map_image(spec, format));
+    ntm::write_file_atomically(path, map_image(spec, format), true);
 }
 
 }  // namespace ntm::render

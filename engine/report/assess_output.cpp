@@ -105,12 +105,17 @@ std::string criterion_column(const std::string& id) {
     return out;
 }
 
+std::vector<std::string> assessment_outputs(const std::string& gpkg_path) {
+    const fs::path base = fs::path(gpkg_path).replace_extension();
+    return {gpkg_path, base.string() + "-communes.csv", base.string() + "-indicators.csv", base.string() + "-gaps.csv"};
+}
+
 std::vector<std::string> write_assessment(const Assessment& a, const std::string& gpkg_path, bool overwrite) {
     const Tables t = table_fields(*a.set);
-    const fs::path base = fs::path(gpkg_path).replace_extension();
-    const std::string csv_communes = base.string() + "-communes.csv";
-    const std::string csv_indicators = base.string() + "-indicators.csv";
-    const std::string csv_gaps = base.string() + "-gaps.csv";
+    const auto outputs = assessment_outputs(gpkg_path);
+    const std::string& csv_communes = outputs[1];
+    const std::string& csv_indicators = outputs[2];
+    const std::string& csv_gaps = outputs[3];
     if (!overwrite) {
         for (const auto& p : {gpkg_path, csv_communes, csv_indicators, csv_gaps})
             if (fs::exists(p)) throw InputError(p + ": already exists; choose another output or pass --overwrite");

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/output.h"
 #include "core/text.h"
 #include "geo/gdal.h"
 #include "report/csv_table.h"
@@ -134,15 +135,9 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
     const auto& ref = rs[0];
     const int target = o.target_year ? o.target_year : ref.end;
     const int ti = ref.year_index(target);
-    if (fs::exists(dir) && !o.overwrite) throw InputError(dir + ": already exists; choose another folder or pass --overwrite");
-    const fs::path target_dir(dir);
-    const fs::path parent = target_dir.has_parent_path() ? target_dir.parent_path() : fs::path(".");
-    fs::create_directories(parent);
-    const fs::path temp = parent / (".ntmsim-tmp-" + target_dir.filename().string());
-    fs::remove_all(temp);
-    fs::create_directory(temp);
-    auto path = [&](const std::string& leaf) { return (temp / leaf).string(); };
-    try {
+    StagedOutput staged(dir, OutputKind::Folder, o.overwrite);
+    auto path = [&](const std::string& leaf) { return staged.path(leaf); };
+    {
         const auto scores = score(rs, target);
         {
             CsvTable t(path("district.csv"), {{"rank", T::Integer}, {"scenario", T::String}, {"name", T::String},
@@ -271,12 +266,8 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
             }
             sink.commit();
         }
-    } catch (...) {
-        fs::remove_all(temp);
-        throw;
     }
-    if (fs::exists(dir)) fs::remove_all(dir);
-    fs::rename(temp, dir);
+    staged.commit();
 }
 
 }  // namespace ntm::report

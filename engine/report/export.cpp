@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/output.h"
 #include "core/text.h"
 #include "geo/gdal.h"
 #include "render/chart.h"
@@ -239,23 +240,9 @@ void refuse_existing(const std::string& path, bool overwrite) {
 // Builds a folder output in a temporary folder beside it and renames it into place.
 template <typename Fill>
 void folder_output(const std::string& path, bool overwrite, Fill fill) {
-    refuse_existing(path, overwrite);
-    const fs::path target(path);
-    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    if (!fs::is_directory(parent)) throw InputError(path + ": folder '" + parent.string() + "' does not exist");
-    const fs::path temp = parent / (".ntmsim-tmp-" + target.filename().string());
-    std::error_code ec;
-    fs::remove_all(temp, ec);
-    if (!fs::create_directory(temp, ec) || ec)
-        throw InputError(path + ": cannot create a folder in '" + parent.string() + "'; check that it is writable");
-    try {
-        fill(temp);
-    } catch (...) {
-        fs::remove_all(temp, ec);
-        throw;
-    }
-    if (fs::exists(path)) fs::remove_all(path);
-    fs::rename(temp, path);
+    StagedOutput staged(path, OutputKind::Folder, overwrite);
+    fill(fs::path(staged.path()));
+    staged.commit();
 }
 
 // The measure mapped or rasterised: its field in the communes layer, a title, and whether it is
@@ -358,6 +345,14 @@ render::MapSpec map_spec(const std::string& folder, const ExportOptions& o, int 
 std::string html_report(const std::string& folder, const ExportOptions& o);
 
 std::string export_results(const std::string& folder, const ExportOptions& o) {
+    if (o.output.empty()) throw UsageError("give the output: -o PATH");
+    // The output is checked and locked before anything is read (core/output.h).
+    check_output_apart(o.output, {folder});
+    const auto out_ext = fs::path(o.output).extension();
+    const bool folder_out = o.format == ExportFormat::Csv || (o.format == ExportFormat::GeoJson && out_ext != ".geojson") ||
+                            (o.format == ExportFormat::Fgb && out_ext != ".fgb") ||
+                            (o.format == ExportFormat::Shp && out_ext != ".shp");
+    const OutputReservation reserved(o.output, folder_out ? OutputKind::Folder : OutputKind::File, o.overwrite);
     if (!fs::is_directory(folder)) throw InputError(folder + ": not a results folder");
     const bool comparison = is_comparison(folder);
     const std::string gpkg = vector_source_of(folder);
@@ -523,20 +518,7 @@ std::string export_results(const std::string& folder, const ExportOptions& o) {
         }
         case ExportFormat::Html: {
             refuse_existing(out, o.overwrite);
-            const std::string html = html_report(folder, o);
-            const fs::path target(out);
-            const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-            const std::string temp = (parent / (".ntmsim-tmp-" + target.filename().string())).string();
-            {
-                std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-                if (!f) throw InputError(out + ": cannot write; check that the folder exists and is writable");
-                f << html;
-                if (!f) {
-                    fs::remove(temp);
-                    throw InputError(out + ": writing failed");
-                }
-            }
-            fs::rename(temp, out);
+            write_file_atomically(out, html_report(folder, o), o.overwrite);
             return out + ": HTML report (opens offline)";
         }
     }

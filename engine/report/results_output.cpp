@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/output.h"
 #include "core/text.h"
 #include "geo/gdal.h"
 #include "report/csv_table.h"
@@ -78,18 +79,10 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
     const auto& area = *in.area;
     const auto& sc = *in.scenario;
     const std::size_t Y = agg.years, nc = agg.communes, nj = agg.criteria;
-    if (fs::exists(dir)) {
-        if (!overwrite) throw InputError(dir + ": already exists; choose another output folder or pass --overwrite");
-    }
-    // Everything goes into a temporary folder renamed into place at the end.
-    const fs::path target(dir);
-    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    fs::create_directories(parent);
-    const fs::path temp = parent / (".ntmsim-tmp-" + target.filename().string());
-    fs::remove_all(temp);
-    fs::create_directory(temp);
-    auto path = [&](const char* leaf) { return (temp / leaf).string(); };
-    try {
+    // Everything goes into a temporary folder swapped into place at the end (core/output.h).
+    StagedOutput staged(dir, OutputKind::Folder, overwrite);
+    auto path = [&](const char* leaf) { return staged.path(leaf); };
+    {
         {
             CsvTable t(path("run.csv"), {{"key", T::String}, {"value", T::String}});
             t.row({text("scenario"), text(sc.name)});
@@ -272,12 +265,8 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
             sink.commit();
         }
         if (draws) sim::write_draws(*draws, path("draws.bin"));
-    } catch (...) {
-        fs::remove_all(temp);
-        throw;
     }
-    if (fs::exists(dir)) fs::remove_all(dir);
-    fs::rename(temp, dir);
+    staged.commit();
 }
 
 }  // namespace ntm::report

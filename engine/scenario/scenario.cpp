@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/yaml_reader.h"
 #include "core/text.h"
 
 namespace fs = std::filesystem;
@@ -81,45 +82,9 @@ const std::string& Scenario::criteria_in(int year) const {
 
 namespace {
 
-class Reader {
+class Reader : public yaml::Reader {
  public:
-    explicit Reader(std::string file) : m_file(std::move(file)) {}
-
-    [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
-                           const std::string& what) const {
-        throw ConfigError(m_file + ", line " + std::to_string(node.Mark().line + 1) + ", key '" +
-                          key + "': " + what);
-    }
-
-    void keys(const YAML::Node& map, const std::string& path,
-              const std::set<std::string>& allowed) const {
-        if (!map.IsMap()) fail(map, path, "expected a mapping of keys to values");
-        for (const auto& kv : map) {
-            const auto k = kv.first.as<std::string>();
-            if (!allowed.count(k)) {
-                fail(kv.first, path.empty() ? k : path + "." + k,
-                     "unknown key; allowed here: " + join({allowed.begin(), allowed.end()}, ", "));
-            }
-        }
-    }
-
-    std::string text(const YAML::Node& n, const std::string& key) const {
-        if (!n.IsScalar()) fail(n, key, "expected a text value");
-        return n.as<std::string>();
-    }
-
-    double number(const YAML::Node& n, const std::string& key, double min = -1e300,
-                  double max = 1e300) const {
-        if (!n.IsScalar()) fail(n, key, "expected a number");
-        const auto v = parse_double(n.as<std::string>());
-        if (!v || !std::isfinite(*v)) fail(n, key, "'" + n.as<std::string>() + "' is not a number");
-        if (*v < min || *v > max) {
-            fail(n, key,
-                 format_fixed(*v, 4) + " is out of range [" + format_fixed(min, 2) + ", " +
-                     (max > 1e299 ? std::string("∞") : format_fixed(max, 2)) + "]");
-        }
-        return *v;
-    }
+    using yaml::Reader::Reader;
 
     int integer(const YAML::Node& n, const std::string& key, int min, int max) const {
         const double v = number(n, key, min, max);
@@ -134,12 +99,12 @@ class Reader {
         Distribution d;
         d.mean = default_mean;
         if (n.IsScalar()) {
-            if (n.as<std::string>() == "fixed") return d;
+            if (n.Scalar() == "fixed") return d;
             return Distribution::fixed(number(n, key));
         }
         keys(n, key, {"normal", "lognormal", "triangular", "uniform", "beta", "fixed"});
         if (n.size() != 1) fail(n, key, "give exactly one distribution");
-        const auto kind = n.begin()->first.as<std::string>();
+        const auto kind = key_name(n.begin()->first, key);
         const YAML::Node p = n.begin()->second;
         const std::string k = key + "." + kind;
         if (kind == "fixed") return Distribution::fixed(number(p, k));
@@ -149,6 +114,9 @@ class Reader {
             if (p["mean"]) d.mean = number(p["mean"], k + ".mean");
             if (!p["sd"]) fail(p, k, "needs sd");
             d.sd = number(p["sd"], k + ".sd", 0);
+            if (kind == "lognormal" && !(d.mean > 0)) fail(p, k, "a lognormal's values are positive: give mean > 0");
+            // A spread many times the mean makes almost every draw 0 or a rare huge one [assumption: 10×].
+            if (d.mean != 0 && d.sd > 10 * std::abs(d.mean)) fail(p["sd"], k + ".sd", "more than 10 times the mean; give a spread a planner can defend");
             return d;
         }
         if (kind == "uniform") {
@@ -208,13 +176,15 @@ class Reader {
               "allocation", "registration", "campaign", "effects", "capacity", "costs",
               "soft_criteria", "income", "calibration", "schedule"});
         // A variant without a name of its own is named after its file, not its parent.
-        s.name = root["name"] ? text(root["name"], "name") : fs::path(m_file).stem().string();
+        s.name = root["name"] ? text(root["name"], "name") : fs::path(file()).stem().string();
         if (root["description"]) s.description = text(root["description"], "description");
         if (const auto p = root["period"]) {
             keys(p, "period", {"start", "end"});
             if (p["start"]) s.start = integer(p["start"], "period.start", 1900, 2200);
             if (p["end"]) s.end = integer(p["end"], "period.end", 1900, 2200);
             if (s.end < s.start) fail(p, "period", "end comes before start");
+            // Results keep the year a commune reached the standard in one byte (draws.bin).
+            if (s.end - s.start >= 200) fail(p, "period", "at most 200 years; a plan looks 5 to 30 years ahead");
         }
         if (const auto c = root["criteria"]) criteria(c, s);
         if (root["draws"]) s.draws = integer(root["draws"], "draws", 1, 100000000);
@@ -288,28 +258,27 @@ class Reader {
             if (!sc.IsMap())
                 fail(sc, "soft_criteria",
                      "expected a mapping: criterion id → {lead_years, cost_bn, background}");
-            for (const auto& kv : sc) {
-                const auto id = kv.first.as<std::string>();
+            for (const auto& [id, value] : entries(sc, "soft_criteria")) {
                 const std::string k = "soft_criteria." + id;
-                if (kv.second.IsMap() && (kv.second["base"] || kv.second["per_bn_spent"])) {
-                    fail(kv.second, k,
+                if (value.IsMap() && (value["base"] || value["per_bn_spent"])) {
+                    fail(value, k,
                          "soft criteria are programmes now, not yearly chances: give lead_years "
                          "(years of pushed "
                          "effort needed), cost_bn (bn a pushed year) and background (effort a year "
                          "without a push); "
                          "see docs/scenarios.md");
                 }
-                keys(kv.second, k, {"lead_years", "cost_bn", "background"});
+                keys(value, k, {"lead_years", "cost_bn", "background"});
                 SoftProgramme p = id == "default" ? s.soft_default : s.programme(id);
-                if (kv.second["lead_years"]) {
-                    p.lead_years = distribution(kv.second["lead_years"], k + ".lead_years", 3);
+                if (value["lead_years"]) {
+                    p.lead_years = distribution(value["lead_years"], k + ".lead_years", 3);
                     if (p.lead_years.expected() <= 0)
-                        fail(kv.second["lead_years"], k + ".lead_years", "needs a positive mean");
+                        fail(value["lead_years"], k + ".lead_years", "needs a positive mean");
                 }
-                if (kv.second["cost_bn"])
-                    p.cost_bn = number(kv.second["cost_bn"], k + ".cost_bn", 0, 1e6);
-                if (kv.second["background"])
-                    p.background = number(kv.second["background"], k + ".background", 0, 1);
+                if (value["cost_bn"])
+                    p.cost_bn = number(value["cost_bn"], k + ".cost_bn", 0, 1e6);
+                if (value["background"])
+                    p.background = number(value["background"], k + ".background", 0, 1);
                 if (id == "default") {
                     s.soft_default = p;
                 } else {
@@ -436,7 +405,9 @@ class Reader {
                      "other");
         }
         const std::string k = "funding[" + name + "]";
-        if (n["amount"]) f.amount = number(n["amount"], k + ".amount", 0);
+        // At most 10⁷ bn a year: ≈ 30 times the whole national programme's yearly money (≈ 2.45 × 10⁶ bn
+        // over 2010–2020, DOMAIN §4) [assumption], far inside the sums' range (sim/aggregate.h).
+        if (n["amount"]) f.amount = number(n["amount"], k + ".amount", 0, 1e7);
         if (n["growth"]) f.growth = number(n["growth"], k + ".growth", -1);
         if (n["uncertainty"]) f.uncertainty = distribution(n["uncertainty"], k + ".uncertainty", 1);
         const bool people = f.source == Source::People;
@@ -457,10 +428,10 @@ class Reader {
                     number(n["per_household_mVND"], k + ".per_household_mVND", 0);
             if (n["participation"]) {
                 f.participation = distribution(n["participation"], k + ".participation", 1);
-                if (f.participation.is_fixed() &&
-                    (f.participation.mean < 0 || f.participation.mean > 1))
-                    fail(n["participation"], k + ".participation",
-                         "a share of households: between 0 and 1");
+                const auto& d = f.participation;
+                const bool bounded = d.kind == Distribution::Kind::Uniform || d.kind == Distribution::Kind::Triangular;
+                if (d.mean < 0 || d.mean > 1 || (bounded && (d.low < 0 || d.high > 1)))
+                    fail(n["participation"], k + ".participation", "a share of households: between 0 and 1");
             }
             if (n["labour_days_per_household"])
                 f.labour_days_per_household =
@@ -548,9 +519,8 @@ class Reader {
             if (!f.IsMap()) fail(f, "allocation.fixed_shares", "expected commune: share");
             s.fixed_shares.clear();
             double total = 0;
-            for (const auto& kv : f) {
-                const auto name = kv.first.as<std::string>();
-                s.fixed_shares[name] = number(kv.second, "allocation.fixed_shares." + name, 0, 1);
+            for (const auto& [name, value] : entries(f, "allocation.fixed_shares")) {
+                s.fixed_shares[name] = number(value, "allocation.fixed_shares." + name, 0, 1);
                 total += s.fixed_shares[name];
             }
             if (total > 1 + 1e-9)
@@ -574,27 +544,14 @@ class Reader {
         }
     }
 
- private:
-    std::string m_file;
 };
-
-YAML::Node load_yaml(const std::string& path) {
-    try {
-        return YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        throw ConfigError(path + ": cannot open the scenario file");
-    } catch (const YAML::Exception& e) {
-        throw ConfigError(path + ", line " + std::to_string(e.mark.line + 1) +
-                          ": not valid YAML: " + e.msg);
-    }
-}
 
 void load_into(const std::string& path, Scenario& s, std::vector<std::string>& chain) {
     const auto canonical = fs::weakly_canonical(path).string();
     if (std::find(chain.begin(), chain.end(), canonical) != chain.end())
         throw ConfigError(path + ": 'extends' goes round in a circle");
     chain.push_back(canonical);
-    const YAML::Node root = load_yaml(path);
+    const YAML::Node root = yaml::load_file(path, "scenario file");
     if (!root.IsMap())
         throw ConfigError(path + ": a scenario is a mapping of keys (name, funding, …)");
     const Reader r(path);
@@ -607,7 +564,7 @@ void load_into(const std::string& path, Scenario& s, std::vector<std::string>& c
                    "no scenario '" + parent + "' beside this file (looked for " + p.string() + ")");
         load_into(p.string(), s, chain);  // the parent first, then this file's keys on top
     }
-    r.apply(root, s);
+    yaml::guarded(path, [&] { r.apply(root, s); });
     s.lineage.insert(s.lineage.begin(), path);
 }
 

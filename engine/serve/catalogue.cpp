@@ -35,6 +35,17 @@ json rounded(const std::vector<double>& v) {
     return a;
 }
 
+// Whether `p`, links resolved, lies inside `root` (links resolved too).
+bool inside(const fs::path& root, const fs::path& p) {
+    std::error_code ec;
+    const auto r = fs::canonical(root, ec);
+    if (ec) return false;
+    const auto c = fs::canonical(p, ec);
+    if (ec) return false;
+    const auto [r_end, c_end] = std::mismatch(r.begin(), r.end(), c.begin(), c.end());
+    return r_end == r.end();
+}
+
 bool is_results_folder(const fs::path& p) {
     return fs::is_regular_file(p / "run.csv") && fs::is_regular_file(p / "communes.csv");
 }
@@ -95,8 +106,9 @@ ResultsCatalogue::ResultsCatalogue(std::string outdir, CatalogueOptions options)
         std::vector<fs::path> next;
         for (const auto& dir : level) {
             std::vector<fs::path> children;
+            // A link is followed only when it stays inside the served folder.
             for (const auto& e : fs::directory_iterator(dir))
-                if (e.is_directory()) children.push_back(e.path());
+                if (e.is_directory() && (!e.is_symlink() || inside(m_outdir, e.path()))) children.push_back(e.path());
             std::sort(children.begin(), children.end());
             for (const auto& c : children) {
                 if (is_results_folder(c)) found.push_back(c);

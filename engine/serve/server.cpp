@@ -90,8 +90,9 @@ Reply route(ResultsCatalogue& catalogue, const std::string& viewer_dir, std::str
         try {
             p = catalogue.get(path->substr(5));
         } catch (const Error& e) {
+            // The detail (with the server's own paths) goes to the server's log, not to the browser.
             warn(std::string("serve ") + *path + ": " + e.what());
-            return text_reply(500, std::string("cannot read the results: ") + e.what());
+            return text_reply(500, "cannot read these results; the server's log says why");
         }
         if (!p) return text_reply(404, "not found: " + *path);
         Reply r;
@@ -109,6 +110,11 @@ Reply route(ResultsCatalogue& catalogue, const std::string& viewer_dir, std::str
     if (r_end != root.end()) return text_reply(400, "bad path");
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) return text_reply(404, "not found: " + *path);
+    // A link inside the viewer folder is served only when it points inside it too.
+    const auto real_root = fs::canonical(root, ec);
+    const auto real_file = ec ? fs::path() : fs::canonical(file, ec);
+    if (ec || std::mismatch(real_root.begin(), real_root.end(), real_file.begin(), real_file.end()).first != real_root.end())
+        return text_reply(404, "not found: " + *path);
     std::ifstream in(file, std::ios::binary);
     std::ostringstream data;
     data << in.rdbuf();

@@ -1,5 +1,6 @@
 #include "sim/aggregate.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ntm::sim {
@@ -11,8 +12,11 @@ double YearLedger::available() const {
     return r + carried_in + borrowed;
 }
 
-std::int64_t to_fixed(double bn) { return std::llround(bn * 1e9); }
-double from_fixed(std::int64_t units) { return static_cast<double>(units) / 1e9; }
+Int128 to_fixed(double bn) {
+    // Exact for any amount below 10²⁰ bn; the scenario's checks keep amounts far below.
+    return static_cast<Int128>(std::round(bn * 1e9));
+}
+double from_fixed(Int128 units) { return static_cast<double>(units) / 1e9; }
 
 Aggregate::Aggregate(const SimInput& in)
     : communes(in.communes.size()),
@@ -33,7 +37,7 @@ Aggregate::Aggregate(const SimInput& in)
     slot_hist.assign(base, 0);
     district_at_standard.assign(years * (communes + 1), 0);
     district_reached.assign(years * (communes + 1), 0);
-    money.assign(years * kMoneyFields, 0);
+    money.assign(years * kMoneyFields, MoneySum{});
     registered.assign(communes * years, 0);
     binding.assign(communes * criteria * kBindingReasons, 0);
 }
@@ -54,6 +58,14 @@ std::string_view binding_name(BindingReason r) {
             break;
     }
     return "?";
+}
+
+std::uint64_t Aggregate::bytes_for(const SimInput& in) {
+    const std::uint64_t c = in.communes.size(), y = static_cast<std::uint64_t>(std::max(in.years, 0)), k = in.criteria_count();
+    std::uint64_t slots = 0;
+    for (const auto& s : in.slots) slots += y * (s.count + 1ULL);
+    return c * y * (4 + 4 + 8 + 4 * (k + 1) + 4 * k + 4) + c * k * kBindingReasons * 4 + slots * 4 + in.slots.size() * 8 + 2 * y * (c + 1) * 4 +
+           y * kMoneyFields * sizeof(MoneySum);
 }
 
 void Aggregate::merge(const Aggregate& o) {

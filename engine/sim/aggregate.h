@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/wide_int.h"
 #include "scenario/scenario.h"
 #include "sim/input.h"
 
@@ -53,9 +54,22 @@ enum BindingReason : std::uint8_t {
 };
 std::string_view binding_name(BindingReason r);
 
-// Fixed point: 1 unit = 1 VND (10⁻⁹ bn), so sums are exact integers.
-std::int64_t to_fixed(double bn);
-double from_fixed(std::int64_t units);
+// Fixed point: 1 unit = 1 VND (10⁻⁹ bn), so sums are exact integers. One year of one draw is
+// at most a few 10⁶ bn (the scenario's amounts are range-checked), 10¹⁵ units; a sum over draws
+// is kept in 128 bits, which no number of draws (2³² at most) can overflow: 64 bits overflowed
+// at 150,000 bn a year × 100,000 draws (issue 17).
+Int128 to_fixed(double bn);
+struct MoneySum {
+    Int128 units = 0;
+    MoneySum& operator+=(Int128 v) {
+        units += v;
+        return *this;
+    }
+    MoneySum& operator+=(const MoneySum& o) { return *this += o.units; }
+    bool operator==(const MoneySum&) const = default;
+};
+double from_fixed(Int128 units);
+inline double from_fixed(const MoneySum& m) { return from_fixed(m.units); }
 
 struct Aggregate {
     std::size_t communes = 0, years = 0, criteria = 0;
@@ -69,13 +83,15 @@ struct Aggregate {
     std::vector<std::uint32_t> slot_hist;      // [slot][y][projects completed by the end of y]
     std::vector<std::uint32_t> district_at_standard;  // [y][k communes at the standard]
     std::vector<std::uint32_t> district_reached;      // [y][k communes that reached it by y]
-    std::vector<std::int64_t> money;                  // [y][field]
+    std::vector<MoneySum> money;  // [y][field]
     std::vector<std::uint32_t> registered;  // [c][y]: draws in which c was registered in y
     // [c][j][reason]: draws in which criterion j kept target commune c from the standard at its
     // deadline, by the constraint that bound it (BindingReason).
     std::vector<std::uint32_t> binding;
 
     explicit Aggregate(const SimInput& in);
+    // The bytes an Aggregate of `in` holds (simulate keeps one per thread).
+    static std::uint64_t bytes_for(const SimInput& in);
     Aggregate() = default;
     void merge(const Aggregate& other);  // exact: integer sums
     bool operator==(const Aggregate&) const = default;

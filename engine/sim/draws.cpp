@@ -1,20 +1,23 @@
 #include "sim/draws.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "core/error.h"
+#include "core/output.h"
+#include "core/wide_int.h"
 
 namespace ntm::sim {
 
 namespace {
 constexpr char kMagic[8] = {'N', 'T', 'M', 'D', 'R', 'A', 'W', '1'};
 
-template <typename T>
-void put(std::ostream& out, const T& v) {
-    out.write(reinterpret_cast<const char*>(&v), sizeof v);  // x86-64 and arm64: little-endian
-}
 template <typename T>
 void get(std::istream& in, T& v, const std::string& path) {
     if (!in.read(reinterpret_cast<char*>(&v), sizeof v)) throw InputError(path + ": draws file is cut short");
@@ -46,24 +49,22 @@ void DrawTable::append(const DrawTable& next) {
 }
 
 void write_draws(const DrawTable& t, const std::string& path) {
-    const std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) throw InputError(path + ": cannot write; check that the folder is writable");
-        out.write(kMagic, sizeof kMagic);
-        put(out, t.first_draw);
-        put(out, t.draws);
-        put(out, t.communes);
-        put(out, t.years);
-        out.write(reinterpret_cast<const char*>(t.reached.data()), static_cast<std::streamsize>(t.reached.size()));
-        out.write(reinterpret_cast<const char*>(t.spent.data()), static_cast<std::streamsize>(t.spent.size() * sizeof(double)));
-        out.write(reinterpret_cast<const char*>(t.gap.data()), static_cast<std::streamsize>(t.gap.size() * sizeof(double)));
-        if (!out) {
-            std::filesystem::remove(temp);
-            throw InputError(path + ": writing failed (disk full?)");
-        }
+    StagedOutput out(path, OutputKind::File, true);
+    const int fd = ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw InputError(path + ": cannot write (" + std::strerror(errno) + "); check that the folder is writable");
+    try {
+        const std::uint32_t header[4] = {t.first_draw, t.draws, t.communes, t.years};  // little-endian hosts only
+        write_all(fd, kMagic, sizeof kMagic, path);
+        write_all(fd, header, sizeof header, path);
+        write_all(fd, t.reached.data(), t.reached.size(), path);
+        write_all(fd, t.spent.data(), t.spent.size() * sizeof(double), path);
+        write_all(fd, t.gap.data(), t.gap.size() * sizeof(double), path);
+    } catch (...) {
+        ::close(fd);
+        throw;
     }
-    std::filesystem::rename(temp, path);
+    if (::close(fd) != 0) throw InputError(path + ": writing failed (" + std::strerror(errno) + "); is the disk full?");
+    out.commit();
 }
 
 DrawTable read_draws(const std::string& path) {
@@ -78,11 +79,24 @@ DrawTable read_draws(const std::string& path) {
     get(in, draws, path);
     get(in, communes, path);
     get(in, years, path);
+    // The header's sizes must account for the file exactly before anything is allocated.
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    const UInt128 expected = sizeof kMagic + 16 + static_cast<UInt128>(draws) * communes +
+                                       static_cast<UInt128>(draws) * years * 2 * sizeof(double);
+    if (ec || years > 255 || static_cast<UInt128>(size) != expected ||
+        std::uint64_t{first} + draws > std::numeric_limits<std::uint32_t>::max()) {
+        throw InputError(path + ": the draws file is cut short or damaged (its header gives " + std::to_string(draws) +
+                         " draws, " + std::to_string(communes) + " communes, " + std::to_string(years) +
+                         " years, which the file's " + std::to_string(size) + " bytes do not match); run simulate again");
+    }
     t.resize(first, draws, communes, years);
     if (!in.read(reinterpret_cast<char*>(t.reached.data()), static_cast<std::streamsize>(t.reached.size())) ||
         !in.read(reinterpret_cast<char*>(t.spent.data()), static_cast<std::streamsize>(t.spent.size() * sizeof(double))) ||
         !in.read(reinterpret_cast<char*>(t.gap.data()), static_cast<std::streamsize>(t.gap.size() * sizeof(double))))
         throw InputError(path + ": draws file is cut short");
+    for (const auto r : t.reached)
+        if (r > years) throw InputError(path + ": the draws file is damaged (a year index past the period); run simulate again");
     return t;
 }
 

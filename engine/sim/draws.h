@@ -9,6 +9,10 @@
 namespace ntm::sim {
 
 struct DrawTable {
+    // The bytes a table of this size holds: draws × (communes + 16 × years).
+    static std::uint64_t bytes_for(std::uint64_t draws, std::uint64_t communes, std::uint64_t years) {
+        return draws * (communes + 2 * sizeof(double) * years);
+    }
     std::uint32_t first_draw = 0;
     std::uint32_t draws = 0;
     std::uint32_t communes = 0;

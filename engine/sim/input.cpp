@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "core/text.h"
 #include "criteria/criteria_set.h"
 
 namespace ntm::sim {
@@ -143,6 +144,15 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
     in.years = s.years();
     attach_criteria(in, s, set);
     const auto& run_set = *in.set;
+    // A programme for a criterion the run does not have would be ignored in silence.
+    for (const auto& [id, programme] : s.soft)
+        if (!run_set.find(id)) {
+            std::vector<std::string> ids;
+            for (const auto& c : run_set.criteria) ids.push_back(c.id);
+            throw ConfigError(s.path + ", key 'soft_criteria." + id + "': no criterion '" + id +
+                              "' in the criteria set " + run_set.id + " (its ids: " +
+                              join(ids, ", ") + "); fix the id or remove the entry");
+        }
     // An indicator's threshold in a year: its own rule's, or with periods the rule of the set in
     // force (NaN when that set has no such indicator: it does not apply that year).
     auto threshold_at = [&](std::size_t j, const criteria::Indicator& rule, const Commune& commune,

@@ -1,5 +1,6 @@
 #include "synth/recipe.h"
 
+#include <filesystem>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/yaml_reader.h"
 #include "core/text.h"
 #include "synth/outlines.h"
 
@@ -83,39 +85,10 @@ Recipe default_recipe(int communes, std::uint64_t seed) {
 namespace {
 
 // Reads one YAML file, with every complaint naming the file, the line and the dotted key.
-class Reader {
+class Reader : public yaml::Reader {
  public:
-    explicit Reader(std::string path) : m_path(std::move(path)) {}
+    using yaml::Reader::Reader;
 
-    [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
-                           const std::string& message) const {
-        std::string where = m_path;
-        if (node.IsDefined() && node.Mark().line >= 0)
-            where += ":" + std::to_string(node.Mark().line + 1);
-        throw ConfigError(where + ": key '" + key + "': " + message);
-    }
-
-    // Every key of `map` must be one of `known`.
-    void expect_keys(const YAML::Node& map, const std::string& prefix,
-                     const std::vector<std::string>& known) const {
-        if (!map.IsMap()) fail(map, prefix, "expected a mapping of keys (key: value)");
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            const std::string key = it->first.as<std::string>();
-            if (std::find(known.begin(), known.end(), key) == known.end()) {
-                const std::string full = prefix.empty() ? key : prefix + "." + key;
-                fail(it->first, full,
-                     "unknown key; expected one of: " + join(known, ", ") +
-                         ". Fix the spelling or remove the key.");
-            }
-        }
-    }
-
-    double number(const YAML::Node& n, const std::string& key) const {
-        if (!n.IsScalar()) fail(n, key, "expected a number");
-        const auto v = parse_double(n.Scalar());
-        if (!v || !std::isfinite(*v)) fail(n, key, "expected a number, got '" + n.Scalar() + "'");
-        return *v;
-    }
     double share(const YAML::Node& n, const std::string& key) const {
         const double v = number(n, key);
         if (v < 0 || v > 1) fail(n, key, "expected a share between 0 and 1, got " + n.Scalar());
@@ -131,10 +104,6 @@ class Reader {
         const auto v = parse_int(n.Scalar());
         if (!v) fail(n, key, "expected a whole number, got '" + n.Scalar() + "'");
         return *v;
-    }
-    std::string text(const YAML::Node& n, const std::string& key) const {
-        if (!n.IsScalar()) fail(n, key, "expected a text value");
-        return n.Scalar();
     }
     Range range(const YAML::Node& n, const std::string& key) const {
         if (!n.IsSequence() || n.size() != 2)
@@ -170,23 +139,18 @@ class Reader {
         }
         return met;
     }
-
-    const std::string& path() const { return m_path; }
-
- private:
-    std::string m_path;
 };
 
 void read_transport(const Reader& in, const YAML::Node& n, const std::string& key,
                     TransportShares& out) {
-    in.expect_keys(n, key, {"village_axis", "alley", "field"});
+    in.keys(n, key, {"village_axis", "alley", "field"});
     if (n["village_axis"]) out.village_axis = in.range(n["village_axis"], key + ".village_axis");
     if (n["alley"]) out.alley = in.range(n["alley"], key + ".alley");
     if (n["field"]) out.field = in.range(n["field"], key + ".field");
 }
 
 CommuneSpec read_commune(const Reader& in, const YAML::Node& n, const std::string& key) {
-    in.expect_keys(n, key, {"code", "name", "kind", "population", "area_km2", "met"});
+    in.keys(n, key, {"code", "name", "kind", "population", "area_km2", "met"});
     CommuneSpec c;
     if (!n["name"]) in.fail(n, key, "a commune needs a name");
     c.name = in.text(n["name"], key + ".name");
@@ -223,20 +187,13 @@ void check_recipe(const Recipe& r, const std::string& where) {
             bad("status indicator '" + s.id + "' belongs to no criterion 1–20");
 }
 
-Recipe load_recipe(const std::string& path, bool outlines_follow) {
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        throw ConfigError(path + ": cannot open the recipe file; check the path");
-    } catch (const YAML::Exception& e) {
-        throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML (" +
-                          e.msg + "); fix the syntax at that line");
-    }
+namespace {
+
+Recipe read_recipe(const std::string& path, const YAML::Node& root, bool outlines_follow) {
     const Reader in(path);
     Recipe r = default_recipe(0, 1);
     r.name = "recipe";
-    in.expect_keys(root, "",
+    in.keys(root, "",
                    {"name", "seed", "communes", "district", "province", "region", "epsg", "centre",
                     "layout", "population", "roads", "transport", "canals", "irrigation", "schools",
                     "status", "criteria_met_probability", "communes_from"});
@@ -264,12 +221,12 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
     if (root["region"]) r.region = in.choice<Region>(root["region"], "region");
     if (root["epsg"]) r.epsg = static_cast<int>(in.integer(root["epsg"], "epsg"));
     if (const auto n = root["centre"]) {
-        in.expect_keys(n, "centre", {"lon", "lat"});
+        in.keys(n, "centre", {"lon", "lat"});
         if (n["lon"]) r.centre_lon = in.number(n["lon"], "centre.lon");
         if (n["lat"]) r.centre_lat = in.number(n["lat"], "centre.lat");
     }
     if (const auto n = root["layout"]) {
-        in.expect_keys(
+        in.keys(
             n, "layout",
             {"mean_commune_area_km2", "hamlet_cell_km2", "village_cell_share", "other_cell_share"});
         if (n["mean_commune_area_km2"])
@@ -283,7 +240,7 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
             r.other_cell_share = in.share(n["other_cell_share"], "layout.other_cell_share");
     }
     if (const auto n = root["population"]) {
-        in.expect_keys(n, "population", {"density_per_km2", "persons_per_household"});
+        in.keys(n, "population", {"density_per_km2", "persons_per_household"});
         if (n["density_per_km2"])
             r.population_density = in.positive(n["density_per_km2"], "population.density_per_km2");
         if (n["persons_per_household"])
@@ -291,7 +248,7 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
                 in.positive(n["persons_per_household"], "population.persons_per_household");
     }
     if (const auto n = root["roads"]) {
-        in.expect_keys(n, "roads",
+        in.keys(n, "roads",
                        {"km_per_commune", "piece_m", "alley_share", "extra_link_share"});
         if (n["km_per_commune"])
             r.road_km_per_commune = in.positive(n["km_per_commune"], "roads.km_per_commune");
@@ -301,13 +258,13 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
             r.extra_link_share = in.share(n["extra_link_share"], "roads.extra_link_share");
     }
     if (const auto n = root["transport"]) {
-        in.expect_keys(n, "transport", {"met", "not_met"});
+        in.keys(n, "transport", {"met", "not_met"});
         if (n["met"]) read_transport(in, n["met"], "transport.met", r.transport_met);
         if (n["not_met"])
             read_transport(in, n["not_met"], "transport.not_met", r.transport_not_met);
     }
     if (const auto n = root["canals"]) {
-        in.expect_keys(
+        in.keys(
             n, "canals",
             {"km_per_commune", "main_spacing_km", "main_lined_share", "service_width_m"});
         if (n["km_per_commune"])
@@ -317,7 +274,7 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
         if (n["main_lined_share"])
             r.main_lined_share = in.share(n["main_lined_share"], "canals.main_lined_share");
         if (const auto w = n["service_width_m"]) {
-            in.expect_keys(w, "canals.service_width_m", {"level_1", "level_2", "level_3", "field"});
+            in.keys(w, "canals.service_width_m", {"level_1", "level_2", "level_3", "field"});
             const char* keys[] = {"level_1", "level_2", "level_3", "field"};
             for (int i = 0; i < 4; ++i) {
                 if (!w[keys[i]]) continue;
@@ -329,12 +286,12 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
         }
     }
     if (const auto n = root["irrigation"]) {
-        in.expect_keys(n, "irrigation", {"met", "not_met"});
+        in.keys(n, "irrigation", {"met", "not_met"});
         if (n["met"]) r.irrigation_met = in.range(n["met"], "irrigation.met");
         if (n["not_met"]) r.irrigation_not_met = in.range(n["not_met"], "irrigation.not_met");
     }
     if (const auto n = root["schools"]) {
-        in.expect_keys(n, "schools", {"per_commune"});
+        in.keys(n, "schools", {"per_commune"});
         if (n["per_commune"]) {
             r.schools_per_commune = in.number(n["per_commune"], "schools.per_commune");
             if (r.schools_per_commune < 3 || r.schools_per_commune > 6)
@@ -343,7 +300,7 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
         }
     }
     if (const auto n = root["status"]) {
-        in.expect_keys(n, "status", {"year", "indicators"});
+        in.keys(n, "status", {"year", "indicators"});
         if (n["year"]) r.status_year = static_cast<int>(in.integer(n["year"], "status.year"));
         if (const auto list = n["indicators"]) {
             if (!list.IsSequence())
@@ -352,7 +309,7 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
             int i = 0;
             for (const auto& item : list) {
                 const std::string key = "status.indicators[" + std::to_string(i++) + "]";
-                in.expect_keys(item, key, {"id", "criterion", "met", "not_met", "decimals"});
+                in.keys(item, key, {"id", "criterion", "met", "not_met", "decimals"});
                 StatusIndicator s;
                 if (!item["id"]) in.fail(item, key, "an indicator needs an id, e.g. id: \"10\"");
                 s.id = in.text(item["id"], key + ".id");
@@ -381,17 +338,17 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
     if (const auto n = root["criteria_met_probability"]) {
         if (!n.IsMap())
             in.fail(n, "criteria_met_probability", "expected a mapping like {\"2\": 0.45}");
-        for (auto it = n.begin(); it != n.end(); ++it) {
-            const std::string key = "criteria_met_probability." + it->first.as<std::string>();
-            const auto c = parse_int(it->first.as<std::string>());
+        for (const auto& [name, value] : in.entries(n, "criteria_met_probability")) {
+            const std::string key = "criteria_met_probability." + name;
+            const auto c = parse_int(name);
             if (!c || *c < 1 || *c > kCriteriaCount)
-                in.fail(it->first, key, "unknown key; expected a criterion number 1–20");
-            r.criteria_met_probability[static_cast<std::size_t>(*c)] = in.share(it->second, key);
+                in.fail(value, key, "unknown key; expected a criterion number 1–20");
+            r.criteria_met_probability[static_cast<std::size_t>(*c)] = in.share(value, key);
         }
     }
     if (const auto n = root["communes_from"]) {
         // Real outlines: a file (relative to the recipe) whose units replace `communes`.
-        in.expect_keys(n, "communes_from", {"file", "layer", "province_code", "epsg"});
+        in.keys(n, "communes_from", {"file", "layer", "province_code", "epsg"});
         if (!n["file"])
             in.fail(n, "communes_from", "give the outlines' file: communes_from: {file: …}");
         if (root["communes"])
@@ -407,6 +364,13 @@ Recipe load_recipe(const std::string& path, bool outlines_follow) {
     }
     if (!outlines_follow) check_recipe(r, path);
     return r;
+}
+
+}  // namespace
+
+Recipe load_recipe(const std::string& path, bool outlines_follow) {
+    const YAML::Node root = yaml::load_file(path, "recipe file");
+    return yaml::guarded(path, [&] { return read_recipe(path, root, outlines_follow); });
 }
 
 }  // namespace ntm::synth

@@ -101,6 +101,9 @@ class Serve : public ::testing::Test {
         fs::create_directories(*s_dir / "viewer");
         test::write_text(*s_dir / "viewer/index.html", "<!doctype html><title>viewer</title>");
         test::write_text(*s_dir / "secret.txt", "not to be served");
+        // Links in the viewer folder: one out of it (never followed), one inside it (served).
+        fs::create_symlink(*s_dir / "secret.txt", *s_dir / "viewer/passwd.txt");
+        fs::create_symlink("index.html", *s_dir / "viewer/inside.html");
         s_catalogue = new serve::ResultsCatalogue(*s_dir / "out");
         serve::ServerOptions o;
         o.port = 0;
@@ -277,6 +280,13 @@ TEST_F(Serve, StaticFilesOnlyFromTheViewerFolder) {
     EXPECT_EQ(get(port(), "/no-such-file.js").status, 404u);
     EXPECT_EQ(get(port(), "/api/values/no-such-scenario.json").status, 404u);
     EXPECT_EQ(get(port(), "/api/nothing").status, 404u);
+}
+
+TEST_F(Serve, NeverFollowsALinkOutOfTheViewerFolder) {
+    const auto out = get(port(), "/passwd.txt");
+    EXPECT_EQ(out.status, 404u);
+    EXPECT_EQ(out.body.find("not to be served"), std::string::npos);
+    EXPECT_EQ(get(port(), "/inside.html").body, "<!doctype html><title>viewer</title>");
 }
 
 TEST_F(Serve, RefusesOversizedRequestsAndWrites) {

@@ -532,8 +532,8 @@ TEST_F(Recovery, PriorsLetTwoObservationsFitThreeParameters) {
     }
 }
 
-// A parameter the observations do not respond to (the hazard of a criterion the set does not
-// have) with a normal prior: its profile is the prior's parabola ((x − 0.3) / 0.05)², its fit the
+// A parameter the observations do not respond to (the programme of criterion 1, planning, which
+// every Can Lộc commune meets at the start) with a normal prior: its profile is the prior's parabola ((x − 0.3) / 0.05)², its fit the
 // prior's mean, its intervals the prior's 0.3 ± 1.645 × 0.05 (ΔQ = 2.706 = 1.645²).
 TEST_F(Recovery, ProfileAroundAKnownOptimum) {
     auto base = canloc_baseline();
@@ -543,7 +543,7 @@ TEST_F(Recovery, ProfileAroundAKnownOptimum) {
     const std::vector<Observation> observed = {{"canloc", 2019, mean, 15, "test", 0},
                                                {"canloc", 2020, mean, 16, "test", 0}};
     std::vector<Param> params = {parse_param("soft.background", base),
-                                 parse_param("soft.99.background", base)};
+                                 parse_param("soft.1.background", base)};
     params[1].prior = {Prior::Kind::Normal, 0.3, 0.05, "test", ""};
     FitOptions options;
     options.draws = 40;

@@ -1,9 +1,12 @@
 // Criteria sets as data, and evaluating communes against them.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "core/error.h"
 #include "criteria/criteria_set.h"
 #include "criteria/evaluate.h"
+#include "scenario/scenario.h"
 #include "io/catalogue.h"
 #include "support/fixtures.h"
 #include "test_paths.h"
@@ -254,6 +257,61 @@ criteria:
     no_schools.schools = false;
     EXPECT_EQ(criteria::evaluate(set, area, m, 2017, no_schools)[1].criteria[1].verdict,
               Verdict::Unknown);
+}
+
+// The one YAML reading layer (core/yaml_reader.h): a value of the wrong kind, a key that is not
+// a name, a key given twice and a missing threshold are ConfigErrors with the file and line,
+// never a yaml-cpp exception (the two fuzz findings kept in tests/fuzz/findings/).
+TEST(YamlReading, WrongKindsAreConfigErrorsWithFileAndLine) {
+    TempDir dir("yaml-kinds");
+    auto refused = [&](const std::string& name, const std::string& text,
+                       const std::function<void(const std::string&)>& load,
+                       const std::vector<std::string>& expected) {
+        write_text(dir / name, text);
+        const std::string path = dir / name;
+        try {
+            load(path);
+            ADD_FAILURE() << name << ": accepted";
+        } catch (const ConfigError& e) {
+            const std::string m = e.what();
+            EXPECT_NE(m.find(path), std::string::npos) << m;
+            for (const auto& part : expected) EXPECT_NE(m.find(part), std::string::npos) << m;
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << name << ": escaped as " << e.what();
+        }
+    };
+    const auto scenario = [](const std::string& p) { scenario::load_scenario(p); };
+    const auto criteria = [](const std::string& p) { load_criteria_set(p); };
+    refused("list-key.yaml", "? - source: central\n: 1\nfunding: [{source: central, amount: 1}]\n",
+            scenario, {"line 1", "plain name"});
+    refused("twice.yaml", "funding: [{source: central, amount: 1}]\nseed: 3\nseed: 4\n", scenario,
+            {"line 3", "'seed'", "given twice (first at line 2)"});
+    refused("soft-twice.yaml",
+            "funding: [{source: central, amount: 1}]\nsoft_criteria:\n  \"13\": {cost_bn: 1}\n"
+            "  \"13\": {cost_bn: 2}\n",
+            scenario, {"line 4", "soft_criteria.13", "given twice"});
+    refused("no-threshold.yaml",
+            "id: t\nname: {vi: a, en: b}\ncriteria:\n  - id: \"1\"\n    name: {vi: a, en: b}\n"
+            "    indicators:\n      - {id: \"1\", measure: status, indicator: \"1\", op: \"==\"}\n",
+            criteria, {"line 7", "threshold", "missing"});
+    refused("year-key.yaml",
+            "id: t\nname: {vi: a, en: b}\ncriteria:\n  - id: \"1\"\n    name: {vi: a, en: b}\n"
+            "    indicators:\n      - id: \"1\"\n        measure: status\n        indicator: \"1\"\n"
+            "        op: \"==\"\n        threshold: {by_year: {[2017]: true}}\n",
+            criteria, {"line 11", "plain name"});
+    // The fuzzers' reproducers.
+    for (const auto* f : {"scenario-bad-conversion.yaml", "criteria-no-threshold.yaml"}) {
+        const auto path = std::string(test::kSourceDir) + "/tests/fuzz/findings/" + f;
+        try {
+            if (std::string(f).rfind("scenario", 0) == 0)
+                scenario::load_scenario(path);
+            else
+                load_criteria_set(path);
+            ADD_FAILURE() << f << ": accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_NE(std::string(e.what()).find(", line "), std::string::npos) << e.what();
+        }
+    }
 }
 
 }  // namespace
