@@ -363,7 +363,7 @@ TEST(SynthRecipe, UnknownKeyNamesFileLineAndKey) {
         FAIL() << "expected a ConfigError";
     } catch (const ConfigError& e) {
         const std::string m = e.what();
-        EXPECT_NE(m.find(path + ":4"), std::string::npos) << m;
+        EXPECT_NE(m.find(path + ", line 4"), std::string::npos) << m;
         EXPECT_NE(m.find("roads.km_per_comune"), std::string::npos) << m;
         EXPECT_NE(m.find("km_per_commune"), std::string::npos) << m;  // the right spelling offered
     }
@@ -377,7 +377,7 @@ TEST(SynthRecipe, WrongTypeNamesFileLineAndKey) {
         FAIL() << "expected a ConfigError";
     } catch (const ConfigError& e) {
         const std::string m = e.what();
-        EXPECT_NE(m.find(path + ":4"), std::string::npos) << m;
+        EXPECT_NE(m.find(path + ", line 4"), std::string::npos) << m;
         EXPECT_NE(m.find("irrigation.met"), std::string::npos) << m;
         EXPECT_NE(m.find("lots"), std::string::npos) << m;
     }
