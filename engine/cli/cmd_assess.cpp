@@ -1,4 +1,5 @@
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -42,6 +43,9 @@ int cmd_assess(const Args& args) {
     if (set_name.empty())
         throw UsageError("give --criteria (vn-2016, hatinh-2017, vn-2021, vn-2026 or a YAML file)");
     if (year <= 0) throw UsageError("give --year, e.g. --year 2017");
+    if (year < 1990 || year > 2100)
+        throw UsageError("--year " + std::to_string(year) +
+                         ": give the four-digit year to assess, between 1990 and 2100 (e.g. 2017)");
     set_threads(threads);
     // The outputs are checked and locked before anything is read (core/output.h).
     std::vector<OutputReservation> reserved;
@@ -58,6 +62,19 @@ int cmd_assess(const Args& args) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto measures = indicators::measure_area(area);
     const auto results = criteria::evaluate(set, area, measures, year, area.layers);
+    // Status rows are read as of the latest year up to the one assessed: say so when that is
+    // years before it, or when there is none.
+    if (!area.status.empty()) {
+        int latest = 0;
+        for (const auto& row : area.status)
+            if (row.year <= year) latest = std::max(latest, row.year);
+        if (latest == 0)
+            warn("the status table has no row for " + std::to_string(year) +
+                 " or before: every criterion read from it is unknown; give rows for that year");
+        else if (year - latest >= 3)
+            warn("the latest status rows up to " + std::to_string(year) + " are from " + std::to_string(latest) +
+                 ": criteria read from the status table are assessed as they were then");
+    }
     if (const auto unused = criteria::unused_status_indicators(set, area); !unused.empty()) {
         std::vector<std::string> shown(unused.begin(),
                                        unused.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(unused.size(), 8)));

@@ -327,6 +327,7 @@ int cmd_simulate(const Args& args) {
         "print one commune's story (name or code) in one draw, instead of simulating")(
         "draw", po::value(&trace_draw), "the draw to --trace (default 0)")(
         "overwrite", "replace existing result folders")(
+        "quiet,q", "print only warnings, errors and the scenario table (no notes, no progress)")(
         "mpi-assess", po::value(&mpi_assess)->default_value("root"),
         "under MPI: 'root' (rank 0 reads and measures the area and sends the compiled arrays to "
         "the other ranks) "
@@ -348,6 +349,10 @@ int cmd_simulate(const Args& args) {
     if (vm.count("draw") && !vm.count("trace")) throw UsageError("--draw goes with --trace: the draw whose story to print");
     if (trace_draw < 0) throw UsageError("--draw " + std::to_string(trace_draw) + ": give a draw number of 0 or more");
     if (mpi_assess != "root" && mpi_assess != "every") throw UsageError("--mpi-assess: give root or every, not '" + mpi_assess + "'");
+    if (vm.count("quiet")) {
+        set_quiet(true);
+        Progress::set_enabled(false);
+    }
     set_threads(threads);
 #if NTM_WITH_MPI
     if (dist::launched_by_mpi()) {

@@ -63,12 +63,25 @@ std::vector<std::string> check_comparable(const std::vector<ResultsFolder>& rs, 
         auto differs = [&](const std::string& what) {
             return InputError("cannot compare " + r.dir + " with " + a.dir + ": " + what);
         };
-        if (fs::weakly_canonical(r.area) != fs::weakly_canonical(a.area))
-            throw differs("they are about different areas (" + r.area + ", " + a.area + ")");
+        // The same area is recognised by its content, not its path (`datasets/canloc` and
+        // `datasets/canloc/area.yaml`, or a copy elsewhere, are one area): the same communes, in
+        // the same order, each with the same name and the same criteria met at the start.
+        const std::string areas = fs::weakly_canonical(r.area) == fs::weakly_canonical(a.area)
+                                      ? r.area
+                                      : r.area + " and " + a.area;
         if (r.communes.size() != a.communes.size())
-            throw differs("different communes (" + std::to_string(r.communes.size()) + " and " + std::to_string(a.communes.size()) + ")");
-        for (std::size_t i = 0; i < r.communes.size(); ++i)
-            if (r.communes[i].code != a.communes[i].code) throw differs("different communes (" + r.communes[i].code + ", " + a.communes[i].code + ")");
+            throw differs("they are about different areas (" + areas + ": " + std::to_string(r.communes.size()) + " and " +
+                          std::to_string(a.communes.size()) + " communes)");
+        for (std::size_t i = 0; i < r.communes.size(); ++i) {
+            const auto &x = r.communes[i], &y = a.communes[i];
+            if (x.code != y.code || x.name != y.name)
+                throw differs("they are about different areas (" + areas + ": commune " + x.code + " " + x.name + " against " +
+                              y.code + " " + y.name + ")");
+            if (x.met_start != y.met_start)
+                throw differs("the area's data differ (" + areas + "): commune " + x.code + " " + x.name + " meets " +
+                              std::to_string(x.met_start) + " criteria at the start in one and " + std::to_string(y.met_start) +
+                              " in the other");
+        }
         if (r.start != a.start || r.end != a.end)
             throw differs("different periods (" + std::to_string(r.start) + "–" + std::to_string(r.end) + ", " +
                           std::to_string(a.start) + "–" + std::to_string(a.end) + ")");

@@ -103,6 +103,21 @@ TEST_F(Export, CompareRanksAndPairsAndRefusesOtherAreas) {
     EXPECT_FALSE(fs::exists(*s_dir / "cmp2"));
     EXPECT_EQ(run(ntmsim("compare " + quote(results("baseline")) + " " + quote(other + "/shortfall") +
                          " --allow-different-seeds -o " + quote(*s_dir / "cmp2") + " 2>/dev/null")).exit_code, 0);
+    // The same area named another way (its area.yaml) is the same area: compared, not refused.
+    const std::string alias = *s_dir / "alias";
+    ASSERT_EQ(run(ntmsim("simulate " + quote(root + "/datasets/canloc/area.yaml") + " " + quote(root + "/scenarios/canloc/shortfall.yaml") +
+                         " --draws 200 -o " + quote(alias) + " 2>/dev/null")).exit_code, 0);
+    const auto same = run(ntmsim("compare " + quote(results("baseline")) + " " + quote(alias + "/shortfall") + " -o " +
+                                 quote(*s_dir / "cmp3") + " 2>&1"));
+    EXPECT_EQ(same.exit_code, 0) << same.out;
+    // Another area (a generated one) is refused, naming both.
+    ASSERT_EQ(run(ntmsim("generate --communes 23 --seed 3 -o " + quote(*s_dir / "gen.gpkg") + " 2>/dev/null")).exit_code, 0);
+    ASSERT_EQ(run(ntmsim("simulate " + quote(*s_dir / "gen.gpkg") + " " + quote(root + "/scenarios/canloc/shortfall.yaml") +
+                         " --draws 200 -o " + quote(*s_dir / "gen") + " 2>/dev/null")).exit_code, 0);
+    const auto other_area = run(ntmsim("compare " + quote(results("baseline")) + " " + quote(*s_dir / "gen/shortfall") + " -o " +
+                                       quote(*s_dir / "cmp4") + " 2>&1"));
+    EXPECT_EQ(other_area.exit_code, 1) << other_area.out;
+    EXPECT_NE(other_area.out.find("different areas"), std::string::npos) << other_area.out;
 }
 
 TEST_F(Export, VectorFormatsReadBackWithNamesValuesAndCrs) {

@@ -135,6 +135,13 @@ TEST(Limits, InputsThatWereIgnoredInSilenceAreRefused) {
     r = sh(ntmsim("validate " + quote(dir / "area.yaml")));
     EXPECT_EQ(r.exit_code, 1) << r.out;
     EXPECT_NE(r.out.find("key 'crs': 'EPSG:99999' is not a coordinate reference system"), std::string::npos) << r.out;
+    // Assessment years: a two-digit year is refused; a year long after the status rows says so.
+    r = sh(ntmsim("assess " + quote(canloc()) + " --criteria hatinh-2017 --year 17 -q"));
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_NE(r.out.find("four-digit year"), std::string::npos) << r.out;
+    r = sh(ntmsim("assess " + quote(canloc()) + " --criteria hatinh-2017 --year 2071 -q"));
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("warning: the latest status rows up to 2071 are from 2017"), std::string::npos) << r.out;
     // A status row observed in year -5.
     fs::copy_file(std::string(test::kSourceDir) + "/datasets/canloc/canloc.gpkg", dir / "year.gpkg");
     ASSERT_EQ(sh("ogrinfo -q " + quote(dir / "year.gpkg") + " -sql \"UPDATE status SET year = -5 WHERE fid = 1\"").exit_code, 0);
