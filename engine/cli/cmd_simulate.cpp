@@ -199,6 +199,26 @@ int simulate_all(sim::Team& team, const std::string& area_path,
         if (!team.root()) return;
         const auto& area = loaded->area;
         for (const auto& c : area.communes) assessed += c.kind == CommuneKind::Commune;
+        // The scenario starts from the state the status table describes: say so when the two
+        // are years apart (the start is measured with the latest rows up to it).
+        for (const auto& sc : scenarios) {
+            if (area.status.empty()) break;
+            int latest = 0, first = 0;
+            for (const auto& row : area.status) {
+                if (row.year <= sc.start) latest = std::max(latest, row.year);
+                first = first == 0 ? row.year : std::min(first, row.year);
+            }
+            if (latest == 0)
+                warn(sc.path + ": the scenario starts in " + std::to_string(sc.start) +
+                     " but the status table begins in " + std::to_string(first) +
+                     ": criteria read from it are unknown at the start; start the period in " +
+                     std::to_string(first) + " or give status rows for " + std::to_string(sc.start));
+            else if (sc.start - latest >= 3)
+                warn(sc.path + ": the scenario starts in " + std::to_string(sc.start) +
+                     " from status rows of " + std::to_string(latest) +
+                     ": the years between are not simulated; start the period in " +
+                     std::to_string(latest) + " or update the status table");
+        }
         if (!outdir.empty() && trace_commune.empty()) fs::create_directories(outdir);
         // Target communes named by any of the scenarios, with their deadline: every scenario is
         // scored on them, so a scenario without targets can be compared with one that has.

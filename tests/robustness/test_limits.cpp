@@ -142,6 +142,11 @@ TEST(Limits, InputsThatWereIgnoredInSilenceAreRefused) {
     r = sh(ntmsim("assess " + quote(canloc()) + " --criteria hatinh-2017 --year 2071 -q"));
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("warning: the latest status rows up to 2071 are from 2017"), std::string::npos) << r.out;
+    // A scenario that starts years after the status table's rows says so.
+    r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(std::string(test::kSourceDir) + "/scenarios/hatinh/2026-2030.yaml") +
+                  " --draws 5 -q -o " + quote(dir / "late")));
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("starts in 2026 from status rows of 2017"), std::string::npos) << r.out;
     // A status row observed in year -5.
     fs::copy_file(std::string(test::kSourceDir) + "/datasets/canloc/canloc.gpkg", dir / "year.gpkg");
     ASSERT_EQ(sh("ogrinfo -q " + quote(dir / "year.gpkg") + " -sql \"UPDATE status SET year = -5 WHERE fid = 1\"").exit_code, 0);
