@@ -36,6 +36,9 @@ namespace {
 using plan::Source;
 using T = geo::FieldDef::Type;
 constexpr std::size_t idx(auto e) { return static_cast<std::size_t>(e); }
+// The largest reserve factor --confidence tries (1.25, 1.5, 2, 3, 5, 9): beyond it, what fails is
+// not money.
+constexpr double kMaxReserve = 9;
 
 std::string source_vi(Source s) {
     switch (s) {
@@ -586,7 +589,7 @@ int cmd_plan(const Args& args) {
     // The plan under uncertainty: plan.yaml as `ntmsim simulate` reads it (the folder written aside
     // is a sibling of PLANDIR, so its `extends:` resolves alike).
     std::optional<Odds> odds;
-    double factor = 0;
+    double factor = 0, p_at_most = 0;
     std::array<double, scenario::kSources.size()> money{};
     if (draws > 0) {
         const auto plan_sc = scenario::load_scenario((temp / "plan.yaml").string());
@@ -605,18 +608,18 @@ int cmd_plan(const Args& args) {
             double lo = 1, hi = 1;
             if (odds->odds.p_all() < confidence) {
                 hi = 1.25;
-                while (p_all(hi) < confidence) {
+                while ((p_at_most = p_all(hi)) < confidence) {
                     lo = hi;
                     hi = 1 + 2 * (hi - 1);
-                    if (hi > 16) break;
+                    if (hi > kMaxReserve) break;
                 }
-                if (hi <= 16)
+                if (hi <= kMaxReserve)
                     while (hi - lo > 0.005) {
                         const double mid = 0.5 * (lo + hi);
                         (p_all(mid) >= confidence ? hi : lo) = mid;
                     }
             }
-            factor = hi <= 16 ? hi : -1;
+            factor = hi <= kMaxReserve ? hi : -1;
             money = expected_money(plan_sc, loaded.area, p.years);
             report::CsvTable t((temp / "reserve.csv").string(), {{"source", T::String}, {"expected_bn", T::Real},
                                                                  {"factor", T::Real}, {"extra_bn", T::Real}});
@@ -636,8 +639,9 @@ int cmd_plan(const Args& args) {
     if (odds) print_odds(*odds);
     if (vm.count("confidence")) {
         if (factor < 0) {
-            std::printf("\nno reserve up to 16 times the money meets every target with probability %.3f: what fails is not "
-                        "money (lead times, capacity); see targets.csv\n", confidence);
+            std::printf("\nno reserve up to %.0f times the money meets every target with probability %.3f (at that reserve: %.3f): "
+                        "what fails is not money (programme lead times, capacity); see targets.csv for the target that falls short\n",
+                        kMaxReserve, confidence, p_at_most);
         } else {
             std::printf("\nreserve for P(every target met) >= %.3f: factor %.4f on the money of every source but credit "
                         "(%d–%d, bn):\n", confidence, factor, p.start, p.start + p.years - 1);

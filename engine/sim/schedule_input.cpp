@@ -69,6 +69,12 @@ void compile_schedule(SimInput& in) {
             fail("commune", "'" + w.commune +
                                 "' is a township, which is not assessed against the criteria; "
                                 "remove the entry");
+        bool funded = false;
+        for (const auto& f : sc.funding) funded = funded || f.source == w.source;
+        if (!funded)
+            fail("source", "the scenario has no '" + std::string(scenario::source_name(w.source)) +
+                               "' among its funding sources; add it under funding: or pay the work "
+                               "from another source");
         const int y = w.year - in.start;
         if (y < 0 || y >= in.years)
             fail("year", std::to_string(w.year) + " is outside the simulated years " +

@@ -148,6 +148,9 @@ TEST_F(PlanSim, EntriesTheAreaDoesNotHaveAreRefusedWithFileLineAndKey) {
         {"  - {commune: \"" + code +
              "\", year: 2017, new_facility: health_station, source: central, cost_bn: 1}\n",
          "schedule[].new_facility"},
+        {"  - {commune: \"" + code +
+             "\", year: 2017, programme: \"13\", source: other, cost_bn: 1}\n",
+         "schedule[].source"},
     };
     for (const auto& [entry, key] : cases) {
         const auto path = dir / "plan.yaml";
