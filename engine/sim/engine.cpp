@@ -664,6 +664,8 @@ void DrawRunner::pay_schedule(Year& t) {
         payable = payable && over <= pooled_left + 1e-7 * std::max(1.0, over);
         if (!payable) {
             t.L.gap += total;
+            const std::size_t nj = in.criteria_count();
+            for (const auto s : item.slots) m_reason[c * nj + in.slots[s].criterion] = kBindMoney;
             if (t.traced(c))
                 *t.out += "  scheduled " + item.label + " (" + format_fixed(total, 2) +
                           " bn) cannot be paid this year: it slips\n";
