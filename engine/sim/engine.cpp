@@ -638,31 +638,28 @@ void DrawRunner::pay_schedule(Year& t) {
         if (m_item_paid[k] >= 0) continue;
         const std::size_t c = item.commune;
         const double factor = factor_of(item);
-        // Each part up to its planned amount from its named source; what the overrun adds from
-        // the schedule's pooled money, in the order of the sources (a district pays overruns from
-        // its contingency, not from the line that was planned).
+        // Each part up to its planned amount from its named source (the commune's own money for
+        // `people`). What a named source lacks this year and what the draw's overrun adds are
+        // paid from the commune's own money left over, then from the schedule's other pooled
+        // money, sources in order, as a district covers a shortfall from its contingency.
         std::array<double, kSourceCount> need{};
-        double total = 0, over = 0;
+        double total = 0, cover = 0;
         for (const auto e : item.entries) {
             const auto& w = sc.schedule[e];
             need[idx(w.source)] += w.cost_bn * std::min(factor, 1.0);
-            over += w.cost_bn * std::max(0.0, factor - 1.0);
+            cover += w.cost_bn * std::max(0.0, factor - 1.0);
             total += w.cost_bn * factor;
         }
-        bool payable = true;
-        double pooled_left = 0;
+        auto holding = [&](Source src) -> double& {
+            return src == Source::People ? m_local[c] : m_account[idx(src)];
+        };
+        double spare = 0;  // what the own money and pooled sources hold beyond their parts
         for (const auto src : scenario::kSources) {
             const double n = need[idx(src)];
-            const bool pooled = src != Source::People && src != Source::Credit;
-            if (pooled) pooled_left += std::max(0.0, m_account[idx(src)] - n);
-            if (n <= 0) continue;
-            const double tol = 1e-7 * std::max(1.0, n);
-            double have = m_account[idx(src)];
-            if (src == Source::People) have = m_local[c];
-            payable = payable && n <= have + tol;
+            cover += std::max(0.0, n - holding(src));
+            if (src != Source::Credit) spare += std::max(0.0, holding(src) - n);
         }
-        payable = payable && over <= pooled_left + 1e-7 * std::max(1.0, over);
-        if (!payable) {
+        if (cover > spare + 1e-7 * std::max(1.0, cover)) {
             t.L.gap += total;
             const std::size_t nj = in.criteria_count();
             for (const auto s : item.slots) m_reason[c * nj + in.slots[s].criterion] = kBindMoney;
@@ -673,19 +670,16 @@ void DrawRunner::pay_schedule(Year& t) {
         }
         for (const auto e : item.entries) {
             const auto& w = sc.schedule[e];
-            const double amount = w.cost_bn * std::min(factor, 1.0);
+            double& from = holding(w.source);
+            from -= std::min(from, w.cost_bn * std::min(factor, 1.0));
             m_payments.push_back({e, t.y, w.cost_bn * factor});
-            if (w.source == Source::People) {
-                m_local[c] = std::max(0.0, m_local[c] - amount);
-            } else {
-                m_account[idx(w.source)] = std::max(0.0, m_account[idx(w.source)] - amount);
-            }
         }
-        for (const auto src : scenario::kSources) {
-            if (src == Source::People || src == Source::Credit || over <= 0) continue;
-            const double take = std::min(m_account[idx(src)], over);
-            m_account[idx(src)] -= take;
-            over -= take;
+        for (const auto src : {Source::People, Source::Central, Source::Province, Source::District,
+                               Source::Commune, Source::Enterprise, Source::Other}) {
+            double& from = holding(src);
+            const double take = std::min(from, cover);
+            from -= take;
+            cover -= take;
         }
         m_item_paid[k] = t.y;
         if (item.projects.empty()) {
@@ -773,6 +767,13 @@ void DrawRunner::release_to_pool(Year& t) {
         released += r;
     }
     t.pool.add(released, sc.sector_shares);
+    if (t.trace >= 0 && t.out) {
+        double kept = 0;
+        for (const double v : m_account) kept += v;
+        *t.out += "  the plan's schedule keeps " + format_fixed(kept, 2) +
+                  " bn of the district's money for its works still to pay; " +
+                  format_fixed(released, 2) + " bn goes to the pool\n";
+    }
 }
 
 void DrawRunner::fund(Year& t, std::size_t c, void* purse_ptr) {
