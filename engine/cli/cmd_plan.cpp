@@ -3,11 +3,13 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cmath>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "cli/commands.h"
@@ -22,6 +24,7 @@
 #include "report/csv_table.h"
 #include "report/export.h"
 #include "sim/roadmap_input.h"
+#include "sim/targets.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -33,6 +36,9 @@ namespace {
 using plan::Source;
 using T = geo::FieldDef::Type;
 constexpr std::size_t idx(auto e) { return static_cast<std::size_t>(e); }
+// The largest reserve factor --confidence tries (1.25, 1.5, 2, 3, 5, 9): beyond it, what fails is
+// not money.
+constexpr double kMaxReserve = 9;
 
 std::string source_vi(Source s) {
     switch (s) {
@@ -128,24 +134,13 @@ void write_csv(const std::string& path, const plan::Problem& p, const std::vecto
 }
 
 void write_plan_yaml(const std::string& path, const std::string& extends, const scenario::Scenario& sc, const plan::Problem& p,
-                     const std::vector<Line>& lines) {
+                     const plan::Outcome& o) {
     std::ofstream f(path);
     f << "# Written by ntmsim plan: the scenario " << yaml_text(sc.name) << " with the plan's works fixed by year.\n"
       << "# `ntmsim simulate` pays for these works first in their year (docs/plan.md).\n"
       << "extends: " << yaml_text(extends) << "\n"
       << "name: " << yaml_text("Plan: " + sc.name) << "\n"
-      << "schedule:\n";
-    for (const auto& l : lines) {
-        f << "  - {commune: " << yaml_text(p.communes[l.commune].code) << ", year: " << l.year << ", ";
-        if (!l.programme.empty()) {
-            f << "programme: " << yaml_text(l.programme);
-        } else if (!l.layer.empty()) {
-            f << "layer: " << l.layer << ", fid: " << l.fid;
-        } else {
-            f << "new_facility: " << l.new_facility;
-        }
-        f << ", source: " << scenario::source_name(l.source) << ", cost_bn: " << format_fixed(l.cost, 4) << "}\n";
-    }
+      << scenario::schedule_yaml(sim::schedule_of(p, o));
     if (!f) throw InputError(path + ": cannot write");
 }
 
@@ -431,6 +426,81 @@ void print_summary(const plan::Problem& p, const plan::PlanResult& r) {
     }
 }
 
+
+// The chance of each target under the scenario's uncertainty: plan.yaml simulated over `draws`
+// draws (its seed: common random numbers with any other run of it).
+struct Odds {
+    sim::TargetOdds odds;
+    std::vector<std::string> code, name;
+};
+
+Odds odds_of(const io::LoadResult& loaded, const indicators::AreaMeasures& measures, const criteria::CriteriaSet& set,
+             const scenario::Scenario& sc, std::uint32_t draws) {
+    const auto in = sim::compile(loaded.area, measures, set, sc, loaded.area.layers);
+    Odds out;
+    out.odds = sim::target_odds(in, draws);
+    for (const auto& t : out.odds.targets) {
+        out.code.push_back(in.communes[t.commune].code);
+        out.name.push_back(in.communes[t.commune].name);
+    }
+    return out;
+}
+
+double share(std::uint32_t count, std::uint32_t draws) { return draws ? static_cast<double>(count) / draws : 0.0; }
+
+void write_targets_csv(const std::string& path, const Odds& o) {
+    report::CsvTable t(path, {{"commune_code", T::String}, {"commune", T::String}, {"by", T::Integer}, {"p_standard", T::Real},
+                              {"min_criteria", T::Integer}, {"min_criteria_by", T::Integer}, {"p_min_criteria", T::Real},
+                              {"p_met", T::Real}, {"draws", T::Integer}});
+    const auto n = o.odds.draws;
+    for (std::size_t k = 0; k < o.odds.targets.size(); ++k) {
+        const auto& tg = o.odds.targets[k];
+        t.row({o.code[k], o.name[k], static_cast<long long>(tg.by), std::stod(format_fixed(share(tg.standard, n), 4)),
+               static_cast<long long>(tg.min_criteria),
+               tg.min_criteria > 0 ? geo::FieldValue(static_cast<long long>(tg.min_criteria_by)) : geo::FieldValue(),
+               std::stod(format_fixed(share(tg.count, n), 4)), std::stod(format_fixed(share(tg.both, n), 4)),
+               static_cast<long long>(n)});
+    }
+    t.close();
+}
+
+void print_odds(const Odds& o) {
+    const auto n = o.odds.draws;
+    std::printf("\nP(target met) under the scenario's uncertainty (plan.yaml simulated, %u draws):\n", n);
+    std::printf("%s %6s %6s %11s %16s %9s\n", pad_right("commune", 20).c_str(), "code", "by", "P(standard)", "P(criteria)", "P(met)");
+    for (std::size_t k = 0; k < o.odds.targets.size(); ++k) {
+        const auto& tg = o.odds.targets[k];
+        const std::string count = tg.min_criteria > 0 ? "≥" + std::to_string(tg.min_criteria) + " by " + std::to_string(tg.min_criteria_by) +
+                                                            " " + format_fixed(share(tg.count, n), 3)
+                                                      : "-";
+        std::printf("%s %6s %6d %11.3f %16s %9.3f\n", pad_right(o.name[k], 20).c_str(), o.code[k].c_str(), tg.by,
+                    share(tg.standard, n), count.c_str(), share(tg.both, n));
+    }
+    std::printf("every target met: %.3f\n", o.odds.p_all());
+}
+
+// The money of each source over the plan's years at its expected value (the people's: every
+// commune's), which a reserve factor scales.
+std::array<double, scenario::kSources.size()> expected_money(const scenario::Scenario& sc, const StudyArea& area, int years) {
+    std::array<double, scenario::kSources.size()> out{};
+    long long households = 0;
+    for (const auto& c : area.communes) households += c.households;
+    for (const auto& f : sc.funding) {
+        if (f.source == Source::Credit) continue;
+        for (int y = 0; y < years; ++y) {
+            if (f.source == Source::People) {
+                const double per_household = f.per_household_mvnd + f.labour_days_per_household * f.labour_day_mvnd +
+                                             f.donated_land_m2_per_household * f.land_mvnd_per_m2;
+                out[idx(f.source)] += static_cast<double>(households) * per_household *
+                                      std::clamp(f.participation.expected(), 0.0, 1.0) / 1000.0;
+            } else {
+                out[idx(f.source)] += f.amount * std::pow(1 + f.growth, y) * f.uncertainty.expected();
+            }
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 int cmd_plan(const Args& args) {
@@ -442,16 +512,25 @@ int cmd_plan(const Args& args) {
         "money cannot, the least extra money per source and year, and which targets fail within the money.\n"
         "Money, costs and participation at their expected values (every uncertainty off). Writes into PLANDIR:\n"
         "roadmap.csv, roadmap.xlsx (Vietnamese, one sheet per commune and a district summary), works.gpkg\n"
-        "(works by year, styled for QGIS) and plan.yaml (the scenario with the works fixed by year).\n\noptions");
+        "(works by year, styled for QGIS) and plan.yaml (the scenario with the works fixed by year). Then simulates\n"
+        "plan.yaml under the scenario's uncertainty and writes targets.csv: per target, P(standard by its year),\n"
+        "P(at least the asked criteria by the intermediate year) and P(both); with --confidence P, the smallest\n"
+        "reserve (a factor on the money of every source but credit) at which every target is met with probability\n"
+        "at least P, written to reserve.csv.\n\noptions");
     std::string outdir, objective = "min-cost";
     double time_limit = 60, gap = 1e-6;
     int threads = 1;
+    int draws = 500;
+    double confidence = 0;
     opts.add_options()("output,o", po::value(&outdir), "output folder PLANDIR (must not exist unless --overwrite)")(
         "objective", po::value(&objective), "min-cost (default): every target at the least cost; max-communes: the most "
                                             "targets within the money, ties broken by cost")(
         "time-limit", po::value(&time_limit), "seconds the solver may take (default 60); the gap is reported")(
         "gap", po::value(&gap), "stop when the optimality gap is at most this (default 1e-6)")(
         "solver-threads", po::value(&threads), "CBC threads (default 1; more runs CBC's deterministic parallel mode)")(
+        "draws", po::value(&draws), "draws to simulate plan.yaml with for P(target met) (default 500; 0: skip)")(
+        "confidence", po::value(&confidence), "0 < P < 1: the reserve factor at which every target is met with "
+                                              "probability at least P (bisection over simulations with the same seed)")(
         "overwrite", "replace PLANDIR if it exists")("verbose", "show the solver's log")("help,h", "show this help");
     po::variables_map vm;
     if (!parse_args(args, opts, "inputs", po::value<std::vector<std::string>>(), 2, vm)) return kExitOk;
@@ -462,6 +541,10 @@ int cmd_plan(const Args& args) {
     if (time_limit <= 0) throw UsageError("--time-limit: seconds above 0");
     if (gap < 0) throw UsageError("--gap: 0 or more");
     if (threads < 1) throw UsageError("--solver-threads: at least 1");
+    if (draws < 0) throw UsageError("--draws: 0 or more");
+    if (vm.count("confidence") && !(confidence > 0 && confidence < 1))
+        throw UsageError("--confidence: a probability strictly between 0 and 1, such as 0.9");
+    if (vm.count("confidence") && draws == 0) throw UsageError("--confidence needs draws: give --draws N with N > 0");
     if (fs::exists(outdir) && !vm.count("overwrite"))
         throw InputError(outdir + ": already exists; choose another output folder or pass --overwrite");
 
@@ -501,12 +584,79 @@ int cmd_plan(const Args& args) {
     write_xlsx((temp / "roadmap.xlsx").string(), p, r, lines, sc.name);
     write_gpkg((temp / "works.gpkg").string(), loaded.area, rin, lines);
     const auto extends = fs::relative(fs::absolute(positional[1]), fs::absolute(target)).generic_string();
-    write_plan_yaml((temp / "plan.yaml").string(), extends, sc, p, lines);
+    write_plan_yaml((temp / "plan.yaml").string(), extends, sc, p, r.outcome);
+
+    // The plan under uncertainty: plan.yaml as `ntmsim simulate` reads it (the folder written aside
+    // is a sibling of PLANDIR, so its `extends:` resolves alike).
+    std::optional<Odds> odds;
+    double factor = 0, p_at_most = 0;
+    std::array<double, scenario::kSources.size()> money{};
+    if (draws > 0) {
+        const auto plan_sc = scenario::load_scenario((temp / "plan.yaml").string());
+        note("simulating plan.yaml: " + std::to_string(draws) + " draws");
+        odds = odds_of(loaded, measures, set, plan_sc, static_cast<std::uint32_t>(draws));
+        write_targets_csv((temp / "targets.csv").string(), *odds);
+        if (vm.count("confidence")) {
+            // Every evaluation runs draws 0..N-1 with the scenario's seed (common random numbers),
+            // so P(every target met) moves with the reserve alone; bisection to 0.005.
+            auto p_all = [&](double f) {
+                const double pa =
+                    odds_of(loaded, measures, set, scenario::with_reserve(plan_sc, f), static_cast<std::uint32_t>(draws)).odds.p_all();
+                note("reserve factor " + format_fixed(f, 4) + ": P(every target met) " + format_fixed(pa, 3));
+                return pa;
+            };
+            double lo = 1, hi = 1;
+            if (odds->odds.p_all() < confidence) {
+                hi = 1.25;
+                while ((p_at_most = p_all(hi)) < confidence) {
+                    lo = hi;
+                    hi = 1 + 2 * (hi - 1);
+                    if (hi > kMaxReserve) break;
+                }
+                if (hi <= kMaxReserve)
+                    while (hi - lo > 0.005) {
+                        const double mid = 0.5 * (lo + hi);
+                        (p_all(mid) >= confidence ? hi : lo) = mid;
+                    }
+            }
+            factor = hi <= kMaxReserve ? hi : -1;
+            money = expected_money(plan_sc, loaded.area, p.years);
+            report::CsvTable t((temp / "reserve.csv").string(), {{"source", T::String}, {"expected_bn", T::Real},
+                                                                 {"factor", T::Real}, {"extra_bn", T::Real}});
+            for (const auto src : scenario::kSources) {
+                if (money[idx(src)] <= 0) continue;
+                t.row({std::string(scenario::source_name(src)), std::stod(format_fixed(money[idx(src)], 3)),
+                       factor > 0 ? geo::FieldValue(std::stod(format_fixed(factor, 4))) : geo::FieldValue(),
+                       factor > 0 ? geo::FieldValue(std::stod(format_fixed((factor - 1) * money[idx(src)], 3))) : geo::FieldValue()});
+            }
+            t.close();
+        }
+    }
     if (fs::exists(target)) fs::remove_all(target);
     fs::rename(temp, target);
 
     print_summary(p, r);
-    std::printf("\nwrote %s: roadmap.csv, roadmap.xlsx, works.gpkg, plan.yaml\n", outdir.c_str());
+    if (odds) print_odds(*odds);
+    if (vm.count("confidence")) {
+        if (factor < 0) {
+            std::printf("\nno reserve up to %.0f times the money meets every target with probability %.3f (at that reserve: %.3f): "
+                        "what fails is not money (programme lead times, capacity); see targets.csv for the target that falls short\n",
+                        kMaxReserve, confidence, p_at_most);
+        } else {
+            std::printf("\nreserve for P(every target met) >= %.3f: factor %.4f on the money of every source but credit "
+                        "(%d–%d, bn):\n", confidence, factor, p.start, p.start + p.years - 1);
+            double total = 0;
+            for (const auto src : scenario::kSources) {
+                if (money[idx(src)] <= 0) continue;
+                std::printf("  %-12s expected %9.3f  extra %8.3f\n", std::string(scenario::source_name(src)).c_str(), money[idx(src)],
+                            (factor - 1) * money[idx(src)]);
+                total += (factor - 1) * money[idx(src)];
+            }
+            std::printf("  %-12s %18s %8.3f\n", "total", "", total);
+        }
+    }
+    std::printf("\nwrote %s: roadmap.csv, roadmap.xlsx, works.gpkg, plan.yaml%s%s\n", outdir.c_str(), odds ? ", targets.csv" : "",
+                vm.count("confidence") ? ", reserve.csv" : "");
     return kExitOk;
 }
 

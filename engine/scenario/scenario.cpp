@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <cstdio>
 #include <functional>
 #include <set>
 
@@ -490,6 +491,8 @@ class Reader : public yaml::Reader {
             if (w.year < s.start || w.year > s.end)
                 fail(n["year"], k + ".year", std::to_string(w.year) + " is outside the period " + std::to_string(s.start) + "–" +
                                                  std::to_string(s.end));
+            w.file = file();
+            w.line = n.Mark().line + 1;
             s.schedule.push_back(w);
         }
     }
@@ -578,6 +581,60 @@ Scenario load_scenario(const std::string& path) {
     if (s.name.empty()) s.name = fs::path(path).stem().string();
     if (s.funding.empty())
         throw ConfigError(path + ": the scenario has no funding sources (key 'funding')");
+    return s;
+}
+
+std::string schedule_yaml(const std::vector<ScheduledWork>& schedule) {
+    auto quoted = [](const std::string& v) {
+        std::string out = "\"";
+        for (const char ch : v) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        return out + "\"";
+    };
+    std::string out = "schedule:\n";
+    for (const auto& w : schedule) {
+        out += "  - {commune: " + quoted(w.commune) + ", year: " + std::to_string(w.year) + ", ";
+        if (!w.programme.empty()) {
+            out += "programme: " + quoted(w.programme);
+        } else if (!w.layer.empty()) {
+            out += "layer: " + w.layer + ", fid: " + std::to_string(w.fid);
+        } else {
+            out += "new_facility: " + w.new_facility;
+        }
+        // Ten digits: the amounts read back are the plan's to 1e-10 bn (100 VND).
+        char cost[64];
+        std::snprintf(cost, sizeof cost, "%.10f", w.cost_bn);
+        out += ", source: " + std::string(source_name(w.source)) + ", cost_bn: " + cost + "}\n";
+    }
+    return out;
+}
+
+Scenario without_uncertainty(Scenario s) {
+    auto off = [](Distribution& d) { d = Distribution::fixed(d.expected()); };
+    for (auto& f : s.funding) {
+        off(f.uncertainty);
+        off(f.participation);
+    }
+    off(s.campaign.people);
+    off(s.overrun);
+    off(s.soft_default.lead_years);
+    for (auto& [id, p] : s.soft) off(p.lead_years);
+    if (s.income_growth) off(*s.income_growth);
+    if (s.registration.quota_share) off(*s.registration.quota_share);
+    s.commune_effect_sd = 0;
+    return s;
+}
+
+Scenario with_reserve(Scenario s, double factor) {
+    for (auto& f : s.funding) {
+        if (f.source == Source::Credit) continue;
+        f.amount *= factor;
+        f.per_household_mvnd *= factor;
+        f.labour_day_mvnd *= factor;
+        f.land_mvnd_per_m2 *= factor;
+    }
     return s;
 }
 

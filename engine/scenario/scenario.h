@@ -108,7 +108,13 @@ struct ScheduledWork {
     std::string programme;     // a criterion id: a year of its programme
     Source source = Source::Central;
     double cost_bn = 0;
+    std::string file;  // where the entry was read, for messages (empty when built in code)
+    int line = 0;
 };
+
+// The `schedule:` block as `ntmsim plan` writes it into plan.yaml (one flow mapping per entry),
+// which load_scenario() reads back.
+std::string schedule_yaml(const std::vector<ScheduledWork>& schedule);
 
 struct Scenario {
     std::string name;
@@ -159,5 +165,15 @@ struct Scenario {
 
 // Throws ConfigError naming file, line and key on a bad file.
 Scenario load_scenario(const std::string& path);
+
+// The scenario with every uncertainty off: each distribution (funding, participation, campaign,
+// overruns, programme lead times, income growth, the registration pace) fixed at its expected
+// value and no commune effects. What `ntmsim plan` assumes; a simulation of plan.yaml under it
+// reproduces the plan's roadmap (docs/plan.md).
+Scenario without_uncertainty(Scenario s);
+
+// The scenario with the money of every pooled source and of the people multiplied by `factor`
+// (credit unchanged): the contingency reserve of `ntmsim plan --confidence`.
+Scenario with_reserve(Scenario s, double factor);
 
 }  // namespace ntm::scenario

@@ -206,6 +206,16 @@ DrawRunner::DrawRunner(const SimInput& in) : m_in(in) {
     m_reason.resize(nc * nj);
     m_walk.resize(ns);
     m_walk_end.resize(ns);
+    m_met_count_by_year.assign(nc * Y, 0);
+
+    // The schedule: each programme item's status criterion.
+    for (const auto& item : in.schedule) {
+        int status = -1;
+        for (std::uint32_t i = m_status_first[item.commune]; i < m_status_first[item.commune + 1];
+             ++i)
+            if (item.status >= 0 && m_status_j[i] == item.status) status = static_cast<int>(i);
+        m_item_status.push_back(status);
+    }
 
     // The state every draw starts from, with its criteria evaluated at the start year's thresholds.
     for (std::size_t s = 0; s < ns; ++s) {
@@ -357,6 +367,12 @@ void DrawRunner::start_draw(std::uint32_t draw) {
     std::fill(m_effort.begin(), m_effort.end(), 0.0);
     std::fill(m_reason.begin(), m_reason.end(), static_cast<std::uint8_t>(kBindNotPushed));
     m_pending.clear();
+    m_item_paid.assign(in.schedule.size(), -1);
+    m_account.fill(0);
+    m_sched_repay_due.assign(static_cast<std::size_t>(in.years) + 64, 0.0);
+    m_sched_arrears = 0;
+    m_credit_reserve = 0;
+    m_payments.clear();
 
     // Commune effects: a propensity of mean 1 per commune and draw, keyed by the commune's code.
     // It scales the people's contribution, the commune's capacity and the pace of its programmes,
@@ -442,7 +458,12 @@ void DrawRunner::realise_funds(Year& t) {
                         t.y);
             const double money = grown * f.uncertainty.sample(r);
             t.L.realised[idx(f.source)] += money;
-            pooled += money;
+            // With a plan's schedule the money is the schedule's first (pay_schedule()).
+            if (m_in.schedule.empty()) {
+                pooled += money;
+            } else {
+                m_account[idx(f.source)] += money;
+            }
         }
     }
     t.pool.add(pooled, sc.sector_shares);
@@ -532,9 +553,227 @@ void DrawRunner::mobilise(Year& t) {
 
 void DrawRunner::repay(Year& t) {
     const double due = m_repay_due[static_cast<std::size_t>(t.y)] + *t.arrears;
-    t.L.repaid = t.pool.withdraw(due);
-    *t.arrears = due - t.L.repaid;
-    *t.debt -= t.L.repaid;
+    const double repaid = t.pool.withdraw(due);
+    t.L.repaid += repaid;  // the schedule's loans were repaid before (pay_schedule())
+    *t.arrears = due - repaid;
+    *t.debt -= repaid;
+}
+
+void DrawRunner::pay_schedule(Year& t) {
+    const auto& in = m_in;
+    m_funded.clear();
+    std::fill(m_prog_paid.begin(), m_prog_paid.end(), 0);
+    if (in.schedule.empty()) return;
+    const auto& sc = *in.scenario;
+    const auto yy = static_cast<std::size_t>(t.y);
+
+    // The schedule's loans fall due first, from its pooled sources in their order (as in the plan).
+    const double due = m_sched_repay_due[yy] + m_sched_arrears;
+    double repaid = 0;
+    for (const auto src : scenario::kSources) {
+        if (src == Source::People || src == Source::Credit) continue;
+        const double take = std::min(m_account[idx(src)], due - repaid);
+        if (take <= 0) continue;
+        m_account[idx(src)] -= take;
+        repaid += take;
+    }
+    m_sched_arrears = std::max(0.0, due - repaid);
+    t.L.repaid += repaid;
+    *t.debt -= repaid;
+
+    // A work's parts carry the draw's overrun of its commune and year against the plan's.
+    const double expected_overrun = std::max(sc.overrun.expected(), kEps);
+    auto factor_of = [&](const ScheduleItem& item) {
+        if (item.projects.empty()) return 1.0;
+        RngStream r(t.rng, Stream::SimOverrun, t.draw, in.communes[item.commune].key, t.y);
+        return sc.overrun.sample(r) / expected_overrun;
+    };
+
+    // Credit: the plan may borrow ahead of a year whose works need more than that year's line, so
+    // the schedule borrows now what its credit parts need this year, and what later years' lines
+    // (at their expected amount) cannot lend in time; within this year's line and the debt cap.
+    if (t.credit) {
+        m_claims.assign(static_cast<std::size_t>(in.years), {});
+        for (std::size_t k = 0; k < in.schedule.size(); ++k) {
+            if (m_item_paid[k] >= 0) continue;
+            const auto& item = in.schedule[k];
+            const double f = item.year <= t.y ? std::min(factor_of(item), 1.0) : 1.0;
+            for (const auto e : item.entries)
+                if (sc.schedule[e].source == Source::Credit)
+                    m_claims[static_cast<std::size_t>(std::max(item.year, t.y))]
+                            [idx(Source::Credit)] += sc.schedule[e].cost_bn * f;
+        }
+        const auto credit = idx(Source::Credit);
+        double need = m_claims[yy][credit] - m_account[credit];
+        double cumulative = m_claims[yy][credit], lines = 0;
+        for (int h = t.y + 1; h < in.years; ++h) {
+            const auto hh = static_cast<std::size_t>(h);
+            cumulative += m_claims[hh][credit];
+            lines += t.credit->amount * std::pow(1 + t.credit->growth, h) *
+                     t.credit->uncertainty.expected();
+            need = std::max(need, cumulative - m_account[credit] - lines);
+        }
+        const double room =
+            std::max(0.0, t.credit->debt_cap - *t.debt - *t.arrears - m_sched_arrears);
+        const double b = std::clamp(need, 0.0, std::min(t.credit_available, room));
+        if (b > 0) {
+            t.credit_available -= b;
+            m_account[credit] += b;
+            *t.debt += b;
+            t.L.borrowed += b;
+            t.L.realised[credit] += b;
+            for (int j = 1; j <= t.credit->repay_years; ++j) {
+                const auto at = static_cast<std::size_t>(t.y + j);
+                if (at < m_sched_repay_due.size())
+                    m_sched_repay_due[at] += b / t.credit->repay_years;
+            }
+        }
+    }
+
+    // The works of the year and those that slipped, in the order of the schedule: a work is paid
+    // whole (every part from its own source) or slips to the next year.
+    for (std::size_t k = 0; k < in.schedule.size(); ++k) {
+        const auto& item = in.schedule[k];
+        if (item.year > t.y) break;
+        if (m_item_paid[k] >= 0) continue;
+        const std::size_t c = item.commune;
+        const double factor = factor_of(item);
+        // Each part up to its planned amount from its named source (the commune's own money for
+        // `people`). What a named source lacks this year and what the draw's overrun adds are
+        // paid from the commune's own money left over, then from the schedule's other pooled
+        // money, sources in order, as a district covers a shortfall from its contingency.
+        std::array<double, kSourceCount> need{};
+        double total = 0, cover = 0;
+        for (const auto e : item.entries) {
+            const auto& w = sc.schedule[e];
+            need[idx(w.source)] += w.cost_bn * std::min(factor, 1.0);
+            cover += w.cost_bn * std::max(0.0, factor - 1.0);
+            total += w.cost_bn * factor;
+        }
+        auto holding = [&](Source src) -> double& {
+            return src == Source::People ? m_local[c] : m_account[idx(src)];
+        };
+        double spare = 0;  // what the own money and pooled sources hold beyond their parts
+        for (const auto src : scenario::kSources) {
+            const double n = need[idx(src)];
+            cover += std::max(0.0, n - holding(src));
+            if (src != Source::Credit) spare += std::max(0.0, holding(src) - n);
+        }
+        if (cover > spare + 1e-7 * std::max(1.0, cover)) {
+            t.L.gap += total;
+            const std::size_t nj = in.criteria_count();
+            for (const auto s : item.slots) m_reason[c * nj + in.slots[s].criterion] = kBindMoney;
+            if (t.traced(c))
+                *t.out += "  scheduled " + item.label + " (" + format_fixed(total, 2) +
+                          " bn) cannot be paid this year: it slips\n";
+            continue;
+        }
+        for (const auto e : item.entries) {
+            const auto& w = sc.schedule[e];
+            double& from = holding(w.source);
+            from -= std::min(from, w.cost_bn * std::min(factor, 1.0));
+            m_payments.push_back({e, t.y, w.cost_bn * factor});
+        }
+        for (const auto src : {Source::People, Source::Central, Source::Province, Source::District,
+                               Source::Commune, Source::Enterprise, Source::Other}) {
+            double& from = holding(src);
+            const double take = std::min(from, cover);
+            from -= take;
+            cover -= take;
+        }
+        m_item_paid[k] = t.y;
+        if (item.projects.empty()) {
+            t.L.spent_programmes += total;
+            if (m_item_status[k] >= 0) m_prog_paid[static_cast<std::size_t>(m_item_status[k])] = 1;
+        } else {
+            t.L.spent += total;
+            t.L.spent_by_sector[idx(in.slots[item.slots.front()].sector)] += total;
+            for (std::size_t i = 0; i < item.projects.size(); ++i) {
+                const auto s = item.slots[i];
+                const auto& p = in.projects[item.projects[i]];
+                m_x_plan[s] += p.dx;
+                m_D_plan[s] += p.dD;
+                m_funded.push_back({s, p.dx, p.dD});  // built by build(), after the lag
+            }
+        }
+        if (t.traced(c))
+            *t.out += "  scheduled " + item.label + " paid: " + format_fixed(total, 2) + " bn\n";
+    }
+    release_to_pool(t);
+}
+
+// What the rest of the schedule will not need goes to the policy's pool: each pooled source's
+// money at hand is walked through the remaining years, paying the schedule's repayments and the
+// works still to pay at their planned cost (a slipped work next year), counting on no future
+// income; the least balance each source reaches on the way goes now. So the money a source has
+// brought stays with the roadmap until its remaining works are covered: a later year that brings
+// less than expected, or an overrun, then finds it (and a reserve, `plan --confidence`, helps).
+void DrawRunner::release_to_pool(Year& t) {
+    const auto& in = m_in;
+    const auto& sc = *in.scenario;
+    const int Y = in.years;
+    m_claims.assign(static_cast<std::size_t>(Y) + 1, {});
+    m_proj_due.assign(m_sched_repay_due.begin(), m_sched_repay_due.end());
+    m_credit_reserve = 0;
+    for (std::size_t k = 0; k < in.schedule.size(); ++k) {
+        if (m_item_paid[k] >= 0) continue;
+        const auto when = static_cast<std::size_t>(std::max(in.schedule[k].year, t.y + 1));
+        for (const auto e : in.schedule[k].entries) {
+            const auto& w = sc.schedule[e];
+            m_claims[when][idx(w.source)] += w.cost_bn;
+            if (w.source == Source::Credit) m_credit_reserve += w.cost_bn;
+        }
+    }
+    // The debt room the schedule will still borrow is kept from the policy; credit borrowed for
+    // works that are all paid goes to the pool.
+    const auto credit = idx(Source::Credit);
+    double released = 0;
+    if (m_credit_reserve <= 0) {
+        released += m_account[credit];
+        m_account[credit] = 0;
+    }
+    m_credit_reserve = std::max(0.0, m_credit_reserve - m_account[credit]);
+    auto balance = m_account;
+    auto low = m_account;
+    double owed = m_sched_arrears;
+    for (int y = t.y + 1; y < Y; ++y) {
+        const auto yy = static_cast<std::size_t>(y);
+        double due = m_proj_due[yy] + owed;
+        for (const auto src : scenario::kSources) {
+            if (src == Source::People || src == Source::Credit) continue;
+            // Repayments in the order of the sources, from what each holds.
+            const double take = std::min(std::max(0.0, balance[idx(src)]), due);
+            balance[idx(src)] -= take;
+            due -= take;
+            low[idx(src)] = std::min(low[idx(src)], balance[idx(src)]);
+        }
+        owed = due;
+        for (const auto src : scenario::kSources) {
+            if (src == Source::People || src == Source::Credit) continue;
+            balance[idx(src)] -= m_claims[yy][idx(src)];
+            low[idx(src)] = std::min(low[idx(src)], balance[idx(src)]);
+        }
+        const double loan =
+            std::max(0.0, m_claims[yy][credit] - (y == t.y + 1 ? m_account[credit] : 0.0));
+        if (loan > 0 && t.credit)
+            for (int j = 1; j <= t.credit->repay_years; ++j)
+                if (yy + static_cast<std::size_t>(j) < m_proj_due.size())
+                    m_proj_due[yy + static_cast<std::size_t>(j)] += loan / t.credit->repay_years;
+    }
+    for (const auto src : scenario::kSources) {
+        if (src == Source::People || src == Source::Credit) continue;
+        const double r = std::clamp(low[idx(src)], 0.0, m_account[idx(src)]);
+        m_account[idx(src)] -= r;
+        released += r;
+    }
+    t.pool.add(released, sc.sector_shares);
+    if (t.trace >= 0 && t.out) {
+        double kept = 0;
+        for (const double v : m_account) kept += v;
+        *t.out += "  the plan's schedule keeps " + format_fixed(kept, 2) +
+                  " bn of the district's money for its works still to pay; " +
+                  format_fixed(released, 2) + " bn goes to the pool\n";
+    }
 }
 
 void DrawRunner::fund(Year& t, std::size_t c, void* purse_ptr) {
@@ -599,6 +838,7 @@ void DrawRunner::allocate(Year& t) {
         m_need[c] = 0;
         m_spent[c] = 0;
         m_plans[c].clear();
+        if (is_scheduled(c)) continue;  // the schedule fixes its works; its money is its own
         money_at_hand += m_local[c];
         if (!in.communes[c].assessed) continue;
         // A commune with nothing left to build keeps nothing to build until a threshold moves:
@@ -619,11 +859,12 @@ void DrawRunner::allocate(Year& t) {
 
     // Borrow what the plans need beyond the money at hand, within the year's credit and the cap.
     if (t.credit && total_need > money_at_hand + kEps) {
-        const double room = std::max(0.0, t.credit->debt_cap - *t.debt - *t.arrears);
+        const double room = std::max(
+            0.0, t.credit->debt_cap - *t.debt - *t.arrears - m_sched_arrears - m_credit_reserve);
         const double b = std::min({total_need - money_at_hand, t.credit_available, room});
         if (b > 0) {
-            t.L.borrowed = b;
-            t.L.realised[idx(Source::Credit)] = b;
+            t.L.borrowed += b;
+            t.L.realised[idx(Source::Credit)] += b;
             *t.debt += b;
             t.pool.add(b, sc.sector_shares);
             for (int k = 1; k <= t.credit->repay_years; ++k) {
@@ -636,8 +877,6 @@ void DrawRunner::allocate(Year& t) {
     // Registered communes first (explicit targets, then the province's list), closest to the
     // standard first; then the policy for the rest.
     ++m_stamp;
-    m_funded.clear();
-    std::fill(m_prog_paid.begin(), m_prog_paid.end(), 0);
     // Registered communes' soft-criteria programmes are paid first (they are cheap beside works
     // and take years): from the commune's own money, then the pool.
     auto pay_programmes = [&](std::size_t c) {
@@ -654,8 +893,9 @@ void DrawRunner::allocate(Year& t) {
         }
     };
     for (const std::uint8_t kind : {kRegisteredTarget, kRegisteredRule})
-        for (const auto c : closest_order(
-                 [&](std::size_t c) { return m_registered[c] == kind && m_status_open[c] > 0; }))
+        for (const auto c : closest_order([&](std::size_t c) {
+                 return m_registered[c] == kind && m_status_open[c] > 0 && !is_scheduled(c);
+             }))
             pay_programmes(c);
     auto has_plan = [&](std::size_t c) { return !m_plans[c].empty(); };
     for (const std::uint8_t kind : {kRegisteredTarget, kRegisteredRule})
@@ -726,7 +966,7 @@ void DrawRunner::allocate(Year& t) {
     // standard first: effort starts where money is spent on it.
     for (const auto c : closest_order([&](std::size_t c) {
              return in.communes[c].assessed && m_registered[c] == kNotRegistered &&
-                    m_status_open[c] > 0;
+                    m_status_open[c] > 0 && !is_scheduled(c);
          }))
         pay_programmes(c);
 }
@@ -816,6 +1056,8 @@ void DrawRunner::evaluate(Year& t, Aggregate& agg, bool differences) {
             }
             m_met_count[c] = static_cast<std::uint16_t>(met_count);
         }
+        m_met_count_by_year[c * static_cast<std::size_t>(in.years) + yy] =
+            static_cast<std::uint16_t>(met_count);
         // Recognition at the end of the year in which every criterion is met; the title is kept.
         const bool standard = assessed && met_count == in.criteria_in_force(y);
         const bool was_reached = m_reached_year[c] >= 0;
@@ -881,6 +1123,7 @@ void DrawRunner::record(Year& t, Aggregate& agg, bool differences) {
     }
     double local_total = 0;
     for (const double v : m_local) local_total += v;
+    for (const double v : m_account) local_total += v;
     L.carried_out = t.pool.total() + local_total;
     L.debt = *t.debt;
     if (differences) {
@@ -946,6 +1189,7 @@ void DrawRunner::run_draw(std::uint32_t draw, Aggregate& agg, bool differences,
         t.credit_available = 0;
         double local_total = 0;
         for (const double v : m_local) local_total += v;
+        for (const double v : m_account) local_total += v;
         t.L.carried_in = t.pool.total() + local_total;
 
         complete_works(t);
@@ -953,6 +1197,7 @@ void DrawRunner::run_draw(std::uint32_t draw, Aggregate& agg, bool differences,
         realise_funds(t);
         plan(t);
         mobilise(t);
+        pay_schedule(t);
         repay(t);
         allocate(t);
         build(t);

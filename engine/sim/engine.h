@@ -2,6 +2,7 @@
 // The year-by-year Monte Carlo projection (docs/model.md, "The projection").
 // Thread contract: a DrawRunner belongs to one thread (it holds the draw's scratch state);
 // simulate() runs draws in parallel with one runner per thread.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -31,6 +32,21 @@ class DrawRunner {
     // the standard, and each year's spending and funding gap (for paired comparisons).
     void record(DrawTable& t, std::uint32_t row) const;
 
+    // The last draw's outcome, for whoever needs more than the aggregate (the plan's targets, the
+    // reproduction test): the year index each commune first reached the standard (-1: never), the
+    // criteria it met at the end of year index y, and the payments of the plan's schedule.
+    int reached_year(std::size_t c) const { return m_reached_year[c]; }
+    int met_count(std::size_t c, int y) const {
+        return m_met_count_by_year[c * static_cast<std::size_t>(m_in.years) +
+                                   static_cast<std::size_t>(y)];
+    }
+    struct ScheduledPayment {
+        std::uint32_t entry = 0;  // index in Scenario::schedule
+        int year = 0;             // index of the year it was paid
+        double amount_bn = 0;     // with the draw's overrun
+    };
+    const std::vector<ScheduledPayment>& scheduled_payments() const { return m_payments; }
+
  private:
     struct PlanItem {
         std::uint32_t slot;
@@ -50,13 +66,15 @@ class DrawRunner {
                   std::vector<YearLedger>* ledger, int trace, std::string* story);
     // The year of a draw, in the order of the real cycle (DOMAIN.md §7, docs/model.md):
     void start_draw(
-        std::uint32_t draw);       // commune effects, programme lead times, the registration pace
-    void complete_works(Year& t);  // works funded `build_lag_years` ago are finished
-    void grow_income(Year& t);     // income indicators move along their trajectory
-    void realise_funds(Year& t);   // the state's and enterprises' money, the year's credit line
-    void plan(Year& t);            // register the communes to finish (targets, then the rule)
-    void mobilise(Year& t);        // the people's contribution, campaigns in registered communes
-    void repay(Year& t);           // loans falling due come out of the pool first
+        std::uint32_t draw);        // commune effects, programme lead times, the registration pace
+    void complete_works(Year& t);   // works funded `build_lag_years` ago are finished
+    void grow_income(Year& t);      // income indicators move along their trajectory
+    void realise_funds(Year& t);    // the state's and enterprises' money, the year's credit line
+    void plan(Year& t);             // register the communes to finish (targets, then the rule)
+    void mobilise(Year& t);         // the people's contribution, campaigns in registered communes
+    void repay(Year& t);            // loans falling due come out of the pool first
+    void pay_schedule(Year& t);     // the plan's works of the year (and slipped ones) first
+    void release_to_pool(Year& t);  // what the rest of the schedule will not need goes to the pool
     void allocate(
         Year& t);  // each commune's plan; borrow; fund registered communes, then the policy
     void fund(Year& t, std::size_t c,
@@ -68,6 +86,7 @@ class DrawRunner {
                   bool differences);                         // criteria, the standard, recognition
     void record(Year& t, Aggregate& agg, bool differences);  // money, works, the year's ledger
 
+    bool is_scheduled(std::size_t c) const { return !m_in.scheduled.empty() && m_in.scheduled[c]; }
     bool thresholds_move(std::size_t c, int y) const {
         return m_thresholds_move[c * static_cast<std::size_t>(m_in.years) +
                                  static_cast<std::size_t>(y)] != 0;
@@ -166,6 +185,19 @@ class DrawRunner {
         int due;
     };
     std::vector<Pending> m_pending;
+    std::vector<std::uint16_t> m_met_count_by_year;  // [c][y] of the last draw
+    // The plan's schedule (SimInput::schedule): each pooled source's money is the schedule's
+    // until release_to_pool() hands on what its remaining works will not need.
+    static constexpr std::size_t kSourceCount = scenario::kSources.size();
+    std::vector<int> m_item_paid;    // per item: the year index it was paid, -1 not yet
+    std::vector<int> m_item_status;  // per item: its status criterion (index in m_status_j), or -1
+    std::array<double, kSourceCount> m_account{};
+    std::vector<double> m_sched_repay_due;  // [y]: repayments of the schedule's loans
+    double m_sched_arrears = 0;
+    double m_credit_reserve = 0;  // credit the schedule will still borrow: kept from the policy
+    std::vector<std::array<double, kSourceCount>> m_claims;  // scratch of the release
+    std::vector<double> m_proj_due;                          // scratch of the release
+    std::vector<ScheduledPayment> m_payments;
 };
 
 // Turns an aggregate of run_differences() draws into counts (a running sum over the years).

@@ -299,6 +299,7 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
                               name + "'");
         in.communes[static_cast<std::size_t>(c)].fixed_share = share;
     }
+    compile_schedule(in);
     return in;
 }
 

@@ -71,6 +71,19 @@ struct CommuneInput {
     std::vector<CriterionParts> criteria;  // per criterion of the set
 };
 
+// The plan's schedule (scenario `schedule:`, docs/plan.md), compiled: one item per work (or year of
+// a programme) fixed in a commune and year, with the schedule entries that pay its parts.
+struct ScheduleItem {
+    std::uint32_t commune = 0;
+    int year = 0;  // index from the start year
+    // A work: the engine's projects it is (a school counting for two indicators is two), each
+    // with its slot.
+    std::vector<std::uint32_t> slots, projects;
+    int status = -1;                     // a programme: the criterion's index in the set
+    std::vector<std::uint32_t> entries;  // indices into Scenario::schedule
+    std::string label;                   // for traces and messages
+};
+
 struct SimInput {
     const StudyArea* area = nullptr;
     const scenario::Scenario* scenario = nullptr;
@@ -95,6 +108,8 @@ struct SimInput {
     std::vector<CommuneInput> communes;
     std::vector<Slot> slots;
     std::vector<Project> projects;
+    std::vector<ScheduleItem> schedule;  // in year order, then the order of the file
+    std::vector<char> scheduled;         // [c]: the schedule fixes its works (the policy skips it)
     std::size_t criteria_count() const { return set->criteria.size(); }
     bool criterion_applies(std::size_t j, int y) const {
         return applies.empty() || applies[j][static_cast<std::size_t>(y)] != 0;
@@ -104,6 +119,10 @@ struct SimInput {
     }
 };
 
+// Matches the scenario's `schedule:` entries with the compiled communes, projects and criteria
+// (compile() calls it last); throws ConfigError as compile() says.
+void compile_schedule(SimInput& in);
+
 // The criteria a scenario's run applies: `first` (the set of its start year) alone, or, when the
 // scenario changes set, the union of its sets (the others loaded by id), with each criterion's
 // years. A threshold is NaN in the years its indicator is not in the set in force. Throws
@@ -111,7 +130,8 @@ struct SimInput {
 void attach_criteria(SimInput& in, const scenario::Scenario& s, const criteria::CriteriaSet& first);
 
 // Compiles the area, its measures and a scenario. Throws ConfigError when the scenario names a
-// commune the area does not have.
+// commune the area does not have, or when a `schedule:` entry names a commune, work or programme
+// the compiled input does not have (the message names the entry's file, line and key).
 SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures,
                  const criteria::CriteriaSet& set, const scenario::Scenario& scenario,
                  const criteria::LayersPresent& layers = {});

@@ -228,4 +228,34 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none) {
     return out;
 }
 
+std::vector<scenario::ScheduledWork> schedule_of(const plan::Problem& p, const plan::Outcome& o) {
+    struct Keyed {
+        std::uint32_t commune;
+        scenario::ScheduledWork w;
+    };
+    std::vector<Keyed> rows;
+    for (const auto& pay : o.payments) {
+        scenario::ScheduledWork w;
+        w.commune = p.communes[pay.commune].code;
+        w.year = p.start + pay.year;
+        w.source = pay.source;
+        w.cost_bn = pay.amount_bn;
+        if (pay.work >= 0) {
+            const auto& wk = p.works[static_cast<std::size_t>(pay.work)];
+            w.layer = wk.layer;
+            w.fid = wk.fid;
+            w.new_facility = wk.new_facility;
+        } else {
+            w.programme = p.criteria[static_cast<std::size_t>(pay.criterion)].id;
+        }
+        rows.push_back({pay.commune, std::move(w)});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Keyed& a, const Keyed& b) {
+        return a.commune != b.commune ? a.commune < b.commune : a.w.year < b.w.year;
+    });
+    std::vector<scenario::ScheduledWork> out;
+    for (auto& r : rows) out.push_back(std::move(r.w));
+    return out;
+}
+
 }  // namespace ntm::sim

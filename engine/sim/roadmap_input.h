@@ -36,4 +36,9 @@ struct RoadmapInput {
 // error. The plan covers the years from the start to the last target year.
 RoadmapInput roadmap_input(const SimInput& in, bool all_if_none);
 
+// The plan's payments as `schedule:` entries (plan.yaml): per commune (in the problem's order) and
+// year, each payment of a work (by layer and fid, or new facility kind) or programme year, with its
+// source and amount.
+std::vector<scenario::ScheduledWork> schedule_of(const plan::Problem& p, const plan::Outcome& o);
+
 }  // namespace ntm::sim

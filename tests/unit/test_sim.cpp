@@ -15,6 +15,7 @@
 #include "report/results_output.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
+#include "support/canloc.h"
 #include "support/fixtures.h"
 #include "test_paths.h"
 
@@ -376,23 +377,13 @@ income: {growth: 0}
 // The bundled Can Lộc area with its baseline scenario: laws the model must obey.
 class CanLocSim : public ::testing::Test {
  protected:
-    static void SetUpTestSuite() {
-        s = new State;
-        const std::string root = test::kSourceDir;
-        s->loaded = io::load_study_area(root + "/datasets/canloc");
-        s->measures = indicators::measure_area(s->loaded.area);
-        s->set = criteria::load_criteria_set("hatinh-2017");
-    }
+    static void SetUpTestSuite() { s = new State; }
     static void TearDownTestSuite() { delete s; }
     static scenario::Scenario scenario(const std::string& name) {
         return scenario::load_scenario(std::string(test::kSourceDir) + "/scenarios/canloc/" + name +
                                        ".yaml");
     }
-    struct State {
-        io::LoadResult loaded;
-        indicators::AreaMeasures measures;
-        criteria::CriteriaSet set;
-    };
+    struct State : test::CanLocArea {};
     static State* s;
 };
 CanLocSim::State* CanLocSim::s = nullptr;
