@@ -34,10 +34,17 @@ void serialize(Archive& a, ntm::sim::CommuneInput& c, unsigned) {
         .target_from& c.min_criteria& c.min_criteria_by& c.met_at_start& c.fixed_share& c.criteria;
 }
 
-// The arrays only: the area, scenario and criteria set pointers are the receiver's own.
+template <class Archive>
+void serialize(Archive& a, ntm::sim::ScheduleItem& i, unsigned) {
+    a& i.commune& i.year& i.slots& i.projects& i.status& i.entries& i.label;
+}
+
+// The arrays only: the area, scenario and criteria set pointers are the receiver's own (the
+// schedule's entries are read from the receiver's scenario; its items, matched on rank 0, come
+// with the arrays).
 template <class Archive>
 void serialize(Archive& a, ntm::sim::SimInput& in, unsigned) {
-    a& in.start& in.years& in.communes& in.slots& in.projects;
+    a& in.start& in.years& in.communes& in.slots& in.projects& in.schedule& in.scheduled;
 }
 
 // A 128-bit sum as its high and low 64 bits (both ways: saved, or loaded then put together).

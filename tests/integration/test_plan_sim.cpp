@@ -191,6 +191,28 @@ TEST_F(PlanSim, WorksTheMoneyCannotPaySlipButNeverRunEarly) {
                     1e-9 * std::max(1.0, L.available()));
 }
 
+TEST_F(PlanSim, ASourceShortOfThePlanIsCoveredByTheOthersBeforeAWorkSlips) {
+    test::TempDir dir("plan-sim-cover");
+    test::write_text(dir / "plan.yaml", plan_yaml(scenario::schedule_yaml(s->schedule)));
+    // The central budget at half, every other source at three times: no work waits.
+    auto sc = scenario::without_uncertainty(scenario::load_scenario(dir / "plan.yaml"));
+    for (auto& f : sc.funding) {
+        if (f.source == scenario::Source::Credit) continue;
+        const double k = f.source == scenario::Source::Central ? 0.5 : 3.0;
+        f.amount *= k;
+        f.per_household_mvnd *= k;
+        f.labour_day_mvnd *= k;
+    }
+    const auto in = compile(sc);
+    sim::DrawRunner runner(in);
+    sim::Aggregate agg(in);
+    runner.run(0, agg);
+    ASSERT_EQ(runner.scheduled_payments().size(), sc.schedule.size());
+    for (const auto& pay : runner.scheduled_payments())
+        EXPECT_EQ(in.start + pay.year, sc.schedule[pay.entry].year)
+            << "line " << sc.schedule[pay.entry].line;
+}
+
 TEST_F(PlanSim, TargetOddsAreTheSameForAnyThreadCount) {
     test::TempDir dir("plan-sim-threads");
     test::write_text(dir / "plan.yaml", plan_yaml(scenario::schedule_yaml(s->schedule)));

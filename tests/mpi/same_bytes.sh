@@ -38,6 +38,12 @@ for f in $(cd "$work/np2t2" && find . -type f | sort); do
   cmp "$work/one/$f" "$work/np2t2/$f" || fail "np2t2/$f differs"
 done
 echo "ok: np2 with 2 threads a rank"
+# A plan's plan.yaml: the schedule matched on rank 0 travels with the arrays (--mpi-assess root).
+"$NTMSIM" plan "$SRC/datasets/canloc" "$SRC/scenarios/canloc/district-plan.yaml" -o "$work/plan" \
+  --time-limit 5 --draws 0 >/dev/null
+"$NTMSIM" simulate "$SRC/datasets/canloc" "$work/plan/plan.yaml" --draws 21 --threads 1 -o "$work/plan1" >/dev/null
+mpi -np 2 "$NTMSIM" simulate "$SRC/datasets/canloc" "$work/plan/plan.yaml" --draws 21 --threads 1 -o "$work/plan2" >/dev/null
+compare "$work/plan1" "$work/plan2"
 # Rank 0 alone prints the table, once.
 [ "$(grep -c '^closest ' "$work/np3.out")" = 1 ] || fail "the table is not printed once: $(cat "$work/np3.out")"
 echo "all equal"
