@@ -1,5 +1,9 @@
 #include "scenario/distribution.h"
 
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/triangular.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -62,6 +66,21 @@ double Distribution::expected() const {
         case Kind::Triangular: return (low + mode + high) / 3;
         default: return mean;
     }
+}
+
+double Distribution::quantile(double p) const {
+    namespace bm = boost::math;
+    switch (kind) {
+        case Kind::Fixed: return mean;
+        case Kind::Normal:
+            return sd > 0 ? std::max(0.0, bm::quantile(bm::normal_distribution<>(mean, sd), p)) : mean;
+        case Kind::Lognormal:
+            return mean * std::exp(sd * bm::quantile(bm::normal_distribution<>(0, 1), p) - 0.5 * sd * sd);
+        case Kind::Uniform: return low + (high - low) * p;
+        case Kind::Triangular: return bm::quantile(bm::triangular_distribution<>(low, mode, high), p);
+        case Kind::Beta: return bm::quantile(bm::beta_distribution<>(alpha, beta), p);
+    }
+    return mean;
 }
 
 std::string Distribution::describe() const {

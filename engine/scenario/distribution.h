@@ -27,6 +27,9 @@ struct Distribution {
     // mean: mean × exp(sd·z − sd²/2).
     double sample(RngStream& rng, bool non_negative = true) const;
     double expected() const;
+    // The value below which a share `p` (0 < p < 1) of draws falls, by the same
+    // parameterisation as sample() (a normal's truncation at 0 taken as max(0, q)).
+    double quantile(double p) const;
     std::string describe() const;
 };
 

@@ -593,6 +593,7 @@ std::string schedule_yaml(const std::vector<ScheduledWork>& schedule) {
         }
         return out + "\"";
     };
+    if (schedule.empty()) return "schedule: []   # no target could be planned\n";
     std::string out = "schedule:\n";
     for (const auto& w : schedule) {
         out += "  - {commune: " + quoted(w.commune) + ", year: " + std::to_string(w.year) + ", ";

@@ -15,14 +15,15 @@ constexpr std::size_t idx(auto e) { return static_cast<std::size_t>(e); }
 
 }  // namespace
 
-PlannedProgramme planned_programme(const scenario::Scenario& s, const std::string& criterion_id) {
+PlannedProgramme planned_programme(const scenario::Scenario& s, const std::string& criterion_id,
+                                   double lead_quantile) {
     const auto& prog = s.programme(criterion_id);
     // A lead time of 2.2 years needs a third pushed year; 1e-9 keeps 3.0 at three.
-    const double lead = std::max(0.0, prog.lead_years.expected());
+    const double lead = std::max(0.0, prog.lead_years.quantile(lead_quantile));
     return {static_cast<int>(std::ceil(lead - 1e-9)), prog.cost_bn};
 }
 
-RoadmapInput roadmap_input(const SimInput& in, bool all_if_none) {
+RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_quantile) {
     const auto& sc = *in.scenario;
     const auto& area = *in.area;
     RoadmapInput out;
@@ -115,7 +116,7 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none) {
                     income_short = income_short || !criteria::compare(parts.income0, parts.income_op, parts.income_threshold[y]);
             cr.soft_open = (parts.has_status && !parts.status_met0) || income_short;
             if (cr.soft_open) {
-                const auto prog = planned_programme(sc, cr.id);
+                const auto prog = planned_programme(sc, cr.id, lead_quantile);
                 cr.lead_years = prog.lead_years;
                 cr.cost_per_year = prog.cost_bn;
             }
