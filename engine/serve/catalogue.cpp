@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <fstream>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <set>
@@ -248,15 +248,15 @@ RoadmapBook read_roadmap_xlsx(const fs::path& file) {
         if (const auto y = parse_double(cell(i_reached))) t.reached = static_cast<int>(*y);
         if (t.count > 0 && met_col.count(t.count_by))
             if (const auto n = parse_double(cell(met_col.at(t.count_by)))) t.criteria_at_count = static_cast<int>(*n);
-        if (!t.reached) {
-            t.why = "not at the standard by " + std::to_string(r.end);
-        } else if (t.reached > t.by) {
-            t.why = "at the standard in " + std::to_string(t.reached) + ", after " + std::to_string(t.by);
-        } else if (t.count > 0 && t.criteria_at_count < t.count) {
-            t.why = std::to_string(std::max(t.criteria_at_count, 0)) + " criteria at the end of " + std::to_string(t.count_by) + ", " +
-                    std::to_string(t.count) + " asked";
-        }
-        t.met = t.why.empty();
+        // Every part of the goal that fails, in the order of the goal.
+        std::vector<std::string> why;
+        if (!t.reached) why.push_back("not at the standard by " + std::to_string(r.end));
+        else if (t.reached > t.by) why.push_back("at the standard in " + std::to_string(t.reached) + ", after " + std::to_string(t.by));
+        if (t.count > 0 && t.criteria_at_count < t.count)
+            why.push_back(std::to_string(std::max(t.criteria_at_count, 0)) + " criteria at the end of " + std::to_string(t.count_by) + ", " +
+                          std::to_string(t.count) + " asked");
+        t.why = join(why, "; ");
+        t.met = why.empty();
         targets.push_back(std::move(t));
     }
     r.targets = std::move(targets);
@@ -561,7 +561,13 @@ std::string ResultsCatalogue::roadmap_works(const Roadmap& r) {
         o.fields = {"commune_code", "commune", "year", "criteria", "work", "layer", "src_fid", "quantity", "unit", "cost_bn", "sources"};
         o.precision = m_options.precision;
         auto part = json::parse(geo::layer_to_geojson(gpkg, layer, o));
-        for (auto& f : part["features"]) all["features"].push_back(std::move(f));
+        for (auto& f : part["features"]) {
+            // Money to four decimals of a billion as in roadmap.csv, quantities to three.
+            auto& p = f["properties"];
+            if (p["cost_bn"].is_number()) p["cost_bn"] = round4(p["cost_bn"].get<double>());
+            if (p["quantity"].is_number()) p["quantity"] = std::round(p["quantity"].get<double>() * 1000.0) / 1000.0;
+            all["features"].push_back(std::move(f));
+        }
     }
     return all.dump();
 }

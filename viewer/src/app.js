@@ -34,6 +34,8 @@ const TEXT = {
     rm_no_outlines: 'commune outlines are shown when a simulation of the same area is served beside the roadmap',
     rm_criteria: 'Criteria', rm_goal_by: 'at the standard by {by}', rm_goal_count: 'at least {n} criteria by the end of {by}',
     rm_reached: 'at the standard in {year}', rm_not_reached: 'not at the standard within the roadmap',
+    rm_why_late: 'at the standard in {year}, after {by}', rm_why_none: 'not at the standard by {year}',
+    rm_why_count: '{n} criteria at the end of {year}, {want} asked',
     unit_km: 'km', unit_ha: 'ha', unit_unit: 'unit', unit_year: 'year',
   },
   vi: {
@@ -64,6 +66,8 @@ const TEXT = {
     rm_no_outlines: 'ranh giới xã hiện khi có kết quả mô phỏng cùng địa bàn bên cạnh lộ trình',
     rm_criteria: 'Tiêu chí', rm_goal_by: 'đạt chuẩn năm {by}', rm_goal_count: 'ít nhất {n} tiêu chí cuối năm {by}',
     rm_reached: 'đạt chuẩn năm {year}', rm_not_reached: 'chưa đạt chuẩn trong lộ trình',
+    rm_why_late: 'đạt chuẩn năm {year}, sau năm {by}', rm_why_none: 'chưa đạt chuẩn đến năm {year}',
+    rm_why_count: '{n} tiêu chí cuối năm {year}, cần {want}',
     unit_km: 'km', unit_ha: 'ha', unit_unit: 'công trình', unit_year: 'năm',
   },
 };
@@ -593,8 +597,15 @@ function targetText(x) {
   let goal = t('rm_goal_by', { by: x.by });
   if (x.min_criteria) goal += ', ' + t('rm_goal_count', { n: x.min_criteria, by: x.min_criteria_by });
   const reached = x.reached ? t('rm_reached', { year: x.reached }) : t('rm_not_reached');
+  // Why not, from the numbers (summary.json's `why` is the same in English).
+  const why = [];
+  if (!x.reached) why.push(t('rm_why_none', { year: state.index.roadmaps.find((r) => r.id === state.roadmap).end }));
+  else if (x.reached > x.by) why.push(t('rm_why_late', { year: x.reached, by: x.by }));
+  if (x.min_criteria && (x.criteria_at_min_by === null || x.criteria_at_min_by < x.min_criteria)) {
+    why.push(t('rm_why_count', { n: x.criteria_at_min_by || 0, year: x.min_criteria_by, want: x.min_criteria }));
+  }
   const verdict = x.met ? `<span class="target-met">✓ ${t('rm_met')}</span>`
-                        : `<span class="target-not">✗ ${t('rm_not_met')}</span> (${esc(x.why || '')})`;
+                        : `<span class="target-not">✗ ${t('rm_not_met')}</span> (${esc(why.join('; '))})`;
   return `${t('rm_target')}: ${esc(goal)} — ${esc(reached)} — ${verdict}`;
 }
 
