@@ -73,8 +73,11 @@ int cmd_serve(const Args& args) {
     serve::Server server(catalogue, sopts);
     const auto ids = catalogue.scenarios();
     const auto roadmaps = catalogue.roadmaps();
-    std::string what = std::to_string(ids.size()) + (ids.size() == 1 ? " scenario" : " scenarios");
-    if (!roadmaps.empty()) what += " and " + std::to_string(roadmaps.size()) + (roadmaps.size() == 1 ? " roadmap" : " roadmaps");
+    const std::string scenarios_found = std::to_string(ids.size()) + (ids.size() == 1 ? " scenario" : " scenarios");
+    const std::string roadmaps_found = std::to_string(roadmaps.size()) + (roadmaps.size() == 1 ? " roadmap" : " roadmaps");
+    const std::string what = roadmaps.empty() ? scenarios_found
+                             : ids.empty()    ? roadmaps_found
+                                              : scenarios_found + " and " + roadmaps_found;
     std::printf("ntmsim serve: %s from %s\n", what.c_str(), outdir.c_str());
     if (host != "127.0.0.1" && host != "::1")
         note("listening on " + host + ": other computers that reach this one can open the viewer");
