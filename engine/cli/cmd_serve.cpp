@@ -34,10 +34,12 @@ int cmd_serve(const Args& args) {
     po::options_description opts(
         "ntmsim serve OUTDIR [--port 8080] [--host 127.0.0.1]\n\n"
         "Serves the web viewer and the results in OUTDIR (every folder written by `ntmsim simulate`\n"
-        "in it or two levels below, e.g. out/ after `ntmsim run -o out`), read-only, until Ctrl-C.\n"
+        "or `ntmsim plan` in it or two levels below, e.g. out/ after `ntmsim run -o out`), read-only,\n"
+        "until Ctrl-C.\n"
         "Open the printed address in a browser: communes coloured by P(standard by year), criteria\n"
         "met or expected year, a year slider, two scenarios side by side, a commune's criteria,\n"
-        "probability curve and projects, planned roads, canals and schools, funds by source.\n"
+        "probability curve and projects, planned roads, canals and schools, funds by source; a\n"
+        "roadmap's works by year (Roadmap layer) and its money by source per commune.\n"
         "It listens on this machine only (127.0.0.1) unless --host says otherwise, e.g. --host\n"
         "0.0.0.0 to let other computers of the network open it. Results are read once: restart it\n"
         "after a new run.\n\nOptions");
@@ -70,7 +72,13 @@ int cmd_serve(const Args& args) {
     sopts.handle_signals = true;
     serve::Server server(catalogue, sopts);
     const auto ids = catalogue.scenarios();
-    std::printf("ntmsim serve: %zu scenario%s from %s\n", ids.size(), ids.size() == 1 ? "" : "s", outdir.c_str());
+    const auto roadmaps = catalogue.roadmaps();
+    const std::string scenarios_found = std::to_string(ids.size()) + (ids.size() == 1 ? " scenario" : " scenarios");
+    const std::string roadmaps_found = std::to_string(roadmaps.size()) + (roadmaps.size() == 1 ? " roadmap" : " roadmaps");
+    const std::string what = roadmaps.empty() ? scenarios_found
+                             : ids.empty()    ? roadmaps_found
+                                              : scenarios_found + " and " + roadmaps_found;
+    std::printf("ntmsim serve: %s from %s\n", what.c_str(), outdir.c_str());
     if (host != "127.0.0.1" && host != "::1")
         note("listening on " + host + ": other computers that reach this one can open the viewer");
     std::printf("open %s in a browser (Ctrl-C stops)\n", server.url().c_str());

@@ -6,29 +6,13 @@
 // Leaves WORK_DIR/viewer.png (the screenshot artefact) and WORK_DIR/serve.log.
 'use strict';
 const assert = require('node:assert/strict');
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { args, csv, serve, stop, killServers, launch, open } = require('./support.cjs');
 
-const [ntmsim, source, work] = process.argv.slice(2);
-if (!ntmsim || !source || !work) {
-  console.error('usage: node viewer_test.cjs NTMSIM SOURCE_DIR WORK_DIR');
-  process.exit(2);
-}
-const { chromium } = require(path.join(source, 'viewer/node_modules/playwright-core'));
-const CHROMIUM = process.env.NTM_CHROMIUM || '/usr/bin/chromium';
-
-// A CSV table as objects (the files ntmsim writes quote nothing these tests read).
-function csv(file) {
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
-  const head = lines[0].split(',');
-  return lines.slice(1).map((l) => {
-    const cells = l.split(',');
-    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
-  });
-}
-
-let server = null;  // ntmsim serve, stopped whatever happens
+const cli = args('viewer_test.cjs');
+const { ntmsim, source, work } = cli;
 
 function step(name) { console.log(`- ${name}`); }
 
@@ -61,43 +45,12 @@ async function main() {
   step(`commune ${code} ${name}: P ${first} ${p(base, code, first)}, ${last} ${p(base, code, last)} / other ${p(other, code, last)}`);
 
   step('starting ntmsim serve on a free loopback port');
-  server = spawn(ntmsim, ['serve', out, '--port', '0', '--viewer', path.join(source, 'viewer/dist')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(work, 'serve.log'));
-  server.stderr.pipe(log);
-  const url = await new Promise((resolve, reject) => {
-    let text = '';
-    server.stdout.on('data', (d) => {
-      text += d;
-      log.write(d);
-      const m = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
-      if (m) resolve(m[1]);
-    });
-    server.on('exit', (c) => reject(new Error(`ntmsim serve exited with ${c}; see ${work}/serve.log`)));
-    setTimeout(() => reject(new Error('ntmsim serve printed no address in 30 s')), 30000);
-  });
+  const { server, url } = await serve(cli, out, 'serve.log');
   step(`serving at ${url}`);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-  });
-  const errors = [];
-  const outside = [];
+  const browser = await launch(source);
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    // Offline: nothing but the server may be asked for anything.
-    await page.route('**/*', (route) => {
-      if (!route.request().url().startsWith(url) && !route.request().url().startsWith('data:') && !route.request().url().startsWith('blob:')) {
-        outside.push(route.request().url());
-        return route.abort();
-      }
-      return route.continue();
-    });
-    await page.goto(url);
-    await page.waitForFunction(() => window.ntmViewer && window.ntmViewer.ready, null, { timeout: 60000 });
+    const page = await open(browser, url);
     const idle = () => page.evaluate(() => new Promise((r) => { const m = window.ntmViewer.maps.a; if (m.loaded() && !m.isMoving()) { m.once('idle', r); m.triggerRepaint(); } else m.once('idle', r); }));
     await idle();
 
@@ -187,20 +140,19 @@ async function main() {
     await setYear(2);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(work, 'viewer.png') });
-    assert.deepEqual(errors, [], 'console errors');
-    assert.deepEqual(outside, [], 'requests outside the server');
+    assert.deepEqual(page.errors, [], 'console errors');
+    assert.deepEqual(page.outside, [], 'requests outside the server');
   } finally {
     await browser.close();
   }
 
   step('Ctrl-C stops the server cleanly');
-  const code0 = await new Promise((resolve) => { server.on('exit', (c, s) => resolve(c === null ? s : c)); server.kill('SIGINT'); });
-  assert.equal(code0, 0);
+  await stop(server);
   console.log(`viewer test passed; screenshot: ${path.join(work, 'viewer.png')}`);
 }
 
 main().catch((e) => {
   console.error(e);
-  if (server && server.exitCode === null) server.kill('SIGTERM');
+  killServers();
   process.exit(1);
 });

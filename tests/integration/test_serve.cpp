@@ -351,5 +351,79 @@ TEST(ServeCatalogue, SaysWhatIsMissing) {
     EXPECT_THROW(serve::ResultsCatalogue{(dir.path() / "nope").string()}, InputError);
 }
 
+TEST(ServeCatalogue, HalfARoadmapIsNotServed) {
+    test::TempDir dir("serve-half-roadmap");
+    fs::create_directories(dir.path() / "plan");
+    test::write_text(dir.path() / "plan/roadmap.csv", "commune_code,commune,year\n");
+    try {
+        serve::ResultsCatalogue c(dir.path().string());
+        FAIL() << "a roadmap without works.gpkg was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("roadmap folders (with roadmap.csv and works.gpkg)"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("ntmsim plan"), std::string::npos) << e.what();
+    }
+}
+
+// A roadmap folder served alone: what /api/roadmap/ returns agrees with roadmap.csv read back
+// through GDAL, and works.geojson holds one WGS 84 feature per work with a place.
+TEST(ServeCatalogue, RoadmapAloneAgreesWithRoadmapCsv) {
+    test::TempDir dir("serve-roadmap");
+    const std::string root = test::kSourceDir;
+    const auto r = test::run(std::string(test::kNtmsim) + " plan " + test::quote(root + "/datasets/canloc") + " " +
+                             test::quote(root + "/scenarios/canloc/district-plan.yaml") + " --time-limit 5 -o " +
+                             test::quote(dir.path() / "plan") + " 2>&1");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    serve::ResultsCatalogue c((dir.path() / "plan").string());
+    EXPECT_TRUE(c.scenarios().empty());
+    ASSERT_EQ(c.roadmaps(), std::vector<std::string>{"plan"});
+    const auto rows = csv_rows((dir.path() / "plan/roadmap.csv").string());
+    ASSERT_FALSE(rows.empty());
+    double total = 0;
+    std::set<std::string> placed;
+    std::map<std::string, std::map<std::string, double>> money;  // commune → source → bn
+    for (const auto& row : rows) {
+        const double cost = *parse_double(row.at("cost_bn"));
+        total += cost;
+        money[row.at("commune_code")][row.at("source")] += cost;
+        if (!row.at("layer").empty()) placed.insert(row.at("commune_code") + "/" + row.at("layer") + "/" + row.at("fid"));
+    }
+    const auto index = json::parse(c.get("index.json")->body);
+    ASSERT_EQ(index["roadmaps"].size(), 1u);
+    const auto& info = index["roadmaps"][0];
+    EXPECT_EQ(info["id"], "plan");
+    EXPECT_TRUE(info["area"].is_null());
+    EXPECT_NEAR(info["total_bn"].get<double>(), total, 1e-3);
+    EXPECT_TRUE(info["all_met"].is_boolean()) << "the targets were not read from roadmap.xlsx";
+    EXPECT_GT(info["targets"].get<int>(), 0);
+
+    const auto works = json::parse(c.get("roadmap/plan/works.geojson")->body);
+    EXPECT_EQ(works["features"].size(), placed.size());
+    for (const auto& f : works["features"]) {
+        const auto& p = f["properties"];
+        EXPECT_TRUE(placed.count(p["commune_code"].get<std::string>() + "/" + p["layer"].get<std::string>() + "/" +
+                                 std::to_string(p["src_fid"].get<long long>())));
+        // Can Lộc lies near 105.7° E, 18.4° N: WGS 84, not the area's metres.
+        const auto& g = f["geometry"];
+        const auto& first = g["type"] == "Point" ? g["coordinates"] : g["coordinates"][0];
+        EXPECT_NEAR(first[0].get<double>(), 105.7, 0.5);
+        EXPECT_NEAR(first[1].get<double>(), 18.4, 0.5);
+    }
+
+    const auto summary = json::parse(c.get("roadmap/plan/summary.json")->body);
+    EXPECT_EQ(summary["communes"].size(), money.size());
+    for (const auto& commune : summary["communes"]) {
+        const auto& want = money.at(commune["code"].get<std::string>());
+        EXPECT_EQ(commune["money"].size(), want.size());
+        for (const auto& [source, bn] : want) {
+            double got = 0;
+            for (const auto& v : commune["money"][source]) got += v.get<double>();
+            EXPECT_NEAR(got, bn, 1e-3) << commune["code"] << " " << source;
+        }
+    }
+    for (const auto& t : summary["targets"]) EXPECT_EQ(t["met"].get<bool>(), t["why"].is_null()) << t.dump();
+    EXPECT_EQ(c.get("roadmap/nope/summary.json"), nullptr);
+    EXPECT_EQ(c.get("roadmap/plan/other.json"), nullptr);
+}
+
 }  // namespace
 }  // namespace ntm

@@ -1,5 +1,7 @@
 // The ntmsim viewer: communes coloured by a forecast measure, a year slider, two scenarios side
-// by side, a commune's panel, planned works and funds. Reads what `ntmsim serve` offers under
+// by side, a commune's panel, planned works and funds, and the roadmaps of `ntmsim plan` (works
+// by the year they are paid, money by source per commune); a folder with a roadmap alone shows
+// that alone. Reads what `ntmsim serve` offers under
 // /api/ (docs/user-guide.md). Commune geometry is fetched once per study area; each commune's
 // value for the measure and year shown is its MapLibre feature-state `v`, so the year slider and
 // the scenario picker only set states: the paint expression (whose change would make MapLibre
@@ -22,6 +24,19 @@ const TEXT = {
     road: 'Road', canal: 'Canal', school: 'School', facility: 'Facility', new_facility: 'New facility',
     src_central: 'Central budget', src_province: 'Province', src_district: 'District', src_commune: 'Commune',
     src_people: "People's contributions", src_enterprise: 'Enterprises', src_credit: 'Credit', src_other: 'Other',
+    roadmap: 'Roadmap', roadmap_title: 'Roadmap: works paid by {year}', rm_works: 'works', rm_year: 'Year',
+    rm_commune: 'Commune', rm_work: 'Work', rm_quantity: 'Quantity', rm_cost: 'Cost (bn VND)', rm_source: 'Source',
+    rm_total: 'Total', rm_works_count: 'Works', rm_panel: 'Roadmap — {name}', rm_money: 'Money by source and year (bn VND)',
+    rm_target: 'Target', rm_met: 'met', rm_not_met: 'not met', rm_no_works: 'No works of the roadmap in this commune.',
+    rm_rows: 'The works, one row per payment', rm_line_road: 'Road', rm_line_canal: 'Canal', rm_point_school: 'School',
+    rm_point_facility: 'Facility', rm_target_outline: 'Target commune', rm_unplaced: '{n} without a place on the map (new facilities, programmes)',
+    rm_gap: 'Funding gap: {gap} bn VND more needed', rm_all_met: 'every target met', rm_some_met: '{met} of {n} targets met',
+    rm_no_outlines: 'commune outlines are shown when a simulation of the same area is served beside the roadmap',
+    rm_criteria: 'Criteria', rm_goal_by: 'at the standard by {by}', rm_goal_count: 'at least {n} criteria by the end of {by}',
+    rm_reached: 'at the standard in {year}', rm_not_reached: 'not at the standard within the roadmap',
+    rm_why_late: 'at the standard in {year}, after {by}', rm_why_none: 'not at the standard by {year}',
+    rm_why_count: '{n} criteria at the end of {year}, {want} asked',
+    unit_km: 'km', unit_ha: 'ha', unit_unit: 'unit', unit_year: 'year',
   },
   vi: {
     title: 'Bản đồ dự báo nông thôn mới', scenario: 'Kịch bản', compare: 'So sánh với', colour_by: 'Tô màu theo',
@@ -40,6 +55,20 @@ const TEXT = {
     src_central: 'Ngân sách trung ương', src_province: 'Ngân sách tỉnh', src_district: 'Ngân sách huyện',
     src_commune: 'Ngân sách xã', src_people: 'Nhân dân đóng góp', src_enterprise: 'Doanh nghiệp', src_credit: 'Tín dụng',
     src_other: 'Khác',
+    roadmap: 'Lộ trình', roadmap_title: 'Lộ trình: công trình chi đến năm {year}', rm_works: 'công trình', rm_year: 'Năm',
+    rm_commune: 'Xã', rm_work: 'Công trình / nội dung', rm_quantity: 'Khối lượng', rm_cost: 'Kinh phí (tỷ đồng)',
+    rm_source: 'Nguồn vốn', rm_total: 'Tổng cộng', rm_works_count: 'Số công trình', rm_panel: 'Lộ trình — {name}',
+    rm_money: 'Kinh phí theo nguồn vốn và năm (tỷ đồng)', rm_target: 'Mục tiêu', rm_met: 'đạt', rm_not_met: 'không đạt',
+    rm_no_works: 'Lộ trình không có công trình ở xã này.', rm_rows: 'Các công trình, mỗi dòng một khoản chi',
+    rm_line_road: 'Đường', rm_line_canal: 'Kênh mương', rm_point_school: 'Trường học', rm_point_facility: 'Thiết chế',
+    rm_target_outline: 'Xã mục tiêu', rm_unplaced: '{n} chưa có vị trí trên bản đồ (thiết chế mới, chương trình)',
+    rm_gap: 'Thiếu vốn: cần bổ sung {gap} tỷ đồng', rm_all_met: 'mọi mục tiêu đều đạt', rm_some_met: '{met}/{n} mục tiêu đạt',
+    rm_no_outlines: 'ranh giới xã hiện khi có kết quả mô phỏng cùng địa bàn bên cạnh lộ trình',
+    rm_criteria: 'Tiêu chí', rm_goal_by: 'đạt chuẩn năm {by}', rm_goal_count: 'ít nhất {n} tiêu chí cuối năm {by}',
+    rm_reached: 'đạt chuẩn năm {year}', rm_not_reached: 'chưa đạt chuẩn trong lộ trình',
+    rm_why_late: 'đạt chuẩn năm {year}, sau năm {by}', rm_why_none: 'chưa đạt chuẩn đến năm {year}',
+    rm_why_count: '{n} tiêu chí cuối năm {year}, cần {want}',
+    unit_km: 'km', unit_ha: 'ha', unit_unit: 'công trình', unit_year: 'năm',
   },
 };
 
@@ -50,6 +79,11 @@ const WORKS_RAMP = ['#99000d', '#e31a1c', '#fc4e2a', '#fd8d3c', '#feb24c'];
 const GREY_NA = '#bdbdbd';
 const GREY_LATE = '#f0f0f0';
 const SOURCE_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+// A roadmap's works by the year they are paid: a few years, so distinct colours rather than a ramp.
+// No reds: the forecast's planned works use them.
+const ROADMAP_COLOURS = ['#0571b0', '#1a9850', '#ff7f00', '#984ea3', '#00bcd4', '#a65628', '#f781bf', '#666666', '#e6ab02'];
+const ROADMAP_LAYERS = ['roadmap-lines', 'roadmap-canals', 'roadmap-points'];
+const TARGET_OUTLINE = '#c51b7d';
 
 const state = {
   lang: localStorage.getItem('ntm-lang') || 'en',
@@ -61,6 +95,9 @@ const state = {
   measure: 'p', year: 0,  // year: index into the period
   layers: new Set(),
   selected: null,         // commune code
+  roadmap: null,          // id of the roadmap shown, when the Roadmap layer is on
+  roadmapPick: null,      // id of the roadmap chosen in the picker
+  roadmaps: new Map(),    // id → {summary, works} promise
   maps: {},
   ready: false,
   timings: [],            // [what, ms since the page started], to see where time goes
@@ -94,6 +131,24 @@ async function fetchJson(path) {
 }
 
 function scenarioInfo(id) { return state.index.scenarios.find((s) => s.id === id); }
+function roadmapInfo(id) { return state.index.roadmaps.find((r) => r.id === id); }
+
+function roadmapData(id) {
+  if (!state.roadmaps.has(id)) {
+    const base = `api/roadmap/${encodeURIComponent(id)}`;
+    state.roadmaps.set(id, Promise.all([fetchJson(`${base}/summary.json`), fetchJson(`${base}/works.geojson`)])
+      .then(([summary, works]) => ({ summary, works })));
+  }
+  return state.roadmaps.get(id);
+}
+
+// The calendar year the slider shows: in the forecast's period, or the roadmap's when alone.
+function currentYear() {
+  const v = state.a && state.scenarios.get(state.a);
+  if (v) return v.start + state.year;
+  const r = state.roadmapPick && roadmapInfo(state.roadmapPick);
+  return r ? r.start + state.year : null;
+}
 
 async function values(id) {
   if (!state.scenarios.has(id)) state.scenarios.set(id, await fetchJson(`api/values/${encodeURIComponent(id)}.json`));
@@ -199,7 +254,7 @@ async function showScenario(side) {
   timing(`${side}: values and area fetched`);
   const src = map.getSource('communes');
   if (!src || map.__area !== scenarioInfo(id).area) {
-    for (const l of ['communes-fill', 'communes-line', 'communes-selected']) if (map.getLayer(l)) map.removeLayer(l);
+    for (const l of ['roadmap-targets', 'communes-fill', 'communes-line', 'communes-selected']) if (map.getLayer(l)) map.removeLayer(l);
     if (src) map.removeSource('communes');
     map.addSource('communes', { type: 'geojson', data: geo, promoteId: 'code' });
     map.__values = null;
@@ -215,6 +270,7 @@ async function showScenario(side) {
   }
   document.getElementById(`title-${side}`).textContent = scenarioInfo(id).name;
   await showPlans(side);
+  if (side === 'a' && state.roadmap) await showRoadmap();
   restyle();
   timing(`${side}: scenario ${id} shown`);
 }
@@ -259,16 +315,21 @@ function restyle() {
     }
     applyValues(map, v);
   }
-  const v = state.scenarios.get(state.a);
-  if (v) document.getElementById('year-label').textContent = String(v.start + state.year);
+  const year = currentYear();
+  if (year !== null) document.getElementById('year-label').textContent = String(year);
+  roadmapFilter();
   legend();
-  if (state.selected) renderPanel();
+  if (state.selected) renderPanel().catch((e) => status(e.message, true));
 }
 
 function legend() {
-  const v = state.scenarios.get(state.a);
-  if (!v) return;
   const el = document.getElementById('legend');
+  const v = state.scenarios.get(state.a);
+  if (!v) {
+    el.innerHTML = roadmapLegend();
+    el.hidden = !el.innerHTML;
+    return;
+  }
   const year = v.start + state.year;
   let html;
   if (state.measure === 'median') {
@@ -287,7 +348,7 @@ function legend() {
     for (let y = v.start; y <= v.end; ++y) html += `<div class="row"><span class="line" style="border-color:${yearColour(v, y, WORKS_RAMP)}"></span>${y}</div>`;
     html += `<div class="row"><span class="line" style="border-color:${GREY_LATE}"></span>${t('works_later')}</div>`;
   }
-  el.innerHTML = html;
+  el.innerHTML = html + roadmapLegend();
 }
 
 // ---- the commune panel ---------------------------------------------------------------------
@@ -322,6 +383,16 @@ async function renderPanel() {
   const panel = document.getElementById('panel');
   const body = document.getElementById('panel-body');
   panel.hidden = false;
+  const rm = state.roadmap ? await roadmapData(state.roadmap) : null;
+  if (code !== state.selected) return;
+  const roadmapHtml = rm ? roadmapPanel(rm.summary, code) : '';
+  // A commune of the roadmap that the forecasts shown do not hold (or none served): the roadmap alone.
+  const known = state.a && state.scenarios.get(state.a) && state.scenarios.get(state.a).communes.code.includes(code);
+  if (!known) {
+    const c = rm && rm.summary.communes.find((x) => x.code === code);
+    body.innerHTML = `<h2 data-testid="panel-title">${esc(c ? c.name : code)} <small>(${esc(code)})</small></h2>` + roadmapHtml;
+    return;
+  }
   const sides = state.compare && state.b ? ['a', 'b'] : ['a'];
   const details = await Promise.all(sides.map((s) => communeDetail(state[s], code)));
   if (code !== state.selected) return;
@@ -330,7 +401,7 @@ async function renderPanel() {
   const year = d.years[Math.min(yi, d.years.length - 1)];
   const set = state.index.criteria_sets[scenarioInfo(state.a).criteria];
   const n = set ? set.criteria.length : d.criteria.length;
-  let html = `<h2 data-testid="panel-title">${esc(d.name)} <small>(${esc(d.code)})</small></h2>`;
+  let html = `<h2 data-testid="panel-title">${esc(d.name)} <small>(${esc(d.code)})</small></h2>` + roadmapHtml;
   html += '<table><tr><th class="name"></th>' + sides.map((s) => `<th>${esc(scenarioInfo(state[s]).name)}</th>`).join('') + '</tr>';
   html += `<tr><td class="name">${t('p_by', { year })}</td>` +
           details.map((x, i) => `<td class="num" data-testid="panel-p-${sides[i]}">${fmt(x.p[yi], 3)}</td>`).join('') + '</tr>';
@@ -405,6 +476,178 @@ async function renderFunds() {
   document.getElementById('funds-body').innerHTML = s;
 }
 
+// ---- the roadmap (`ntmsim plan`) -------------------------------------------------------------
+
+function roadmapColour(info, year) {
+  return ROADMAP_COLOURS[(year - info.start) % ROADMAP_COLOURS.length];
+}
+
+function roadmapColourExpr(info) {
+  const cases = [];
+  for (let y = info.start; y <= info.end; ++y) cases.push(y, roadmapColour(info, y));
+  return ['match', ['to-number', ['get', 'year']], ...cases, '#000000'];
+}
+
+const IS_LINE = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
+const IS_CANAL = ['==', ['get', 'layer'], 'canals'];
+// Each layer's own part of the works (line-dasharray cannot follow the data: canals get a layer).
+const ROADMAP_FILTERS = {
+  'roadmap-lines': ['all', IS_LINE, ['!', IS_CANAL]],
+  'roadmap-canals': ['all', IS_LINE, IS_CANAL],
+  'roadmap-points': ['!', IS_LINE],
+};
+
+// Draws the roadmap chosen on map a (works by year; target communes outlined when the map holds
+// their area), or removes it when the layer is off.
+async function showRoadmap() {
+  const map = state.maps.a;
+  if (!map) return;
+  for (const l of [...ROADMAP_LAYERS, 'roadmap-targets']) if (map.getLayer(l)) map.removeLayer(l);
+  if (map.getSource('roadmap-works')) map.removeSource('roadmap-works');
+  const id = state.roadmap;
+  if (!id) { legend(); return; }
+  const { summary, works } = await roadmapData(id);
+  if (id !== state.roadmap || map.getSource('roadmap-works')) return;  // overtaken by another call
+  const info = roadmapInfo(id);
+  // No simplification: a short road piece must stay on the map at every zoom.
+  map.addSource('roadmap-works', { type: 'geojson', data: works, tolerance: 0 });
+  const colour = roadmapColourExpr(info);
+  map.addLayer({ id: 'roadmap-lines', type: 'line', source: 'roadmap-works', filter: ROADMAP_FILTERS['roadmap-lines'],
+                 layout: { 'line-cap': 'round' }, paint: { 'line-color': colour, 'line-width': 3 } });
+  map.addLayer({ id: 'roadmap-canals', type: 'line', source: 'roadmap-works', filter: ROADMAP_FILTERS['roadmap-canals'],
+                 paint: { 'line-color': colour, 'line-width': 3, 'line-dasharray': [2, 1] } });
+  map.addLayer({ id: 'roadmap-points', type: 'circle', source: 'roadmap-works', filter: ROADMAP_FILTERS['roadmap-points'],
+                 paint: { 'circle-color': colour, 'circle-radius': 6, 'circle-stroke-width': 1.5,
+                          'circle-stroke-color': ['case', ['==', ['get', 'layer'], 'schools'], '#000000', '#ffffff'] } });
+  const targets = (summary.targets || []).map((x) => x.code);
+  if (map.getSource('communes') && info.area && scenarioInfo(info.area) && map.__area === scenarioInfo(info.area).area) {
+    map.addLayer({ id: 'roadmap-targets', type: 'line', source: 'communes', filter: ['in', ['get', 'code'], ['literal', targets]],
+                   paint: { 'line-color': TARGET_OUTLINE, 'line-width': 3 } }, 'roadmap-lines');
+  }
+  if (!map.getSource('communes')) map.fitBounds(bounds(works), { padding: 40, duration: 0 });
+  roadmapFilter();
+  legend();
+  timing(`roadmap ${id} shown`);
+}
+
+// Works paid up to the year of the slider.
+function roadmapFilter() {
+  const map = state.maps.a;
+  const year = currentYear();
+  if (!map || year === null) return;
+  const upTo = ['<=', ['to-number', ['get', 'year']], year];
+  for (const l of ROADMAP_LAYERS) if (map.getLayer(l)) map.setFilter(l, ['all', ROADMAP_FILTERS[l], upTo]);
+}
+
+function roadmapLegend() {
+  if (!state.roadmap) return '';
+  const info = roadmapInfo(state.roadmap);
+  const data = state.roadmapLoaded && state.roadmapLoaded.id === state.roadmap ? state.roadmapLoaded : null;
+  const year = currentYear();
+  let html = `<div data-testid="legend-roadmap"><h3 style="margin-top:6px">${esc(t('roadmap_title', { year }))}</h3>`;
+  html += `<div>${esc(info.name)}</div>`;
+  for (let y = info.start; y <= info.end; ++y) {
+    const n = data ? data.works.features.filter((f) => Number(f.properties.year) === y).length : 0;
+    const off = y > year ? ' style="opacity:.4"' : '';
+    html += `<div class="row"${off}><span class="sw" style="background:${roadmapColour(info, y)}"></span>${y}` +
+            `<span data-testid="legend-roadmap-${y}">${data ? ` (${n} ${t('rm_works')})` : ''}</span></div>`;
+  }
+  html += `<div class="row"><span class="line" style="border-color:#333"></span>${t('rm_line_road')}` +
+          `<span class="dash"></span>${t('rm_line_canal')}</div>`;
+  html += `<div class="row"><span class="pt" style="background:#999;border-color:#000"></span>${t('rm_point_school')}` +
+          `<span class="pt" style="background:#999;border-color:#fff;outline:1px solid #999"></span>${t('rm_point_facility')}</div>`;
+  const map = state.maps.a;
+  if (map && map.getLayer('roadmap-targets')) html += `<div class="row"><span class="outline"></span>${t('rm_target_outline')}</div>`;
+  else if (!state.index.scenarios.length) html += `<div style="color:#666">${t('rm_no_outlines')}</div>`;
+  if (data) {
+    const placed = data.works.features.length;
+    const unplaced = info.works - placed;
+    if (unplaced > 0) html += `<div style="color:#666">${t('rm_unplaced', { n: unplaced })}</div>`;
+  }
+  if (info.targets !== null) {
+    html += `<div class="${info.all_met ? 'target-met' : 'target-not'}">${info.all_met ? t('rm_all_met') : t('rm_some_met', { met: info.targets_met, n: info.targets })}</div>`;
+  }
+  if (info.funding_gap_bn) html += `<div class="target-not" data-testid="roadmap-gap">${t('rm_gap', { gap: fmt(info.funding_gap_bn, 3) })}</div>`;
+  return html + '</div>';
+}
+
+function unitLabel(u) { return TEXT.en['unit_' + u] ? t('unit_' + u) : u; }
+function sourceLabel(s) { return TEXT.en['src_' + s] ? t('src_' + s) : s; }
+
+// "people 0.500; province 1.000" (works.gpkg's sources) in words.
+function sourcesLabel(text) {
+  return String(text || '').split(';').map((part) => {
+    const [src, amount] = part.trim().split(' ');
+    return `${sourceLabel(src)} ${fmt(Number(amount), 3)}`;
+  }).join('; ');
+}
+
+function workPopup(map, f, lngLat) {
+  const p = f.properties;
+  const rows = [[t('rm_commune'), `${p.commune} (${p.commune_code})`], [t('rm_work'), p.work], [t('rm_criteria'), p.criteria],
+                [t('rm_quantity'), `${fmt(Number(p.quantity), 2)} ${unitLabel(p.unit)}`], [t('rm_cost'), fmt(Number(p.cost_bn), 3)],
+                [t('rm_source'), sourcesLabel(p.sources)], [t('rm_year'), p.year]];
+  if (state.popup) state.popup.remove();
+  state.popup = new maplibregl.Popup({ closeButton: true, maxWidth: '340px' }).setLngLat(lngLat)
+    .setHTML(`<table data-testid="work-popup">${rows.map(([k, v]) => `<tr><td><b>${esc(k)}</b></td><td>${esc(v)}</td></tr>`).join('')}</table>`)
+    .addTo(map);
+}
+
+function targetText(x) {
+  let goal = t('rm_goal_by', { by: x.by });
+  if (x.min_criteria) goal += ', ' + t('rm_goal_count', { n: x.min_criteria, by: x.min_criteria_by });
+  const reached = x.reached ? t('rm_reached', { year: x.reached }) : t('rm_not_reached');
+  // Why not, from the numbers (summary.json's `why` is the same in English).
+  const why = [];
+  if (!x.reached) why.push(t('rm_why_none', { year: state.index.roadmaps.find((r) => r.id === state.roadmap).end }));
+  else if (x.reached > x.by) why.push(t('rm_why_late', { year: x.reached, by: x.by }));
+  if (x.min_criteria && (x.criteria_at_min_by === null || x.criteria_at_min_by < x.min_criteria)) {
+    why.push(t('rm_why_count', { n: x.criteria_at_min_by || 0, year: x.min_criteria_by, want: x.min_criteria }));
+  }
+  const verdict = x.met ? `<span class="target-met">✓ ${t('rm_met')}</span>`
+                        : `<span class="target-not">✗ ${t('rm_not_met')}</span> (${esc(why.join('; '))})`;
+  return `${t('rm_target')}: ${esc(goal)} — ${esc(reached)} — ${verdict}`;
+}
+
+// The commune's part of the roadmap: its target, works per year and money by source and year.
+function roadmapPanel(summary, code) {
+  let html = `<h3>${esc(t('rm_panel', { name: summary.name }))}</h3>`;
+  const c = summary.communes.find((x) => x.code === code);
+  const target = c ? c.target : (summary.targets || []).find((x) => x.code === code);
+  if (target) html += `<p data-testid="roadmap-target">${targetText(target)}</p>`;
+  if (!c) return html + `<p>${t('rm_no_works')}</p>`;
+  const sources = summary.sources.filter((s) => c.money[s]);
+  html += `<table data-testid="roadmap-table"><tr><th>${t('rm_year')}</th><th>${t('rm_works_count')}</th>` +
+          sources.map((s) => `<th>${esc(sourceLabel(s))}</th>`).join('') + `<th>${t('rm_total')}</th></tr>`;
+  summary.years.forEach((y, i) => {
+    const total = sources.reduce((acc, s) => acc + c.money[s][i], 0);
+    html += `<tr><td>${y}</td><td class="num" data-testid="rm-works-${y}">${c.works[i]}</td>` +
+            sources.map((s) => `<td class="num" data-testid="rm-money-${s}-${y}">${fmt(c.money[s][i], 3)}</td>`).join('') +
+            `<td class="num">${fmt(total, 3)}</td></tr>`;
+  });
+  html += `<tr class="total"><td>${t('rm_total')}</td><td class="num">${c.works.reduce((a, b) => a + b, 0)}</td>` +
+          sources.map((s) => `<td class="num" data-testid="rm-money-${s}">${fmt(c.money[s].reduce((a, b) => a + b, 0), 3)}</td>`).join('') +
+          `<td class="num" data-testid="rm-total">${fmt(c.total_bn, 3)}</td></tr></table>`;
+  html += `<details><summary>${t('rm_rows')}</summary><table><tr><th>${t('rm_year')}</th><th>${t('rm_criteria')}</th>` +
+          `<th class="name">${t('rm_work')}</th><th>${t('rm_quantity')}</th><th>${t('rm_cost')}</th><th>${t('rm_source')}</th></tr>`;
+  for (const r of c.rows) {
+    html += `<tr><td>${r.year}</td><td>${esc(r.criteria)}</td><td class="name">${esc(r.work)}</td>` +
+            `<td class="num">${r.quantity === null ? '–' : fmt(r.quantity, 2)} ${esc(unitLabel(r.unit))}</td>` +
+            `<td class="num">${fmt(r.cost_bn, 3)}</td><td>${esc(sourceLabel(r.source))}</td></tr>`;
+  }
+  return html + '</table></details>';
+}
+
+async function setRoadmap(on) {
+  state.roadmap = on ? state.roadmapPick : null;
+  if (state.roadmap) {
+    const { works } = await roadmapData(state.roadmap);
+    state.roadmapLoaded = { id: state.roadmap, works };
+  }
+  await showRoadmap();
+  if (state.selected) await renderPanel();
+}
+
 // ---- controls ------------------------------------------------------------------------------
 
 function applyLanguage() {
@@ -457,35 +700,87 @@ function hover(map) {
   });
   map.on('mouseleave', 'communes-fill', () => { tip.hidden = true; map.getCanvas().style.cursor = ''; });
   map.on('click', (e) => {
-    const f = map.queryRenderedFeatures(e.point, { layers: ['communes-fill'] })[0];
+    // A work of the roadmap first (a few pixels around the click, lines are thin), then a commune.
+    const near = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
+    const rmLayers = ROADMAP_LAYERS.filter((l) => map.getLayer(l));
+    const work = rmLayers.length ? map.queryRenderedFeatures(near, { layers: rmLayers })[0] : null;
+    if (work) {
+      workPopup(map, work, e.lngLat);
+      select(work.properties.commune_code);
+      return;
+    }
+    const f = map.getLayer('communes-fill') ? map.queryRenderedFeatures(e.point, { layers: ['communes-fill'] })[0] : null;
     const assessed = f && map.getFeatureState({ source: 'communes', id: f.properties.code }).assessed;
     select(assessed ? f.properties.code : null);
   });
+  for (const l of ROADMAP_LAYERS) {
+    map.on('mouseenter', l, () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', l, () => { map.getCanvas().style.cursor = ''; });
+  }
 }
 
 async function main() {
   status(t('loading'));
   state.index = await fetchJson('api/index.json');
+  state.index.roadmaps = state.index.roadmaps || [];
   const ids = state.index.scenarios.map((s) => s.id);
-  state.a = ids[0];
-  state.b = ids[1] || ids[0];
-  fillScenarioSelect(document.getElementById('scenario-a'), state.a);
-  fillScenarioSelect(document.getElementById('scenario-b'), state.b);
-  const v = await values(state.a);
   const slider = document.getElementById('year');
-  slider.max = String(v.end - v.start);
-  state.year = Math.min(2, v.end - v.start);  // two years in: something to see on opening
-  slider.value = String(state.year);
-  const defaults = (await area(state.a)).features.length <= 500;
-  for (const box of document.querySelectorAll('#layers input')) {
-    box.checked = defaults && box.dataset.layer === 'road_plan';
-    if (box.checked) state.layers.add(box.dataset.layer);
+  const roadmapBox = document.getElementById('roadmap');
+  if (state.index.roadmaps.length) {
+    const pick = document.getElementById('roadmap-pick');
+    for (const r of state.index.roadmaps) {
+      const o = document.createElement('option');
+      o.value = r.id;
+      o.textContent = r.name === r.id ? r.id : `${r.name} (${r.id})`;
+      pick.appendChild(o);
+    }
+    pick.hidden = state.index.roadmaps.length < 2;
+    state.roadmapPick = state.index.roadmaps[0].id;
+    document.getElementById('roadmap-control').hidden = false;
   }
-  timing('index and first values fetched');
-  state.maps.a = await makeMap('map-a');
-  timing('map a ready');
-  hover(state.maps.a);
-  await showScenario('a');
+  if (ids.length) {
+    state.a = ids[0];
+    state.b = ids[1] || ids[0];
+    fillScenarioSelect(document.getElementById('scenario-a'), state.a);
+    fillScenarioSelect(document.getElementById('scenario-b'), state.b);
+    const v = await values(state.a);
+    slider.max = String(v.end - v.start);
+    state.year = Math.min(2, v.end - v.start);  // two years in: something to see on opening
+    slider.value = String(state.year);
+    const defaults = (await area(state.a)).features.length <= 500;
+    for (const box of document.querySelectorAll('#layers input')) {
+      box.checked = defaults && box.dataset.layer === 'road_plan';
+      if (box.checked) state.layers.add(box.dataset.layer);
+    }
+    timing('index and first values fetched');
+    state.maps.a = await makeMap('map-a');
+    timing('map a ready');
+    hover(state.maps.a);
+    await showScenario('a');
+  } else {
+    // A roadmap alone: its works on the map, the slider over its years, the roadmap layer on.
+    document.body.classList.add('roadmap-only');
+    const r = roadmapInfo(state.roadmapPick);
+    slider.max = String(r.end - r.start);
+    state.year = r.end - r.start;
+    slider.value = String(state.year);
+    state.maps.a = await makeMap('map-a');
+    hover(state.maps.a);
+    document.getElementById('title-a').textContent = r.name;
+    roadmapBox.checked = true;
+    await setRoadmap(true);
+  }
+  roadmapBox.addEventListener('change', () => setRoadmap(roadmapBox.checked).catch((e) => status(e.message, true)));
+  document.getElementById('roadmap-pick').addEventListener('change', (e) => {
+    state.roadmapPick = e.target.value;
+    if (!document.body.classList.contains('roadmap-only')) return setRoadmap(roadmapBox.checked).catch((x) => status(x.message, true));
+    const r = roadmapInfo(state.roadmapPick);
+    document.getElementById('title-a').textContent = r.name;
+    slider.max = String(r.end - r.start);
+    state.year = Math.min(state.year, r.end - r.start);
+    slider.value = String(state.year);
+    return setRoadmap(true).then(restyle).catch((x) => status(x.message, true));
+  });
 
   slider.addEventListener('input', () => { state.year = Number(slider.value); restyle(); });
   document.getElementById('measure').addEventListener('change', (e) => { state.measure = e.target.value; restyle(); });
