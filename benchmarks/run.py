@@ -537,7 +537,10 @@ def main():
     skip = set(filter(None, args.skip.split(",")))
     os.makedirs(args.out, exist_ok=True)
     work_root = tempfile.mkdtemp(prefix="ntmsim-bench-")
-    res = {"machine": machine(), "command": "bash benchmarks/run.sh" + (" --smoke" if args.smoke else ""),
+    command = "bash benchmarks/run.sh" + (" --smoke" if args.smoke else "") + (f" --skip {args.skip}" if args.skip else "")
+    if args.build != os.path.join(REPO, "build", "bench"):
+        command += f" --build {os.path.relpath(args.build, REPO)}"
+    res = {"machine": machine(), "command": command,
            "loadavg_start": loadavg(), "micro": [], "e2e": [], "e2e_checks": {}, "peers": [], "numpy": [],
            "checks": [], "plan": [], "plan_checks": {}}
     log(f"== {res['machine']['cores']} cores, {res['machine']['cpu']}; git {res['machine']['commit']}; "
