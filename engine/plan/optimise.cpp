@@ -112,7 +112,7 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
     for (auto& row : r.extra) row.assign(static_cast<std::size_t>(p.years), 0.0);
 
     Schedule greedy = greedy_schedule(p, skip);
-    if (o.objective == Objective::MinCost) {
+    {
         // Targets the capacity per commune and year rules out, whatever the money. The greedy
         // schedule keeps to the capacity: a target it meets is within it. The communes of the
         // others are solved one by one, with money free, for the most of their targets.
@@ -170,6 +170,21 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
     };
 
     if (o.objective == Objective::MaxCommunes) {
+        // When the money meets every target that any money could, the cheapest plan that does
+        // is the answer (each target outweighs every cost), and the model with every target
+        // required is far easier to solve. Only when the money falls short is the model that
+        // counts the targets met solved.
+        auto all = build(true, RoadmapModel::TargetMode::Required);
+        const auto first = run(all, greedy);
+        double extra = 0;
+        if (!first.x.empty())
+            for (const double v : all.extra_money(first.x)) extra += v;
+        if (!first.x.empty() && first.status == SolveResult::Status::Optimal && extra <= 1e-6) {
+            r.solved = true;
+            r.schedule = all.schedule(first.x);
+            r.outcome = settle(p, r.schedule);
+            return r;
+        }
         auto m = build(false, RoadmapModel::TargetMode::Counted);
         const auto res = run(m, greedy);
         if (res.x.empty()) return r;
