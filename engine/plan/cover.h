@@ -20,15 +20,17 @@ struct CoverItem {
 };
 
 // A lower bound on the least cost of items whose gains add up to at least `shortfall` (+inf when
-// all of them together fall short): never above the true least cost, and within a rounding of the
-// gains to steps of the shortfall below it (finer with fewer items: about `work` cell updates of
-// dynamic programming, with the gains rounded up to whole steps). Items with no gain are ignored.
+// all of them together fall short), never above the true least cost. Exact up to 24 items with a
+// gain (every subset of each half, met in the middle); beyond, dynamic programming over the
+// shortfall cut into steps (about `work` cell updates) with the gains rounded up to whole steps,
+// within that rounding below the least cost. Items with no gain are ignored.
 double least_cover_cost(const std::vector<CoverItem>& items, double shortfall,
                         std::size_t work = kCoverWork);
 
-// A true cover (its gains add up to the shortfall) and cheap: the cheapest up to the rounding,
-// with the gains rounded down this time, then improved in true arithmetic by dropping items and
-// exchanging one for a cheaper one. Empty when nothing is needed or the items fall short.
+// A true cover (its gains add up to the shortfall) and cheap: the cheapest up to 24 items; beyond,
+// the cheapest up to the rounding with the gains rounded down this time, then improved in true
+// arithmetic by exchanging up to two items for up to two others (or none). Empty when nothing is
+// needed or the items fall short.
 struct Cover {
     std::vector<std::size_t> chosen;  // indices in `items`, ascending
     double cost = 0;

@@ -15,6 +15,11 @@
 // the year of its count), met_t (binary, target t met), and money flows (continuous): the people's
 // money each commune spends, the pool's spending, loans and the credit spent, and, when elastic,
 // the extra pooled money of each year.
+//
+// Rows that only tighten the relaxation (docs/plan.md, "The model"): for an indicator every work
+// helps, the works built by a year cost at least the cheapest cover of its shortfall (cover.h), and
+// a work's gain counts only up to the shortfall; a programme that needs every year so far pushed is
+// linked year by year.
 #include <map>
 #include <tuple>
 #include <utility>
