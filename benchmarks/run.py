@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 """ntmsim's benchmarks, end to end: micro-benchmarks, the whole command line at district, province
-and national scale, and the peers (PostGIS, GDAL's SQLite dialect, GeoPandas, numpy) on the same
-data in the same run, each checked to give the same numbers. benchmarks/run.sh builds and calls
+and national scale, the roadmap (ntmsim plan on Can Lộc and on 250 communes), and the peers
+(PostGIS, GDAL's SQLite dialect, GeoPandas, numpy) on the same data in the same run, each checked
+to give the same numbers. benchmarks/run.sh builds and calls
 this; see benchmarks/README.md.
 
     run.py --build DIR [--smoke] [--scales 20,250,10000] [--peer-scales 250,10000]
            [--geopandas-scales 250] [--sqlite-scales 250] [--draws 1000] [--peer-draws 100] [--out DIR]
-           [--markdown BENCHMARKS.md]
+           [--markdown BENCHMARKS.md] [--skip micro,e2e,peers,numpy,plan]
 
---smoke: 20 communes, few draws, every step and every peer once, and the equality checks; no
+--smoke: 20 communes, Can Lộc's plan only, few draws, every step and every peer once, and the equality checks; no
 timing is judged and BENCHMARKS.md is not touched. Exit 1 when a step fails or a peer disagrees.
 """
 import argparse
@@ -29,6 +30,8 @@ REPO = os.path.dirname(HERE)
 PY = "/usr/bin/python3"  # Debian's, with python3-geopandas and python3-numpy
 SCALE_NAMES = {20: "district", 250: "province", 10000: "national"}
 BEGIN, END = "<!-- run.py: begin -->", "<!-- run.py: end -->"
+PLAN_BEGIN, PLAN_END = "<!-- run.py plan: begin -->", "<!-- run.py plan: end -->"
+PLAN_LIMIT_S = 60  # ntmsim plan's default time limit: the goals are judged within it
 
 
 def log(msg):
@@ -257,6 +260,71 @@ def run_numpy(args, communes, area, work):
     return rows, check
 
 
+# --- the roadmap (ntmsim plan) --------------------------------------------------------------------
+
+SOLVER_LINE = re.compile(r"solver: .*?, (?P<status>optimal|feasible \(time limit\)|infeasible|no solution found \(time limit\)), "
+                         r"objective (?P<objective>\S+), bound (?P<bound>\S+), gap (?P<gap>\S+)%, (?P<nodes>\d+) nodes "
+                         r"\((?P<columns>\d+) columns, (?P<rows>\d+) rows\)")
+SIZE_LINE = re.compile(r"planning (?P<targets>\d+) target communes over (?P<years>\d+) years: (?P<works>\d+) candidate works")
+
+
+def run_plan(args, work, area_of):
+    """ntmsim plan on Can Lộc (7 targets, 1 solver thread: to a proven optimum) and on a province of
+    250 generated communes (40 targets over 5 years, 2 solver threads: the gap at the time limit).
+    Can Lộc is also planned on 2 threads, whose output must be the same bytes."""
+    log("== roadmap (ntmsim plan)")
+    cases = [("Can Lộc", 23, os.path.join(REPO, "datasets", "canloc", "canloc.gpkg"),
+              os.path.join(REPO, "scenarios", "canloc", "district-plan.yaml"), 1)]
+    if not args.smoke:
+        cases.append(("province", 250, area_of(250), os.path.join(HERE, "plan", "province-plan.yaml"), 2))
+    rows, checks = [], {}
+    for name, communes, area, scenario, threads in cases:
+        out = os.path.join(work, f"plan-{communes}-t{threads}")
+        logfile = out + ".log"
+        la = loadavg()
+        wall, rss = timed([args.ntmsim, "plan", area, scenario, "-o", out, "--overwrite", "--solver-threads", str(threads),
+                           "--time-limit", str(PLAN_LIMIT_S)], logfile)
+        with open(logfile) as f:
+            text = f.read()
+        solver, size = SOLVER_LINE.search(text), SIZE_LINE.search(text)
+        if not solver or not size:
+            raise Failed(f"ntmsim plan printed no solver line:\n{text[-3000:]}")
+        row = {"instance": name, "communes": communes, "threads": threads, "seconds": round(wall, 2), "peak_rss_kib": rss,
+               "loadavg": la, "status": solver["status"], "objective": float(solver["objective"]),
+               "bound": float(solver["bound"]), "gap_percent": float(solver["gap"]), "nodes": int(solver["nodes"]),
+               "columns": int(solver["columns"]), "rows": int(solver["rows"]), "targets": int(size["targets"]),
+               "years": int(size["years"]), "works": int(size["works"])}
+        rows.append(row)
+        log(f"   {name:<10} {communes:>4} communes, {threads} thread(s): {row['status']}, gap {row['gap_percent']:.4f}%, "
+            f"{row['nodes']} nodes, {wall:.2f} s   (load {la:.1f})")
+        if name == "Can Lộc":
+            again = os.path.join(work, f"plan-{communes}-t2")
+            subprocess.run([args.ntmsim, "plan", area, scenario, "-o", again, "--overwrite", "--solver-threads", "2"],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            checks["Can Lộc plan: same bytes on 1 and 2 solver threads"] = same_tree(out, again)
+    for k, v in checks.items():
+        log(f"   {k}: {'yes' if v else 'NO'}")
+    return rows, checks
+
+
+def plan_markdown(res):
+    m = res["machine"]
+    L = [PLAN_BEGIN, "", f"Measured {m['date']} at commit {m['commit']} on {m['cores']} cores ({m['cpu']}) by "
+         f"`{res['command']}`, CBC's time limit {PLAN_LIMIT_S} s (the default). Wall seconds of the whole command "
+         "(loading and measuring the area, every solve, writing the outputs); the gap is the solver's, at the end.", "",
+         "| instance | communes | targets | years | candidate works | columns | rows | solver threads | status | gap | "
+         "nodes | objective (bn) | wall s | load |",
+         "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
+    for r in res["plan"]:
+        L.append(f"| {r['instance']} | {r['communes']} | {r['targets']} | {r['years']} | {r['works']} | {r['columns']} | "
+                 f"{r['rows']} | {r['threads']} | {r['status']} | {r['gap_percent']:.4f}% | {r['nodes']} | "
+                 f"{r['objective']:.3f} | {r['seconds']:.1f} | {r['loadavg']:.1f} |")
+    for k, v in res.get("plan_checks", {}).items():
+        L.append(f"\n{k}: {'yes' if v else 'NO'}.")
+    L += ["", PLAN_END]
+    return "\n".join(L)
+
+
 # --- the report -----------------------------------------------------------------------------------
 
 def machine():
@@ -327,6 +395,18 @@ def targets(res):
         x = t1["seconds"] / t2["seconds"]
         out.append({"target": "simulate, 2 threads vs 1", "goal": "≥ 1.8×", "measured": f"{x:.2f}×",
                     "met": x >= 1.8, "by": None if x >= 1.8 else f"{1.8 / x:.2f}× short"})
+    plan = res.get("plan", [])
+    for r in plan:
+        if r["instance"] == "Can Lộc":
+            proven = r["status"] == "optimal"
+            out.append({"target": "plan Can Lộc to a proven optimum, 1 solver thread", "goal": f"optimal ≤ {PLAN_LIMIT_S} s",
+                        "measured": f"{r['status']} in {r['seconds']:.1f} s (gap {r['gap_percent']:.4f}%)",
+                        "met": proven and r["seconds"] <= PLAN_LIMIT_S,
+                        "by": None if proven else f"gap {r['gap_percent']:.4f}% at the limit"})
+        else:
+            out.append({"target": f"plan {r['communes']} communes, {r['threads']} solver threads", "goal": "gap ≤ 1% at 60 s",
+                        "measured": f"gap {r['gap_percent']:.4f}% ({r['status']}, {r['seconds']:.1f} s)",
+                        "met": r["gap_percent"] <= 1, "by": None if r["gap_percent"] <= 1 else f"gap {r['gap_percent']:.2f}%"})
     e2e = res["e2e"]
     if e2e:
         n = max(r["communes"] for r in e2e)
@@ -407,11 +487,11 @@ def markdown(res):
     return "\n".join(L)
 
 
-def write_markdown(path, table):
+def write_markdown(path, table, begin=BEGIN, end=END):
     """Puts the table between the markers of BENCHMARKS.md (the rest is written by hand)."""
-    text = open(path).read() if os.path.exists(path) else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + table + text[text.index(END) + len(END):]
+    text = open(path).read() if os.path.exists(path) else f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + table + text[text.index(end) + len(end):]
     else:
         text += "\n" + table + "\n"
     tmp = path + ".tmp"
@@ -435,7 +515,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--markdown", default=os.path.join(REPO, "BENCHMARKS.md"))
-    ap.add_argument("--skip", default="", help="comma list of parts to skip: micro,e2e,peers,numpy")
+    ap.add_argument("--skip", default="", help="comma list of parts to skip: micro,e2e,peers,numpy,plan")
     ap.add_argument("--render", metavar="RESULTS.json",
                     help="only write BENCHMARKS.md again from an earlier run's results (no run)")
     args = ap.parse_args()
@@ -444,6 +524,8 @@ def main():
             res = json.load(f)
         res["targets"] = targets(res)
         write_markdown(args.markdown, markdown(res))
+        if res.get("plan"):
+            write_markdown(args.markdown, plan_markdown(res), PLAN_BEGIN, PLAN_END)
         log(f"written: {args.markdown}")
         return 0
     args.build = os.path.abspath(args.build)
@@ -455,9 +537,12 @@ def main():
     skip = set(filter(None, args.skip.split(",")))
     os.makedirs(args.out, exist_ok=True)
     work_root = tempfile.mkdtemp(prefix="ntmsim-bench-")
-    res = {"machine": machine(), "command": "bash benchmarks/run.sh" + (" --smoke" if args.smoke else ""),
+    command = "bash benchmarks/run.sh" + (" --smoke" if args.smoke else "") + (f" --skip {args.skip}" if args.skip else "")
+    if args.build != os.path.join(REPO, "build", "bench"):
+        command += f" --build {os.path.relpath(args.build, REPO)}"
+    res = {"machine": machine(), "command": command,
            "loadavg_start": loadavg(), "micro": [], "e2e": [], "e2e_checks": {}, "peers": [], "numpy": [],
-           "checks": []}
+           "checks": [], "plan": [], "plan_checks": {}}
     log(f"== {res['machine']['cores']} cores, {res['machine']['cpu']}; git {res['machine']['commit']}; "
         f"load average {res['loadavg_start']:.1f}; work {work_root}")
     ok = True
@@ -501,6 +586,11 @@ def main():
             res["numpy"] += rows
             res["checks"].append(check)
             ok = ok and check["equal"] and all(r.get("identical", True) for r in rows)
+        if "plan" not in skip:
+            work = os.path.join(work_root, "plan")
+            os.makedirs(work)
+            res["plan"], res["plan_checks"] = run_plan(args, work, area_of)
+            ok = ok and all(res["plan_checks"].values())
     except (Failed, subprocess.CalledProcessError) as e:
         log(f"run.py: {e}")
         ok = False
@@ -519,8 +609,17 @@ def main():
     table = markdown(res)
     with open(os.path.join(args.out, f"benchmarks-{stamp}.md"), "w") as f:
         f.write(table + "\n")
+    if res["plan"]:
+        with open(os.path.join(args.out, f"benchmarks-{stamp}.md"), "a") as f:
+            f.write("\n" + plan_markdown(res) + "\n")
     if not args.smoke:
-        write_markdown(args.markdown, table)
+        # A run of the roadmap alone (--skip micro,e2e,peers,numpy) leaves the other tables as they are.
+        if skip >= {"micro", "e2e", "peers", "numpy"}:
+            log("BENCHMARKS.md: only the roadmap table is written (the other parts were skipped)")
+        else:
+            write_markdown(args.markdown, table)
+        if res["plan"]:
+            write_markdown(args.markdown, plan_markdown(res), PLAN_BEGIN, PLAN_END)
         log(f"written: {args.markdown}")
     log(f"written: {args.out}/benchmarks-{stamp}.json and .md")
     log("all steps ran; every peer agrees")

@@ -1,9 +1,12 @@
 // The greedy schedule (the solver's starting solution) and the check of what no money can reach.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
+#include <tuple>
 
 #include "core/text.h"
+#include "plan/cover.h"
 #include "plan/optimise.h"
 
 namespace ntm::plan {
@@ -52,15 +55,22 @@ class Greedy {
         for (const auto i : cr.indicators) {
             if (indicator_met(m_p, s, i, y)) continue;
             if (!m_p.indicators[i].measurable) return false;
-            // Unpaid works that help, the most gain per bn first.
+            // Unpaid works that help: the cheapest cover of what is missing first (cover.h), then,
+            // should capacity leave some of it out, the others by the most gain per bn.
             std::vector<std::size_t> helps;
             for (const auto w : m_by_indicator[i])
                 if (s.work_year[w] < 0 && gain(m_p, w, i, y) > 0 && m_p.works[w].earliest <= pay_by) helps.push_back(w);
-            std::stable_sort(helps.begin(), helps.end(), [&](std::size_t a, std::size_t b) {
-                return gain(m_p, a, i, y) * std::max(m_p.works[b].cost_bn, 1e-12) >
-                       gain(m_p, b, i, y) * std::max(m_p.works[a].cost_bn, 1e-12);
+            std::vector<char> in_cover(helps.size(), 0);
+            for (const auto n : cover_of(i, y, s, helps).chosen) in_cover[n] = 1;
+            std::vector<std::size_t> order(helps.size());
+            std::iota(order.begin(), order.end(), 0);
+            std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+                if (in_cover[a] != in_cover[b]) return in_cover[a] > in_cover[b];
+                return gain(m_p, helps[a], i, y) * std::max(m_p.works[helps[b]].cost_bn, 1e-12) >
+                       gain(m_p, helps[b], i, y) * std::max(m_p.works[helps[a]].cost_bn, 1e-12);
             });
-            for (const auto w : helps) {
+            for (const auto n : order) {
+                const auto w = helps[n];
                 if (indicator_met(m_p, s, i, y)) break;
                 const auto& wk = m_p.works[w];
                 // As late as capacity allows: money paid later leaves more for the years before.
@@ -141,6 +151,22 @@ class Greedy {
     Schedule result() const { return m_s; }
 
    private:
+    // The cheapest cover of what indicator i misses in year y with the works of `s`, over the
+    // works `helps`; kept, since choosing the criteria of a count closes the same ones often.
+    const Cover& cover_of(std::size_t i, int y, const Schedule& s, const std::vector<std::size_t>& helps) const {
+        // Met once the slack is at least -kIndicatorTolerance (indicator_met()).
+        const double shortfall = -indicator_slack(m_p, s, i, y) - kIndicatorTolerance;
+        const auto key = std::make_tuple(i, y, shortfall, helps);
+        auto it = m_covers.find(key);
+        if (it == m_covers.end()) {
+            std::vector<CoverItem> items;
+            for (const auto w : helps) items.push_back({gain(m_p, w, i, y), m_p.works[w].cost_bn});
+            it = m_covers.emplace(key, cheap_cover(items, shortfall)).first;
+        }
+        return it->second;
+    }
+
+    mutable std::map<std::tuple<std::size_t, int, double, std::vector<std::size_t>>, Cover> m_covers;
     const Problem& m_p;
     Schedule m_s;
     std::vector<std::vector<double>> m_started;  // [commune][year]: cost of works started

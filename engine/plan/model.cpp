@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "plan/cover.h"
+
 namespace ntm::plan {
 
 namespace {
@@ -48,6 +50,8 @@ RoadmapModel& RoadmapModel::add_work_decisions() {
         for (int y = std::max(0, wk.earliest); y <= last; ++y) {
             const int col = m_mip.add_col("paid_" + m_p.communes[wk.commune].code + "_" + wk.id + "_" + std::to_string(y), 0, 1, 0, true);
             m_paid[w][uz(y)] = col;
+            m_cost_of_col.resize(m_mip.cols(), 0.0);
+            m_cost_of_col[uz(col)] = wk.cost_bn;
             if (prev >= 0) m_mip.add_row({{col, prev}, {1, -1}, 0, kInf});  // once paid, paid
             prev = col;
         }
@@ -91,9 +95,9 @@ void RoadmapModel::criterion_rows(std::size_t j, int y, int v) {
         const double t = ind.threshold[yy];
         const double scale = indicator_scale(ind);
         // Met when g0 + Σ a_w · built_w ≥ 0 (x − t·D for ≥, t·D − x for ≤), in units of D0.
-        // The tolerance settle() grants (1e-6 of D0) is granted here too: a share that is 1 up to
-        // rounding is met in both.
-        const double g0 = (ind.ge ? ind.x0 - t * ind.D0 : t * ind.D0 - ind.x0) / scale + 1e-6;
+        // The tolerance settle() grants (kIndicatorTolerance of D0) is granted here too: a share
+        // that is 1 up to rounding is met in both.
+        const double g0 = (ind.ge ? ind.x0 - t * ind.D0 : t * ind.D0 - ind.x0) / scale + kIndicatorTolerance;
         Expr lhs, grows_D;
         for (const auto& [w, e] : m_effects[i]) {
             const int col = built_col(w, y);
@@ -109,6 +113,32 @@ void RoadmapModel::criterion_rows(std::size_t j, int y, int v) {
         }
         if (worst >= 0) continue;  // met whatever is built
         const double big_m = -worst;
+        if (worst == g0) {
+            // Every work helps: Σ a·built ≥ shortfall·v. A work that alone covers the shortfall
+            // counts as just covering it, which leaves the same integer points and a tighter
+            // relaxation.
+            const double shortfall = -g0;
+            std::vector<CoverItem> items;
+            Expr cost;
+            for (auto& [col, a] : lhs.terms) {
+                a = std::min(a, shortfall);
+                items.push_back({a, m_cost_of_col[uz(col)]});
+                cost.add(col, m_cost_of_col[uz(col)]);
+            }
+            lhs.add(v, -shortfall);
+            m_mip.add_row(lhs.row(0, kInf));
+            // What meeting it costs at least (cover.h): the works built by then cost that much.
+            // Years with the same threshold and the same works to choose from share the bound.
+            const auto key = std::make_tuple(i, t, items.size());
+            auto it = m_least_cost.find(key);
+            if (it == m_least_cost.end()) it = m_least_cost.emplace(key, least_cover_cost(items, shortfall)).first;
+            const double least = it->second;
+            if (std::isfinite(least) && least > 0) {
+                cost.add(v, -least);
+                m_mip.add_row(cost.row(0, kInf));
+            }
+            continue;
+        }
         lhs.add(v, -big_m);
         m_mip.add_row(lhs.row(-g0 - big_m, kInf));
     }
@@ -117,7 +147,18 @@ void RoadmapModel::criterion_rows(std::size_t j, int y, int v) {
             m_mip.upper[uz(v)] = 0;
             return;
         }
-        if (cr.lead_years > 0) {
+        if (cr.lead_years > y + 1) {
+            m_mip.upper[uz(v)] = 0;  // not enough years by then, however it is pushed
+        } else if (cr.lead_years == y + 1) {
+            // Every year so far pushed: one row per year, which the relaxation cannot meet by
+            // pushing each year a little.
+            for (int t = 0; t <= y; ++t) {
+                Expr pushed;
+                pushed.add(m_push.empty() ? -1 : m_push[j][uz(t)], 1);
+                pushed.add(v, -1);
+                m_mip.add_row(pushed.row(0, kInf));
+            }
+        } else if (cr.lead_years > 0) {
             Expr pushed;
             for (int t = 0; t <= y; ++t) pushed.add(m_push.empty() ? -1 : m_push[j][uz(t)], 1);
             pushed.add(v, -cr.lead_years);

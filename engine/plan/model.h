@@ -15,6 +15,13 @@
 // the year of its count), met_t (binary, target t met), and money flows (continuous): the people's
 // money each commune spends, the pool's spending, loans and the credit spent, and, when elastic,
 // the extra pooled money of each year.
+//
+// Rows that only tighten the relaxation (docs/plan.md, "The model"): for an indicator every work
+// helps, the works built by a year cost at least the cheapest cover of its shortfall (cover.h), and
+// a work's gain counts only up to the shortfall; a programme that needs every year so far pushed is
+// linked year by year.
+#include <map>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -69,6 +76,8 @@ class RoadmapModel {
     Mip m_mip;
     std::vector<std::vector<std::pair<std::size_t, Effect>>> m_effects;  // [indicator]: (work, effect)
     std::vector<std::vector<int>> m_paid;      // [work][year], -1 where the work cannot be paid
+    std::map<std::tuple<std::size_t, double, std::size_t>, double> m_least_cost;  // (indicator, threshold, works): cover.h
+    std::vector<double> m_cost_of_col;         // [column]: the cost of the work a paid column pays
     std::vector<std::vector<int>> m_push;      // [criterion][year], -1 without a programme
     std::vector<int> m_extra, m_borrow;        // [year]
     std::vector<std::vector<int>> m_standard;  // [commune][year], -1 where not needed

@@ -31,6 +31,65 @@ std::array<std::vector<double>, kSourceCount> split_extra(const Problem& p, cons
     return out;
 }
 
+// The part of a problem about one commune: its criteria, indicators, works and targets (`targets`
+// receives the index in `p` of each), with all the money. With the pool topped up at will, the
+// other communes' claims on the money do not matter, and capacity binds each commune alone.
+Problem one_commune(const Problem& p, std::uint32_t c, std::vector<std::size_t>& targets) {
+    Problem q;
+    q.start = p.start;
+    q.years = p.years;
+    q.lag = p.lag;
+    q.money = p.money;
+    q.communes.push_back(p.communes[c]);
+    q.communes[0].criteria.clear();
+    std::vector<std::uint32_t> indicator_at(p.indicators.size(), 0);
+    for (const auto j : p.communes[c].criteria) {
+        Criterion cr = p.criteria[j];
+        cr.commune = 0;
+        cr.indicators.clear();
+        const auto qj = static_cast<std::uint32_t>(q.criteria.size());
+        for (const auto i : p.criteria[j].indicators) {
+            Indicator ind = p.indicators[i];
+            ind.commune = 0;
+            ind.criterion = qj;
+            indicator_at[i] = static_cast<std::uint32_t>(q.indicators.size());
+            cr.indicators.push_back(indicator_at[i]);
+            q.indicators.push_back(std::move(ind));
+        }
+        q.communes[0].criteria.push_back(qj);
+        q.criteria.push_back(std::move(cr));
+    }
+    for (const auto& w : p.works) {
+        if (w.commune != c) continue;
+        Work wk = w;
+        wk.commune = 0;
+        for (auto& e : wk.effects) e.indicator = indicator_at[e.indicator];
+        q.works.push_back(std::move(wk));
+    }
+    targets.clear();
+    for (std::size_t k = 0; k < p.targets.size(); ++k)
+        if (p.targets[k].commune == c) {
+            targets.push_back(k);
+            q.targets.push_back(p.targets[k]);
+            q.targets.back().commune = 0;
+        }
+    q.index();
+    return q;
+}
+
+// The most targets `p` can meet with the pool topped up at will (capacity and deadlines alone
+// bind), targets first, then the least extra money and cost.
+std::vector<char> most_targets_with_any_money(const Problem& p, const std::vector<char>& skip, const SolveOptions& o, Solver& solver,
+                                              const Schedule& start, bool& proven) {
+    RoadmapModel most(p);
+    most.add_work_decisions().add_programme_decisions().add_money_constraints(true).add_capacity_constraints();
+    most.add_targets(RoadmapModel::TargetMode::Counted, skip).add_max_targets_objective(2 * RoadmapModel::kExtraPenalty);
+    const auto best = solver.solve(most.mip(), o, most.start(start));
+    proven = best.status == SolveResult::Status::Optimal;
+    if (best.x.empty()) return std::vector<char>(p.targets.size(), 0);
+    return most.targets_met(best.x);
+}
+
 }  // namespace
 
 Problem with_extra_money(const Problem& p, const std::array<std::vector<double>, kSourceCount>& extra) {
@@ -52,7 +111,34 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
     for (const auto& why : r.unreachable) skip.push_back(!why.empty());
     for (auto& row : r.extra) row.assign(static_cast<std::size_t>(p.years), 0.0);
 
-    const Schedule greedy = greedy_schedule(p, skip);
+    Schedule greedy = greedy_schedule(p, skip);
+    {
+        // Targets the capacity per commune and year rules out, whatever the money. The greedy
+        // schedule keeps to the capacity: a target it meets is within it. The communes of the
+        // others are solved one by one, with money free, for the most of their targets.
+        const auto g = settle(p, greedy);
+        std::vector<char> checked(p.communes.size(), 0);
+        bool changed = false;
+        for (std::size_t k = 0; k < p.targets.size(); ++k) {
+            const auto c = p.targets[k].commune;
+            if (skip[k] || g.target_met[k] || checked[c]) continue;
+            checked[c] = 1;
+            std::vector<std::size_t> of;
+            const auto q = one_commune(p, c, of);
+            std::vector<char> q_skip;
+            for (const auto t : of) q_skip.push_back(skip[t]);
+            bool proven = false;
+            const auto met = most_targets_with_any_money(q, q_skip, o.solve, solver, greedy_schedule(q, q_skip), proven);
+            for (std::size_t n = 0; n < of.size(); ++n)
+                if (!q_skip[n] && !met[n]) {
+                    skip[of[n]] = 1;
+                    r.unreachable[of[n]] = proven ? "the capacity per commune and year leaves no schedule that meets it by its year"
+                                                  : "no schedule within the capacity per commune and year was found in the time limit";
+                    changed = true;
+                }
+        }
+        if (changed) greedy = greedy_schedule(p, skip);
+    }
     {
         const auto g = settle(p, greedy);
         r.greedy_cost = g.cost_bn;
@@ -84,6 +170,21 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
     };
 
     if (o.objective == Objective::MaxCommunes) {
+        // When the money meets every target that any money could, the cheapest plan that does
+        // is the answer (each target outweighs every cost), and the model with every target
+        // required is far easier to solve. Only when the money falls short is the model that
+        // counts the targets met solved.
+        auto all = build(true, RoadmapModel::TargetMode::Required);
+        const auto first = run(all, greedy);
+        double extra = 0;
+        if (!first.x.empty())
+            for (const double v : all.extra_money(first.x)) extra += v;
+        if (!first.x.empty() && first.status == SolveResult::Status::Optimal && extra <= 1e-6) {
+            r.solved = true;
+            r.schedule = all.schedule(first.x);
+            r.outcome = settle(p, r.schedule);
+            return r;
+        }
         auto m = build(false, RoadmapModel::TargetMode::Counted);
         const auto res = run(m, greedy);
         if (res.x.empty()) return r;
@@ -99,14 +200,10 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
     required.emplace(build(true, RoadmapModel::TargetMode::Required));
     auto res = run(*required, greedy);
     if (res.x.empty()) {
-        // Even with any money some targets cannot all be met (capacity with deadlines): the most
-        // targets that can, with money free but targets first, tell which.
-        RoadmapModel most(p);
-        most.add_work_decisions().add_programme_decisions().add_money_constraints(true).add_capacity_constraints();
-        most.add_targets(RoadmapModel::TargetMode::Counted, skip).add_max_targets_objective(2 * RoadmapModel::kExtraPenalty);
-        const auto best = solver.solve(most.mip(), o.solve, most.start(greedy));
-        if (best.x.empty()) return r;
-        const auto met = most.targets_met(best.x);
+        // Even with any money the targets cannot all be met together (not seen commune by
+        // commune): the most targets that can, with money free but targets first, tell which.
+        bool proven = false;
+        const auto met = most_targets_with_any_money(p, skip, o.solve, solver, greedy, proven);
         for (std::size_t k = 0; k < p.targets.size(); ++k)
             if (!skip[k] && !met[k]) {
                 skip[k] = 1;

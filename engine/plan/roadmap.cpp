@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 
@@ -71,9 +72,8 @@ void Problem::check() const {
 
 double indicator_scale(const Indicator& ind) { return std::max(1.0, std::abs(ind.D0)); }
 
-bool indicator_met(const Problem& p, const Schedule& s, std::size_t i, int y) {
+double indicator_slack(const Problem& p, const Schedule& s, std::size_t i, int y) {
     const auto& ind = p.indicators[i];
-    if (!ind.measurable) return false;
     double x = ind.x0, D = ind.D0;
     auto add = [&](std::size_t w) {
         const int paid = s.work_year[w];
@@ -89,12 +89,16 @@ bool indicator_met(const Problem& p, const Schedule& s, std::size_t i, int y) {
     } else {
         for (std::size_t w = 0; w < p.works.size(); ++w) add(w);
     }
-    if (D <= 0) return false;  // nothing to measure yet (a share of no facilities)
+    if (D <= 0) return -std::numeric_limits<double>::infinity();  // nothing to measure yet (a share of no facilities)
     const double t = ind.threshold[static_cast<std::size_t>(y)];
+    return (ind.ge ? x - t * D : t * D - x) / indicator_scale(ind);
+}
+
+bool indicator_met(const Problem& p, const Schedule& s, std::size_t i, int y) {
+    if (!p.indicators[i].measurable) return false;
     // The same comparison as the MIP's (x − t·D ≥ 0 in units of D0), with a tolerance far below
     // any work's size and above the solver's.
-    const double slack = (ind.ge ? x - t * D : t * D - x) / indicator_scale(ind);
-    return slack >= -1e-6;
+    return indicator_slack(p, s, i, y) >= -kIndicatorTolerance;
 }
 
 Outcome settle(const Problem& p, const Schedule& s) {

@@ -170,6 +170,16 @@ Outcome settle(const Problem& p, const Schedule& s);
 // 1), so that metres, square metres and counts compare at the same tolerance.
 double indicator_scale(const Indicator& ind);
 
+// How far indicator i is above its threshold in year y with the works built in `schedule`, in
+// units of indicator_scale() (negative: short of it); -inf while nothing is measured (D ≤ 0).
+double indicator_slack(const Problem& p, const Schedule& s, std::size_t i, int y);
+
+// The slack below zero still counted as met, in units of indicator_scale() (the MIP grants it too):
+// the engine's own (criteria::compare: 10⁻⁹ of the threshold), so that a plan never counts as met
+// an indicator `simulate` finds a few millimetres short (a cover of road pieces can land within
+// 10⁻⁶ of a threshold).
+inline constexpr double kIndicatorTolerance = 1e-9;
+
 // Whether indicator i is met in year y with the works built in `schedule`.
 bool indicator_met(const Problem& p, const Schedule& s, std::size_t i, int y);
 

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "core/error.h"
+#include "plan/cover.h"
 #include "plan/model.h"
 #include "plan/optimise.h"
 #include "scenario/scenario.h"
@@ -354,6 +355,84 @@ TEST(Plan, SameInputSameAnswer) {
     EXPECT_EQ(a.outcome.cost_bn, b.outcome.cost_bn);
     ASSERT_EQ(a.outcome.payments.size(), b.outcome.payments.size());
     for (std::size_t k = 0; k < a.outcome.payments.size(); ++k) EXPECT_EQ(a.outcome.payments[k].amount_bn, b.outcome.payments[k].amount_bn);
+}
+
+TEST(PlanCover, BoundAndCoverAgainstEnumeration) {
+    // Random covering knapsacks, small enough to enumerate: the bound never exceeds the least cost
+    // and is within a hair of it; the cover truly covers and costs at least the least cost. With
+    // up to 24 items both are exact; with more, the dynamic programming's rounding is checked on
+    // gains proportional to cost (road pieces), where it matters most.
+    std::mt19937 rng(15);
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int trial = 0; trial < 40; ++trial) {
+        const std::size_t n = trial < 30 ? 1 + rng() % 12 : 26;
+        std::vector<CoverItem> items;
+        for (std::size_t k = 0; k < n; ++k) {
+            const double gain = trial % 3 == 0 ? -0.1 + u(rng) : 0.05 + u(rng);
+            items.push_back({gain, trial >= 30 ? 0.9 * std::max(gain, 0.0) + 1e-3 * u(rng) : 0.1 + 5 * u(rng)});
+        }
+        const double shortfall = 0.5 + u(rng) * static_cast<double>(n) / 4;
+        double least = INFINITY;
+        if (n <= 20)
+            for (std::uint32_t mask = 0; mask < (1U << n); ++mask) {
+                double g = 0, c = 0;
+                for (std::size_t k = 0; k < n; ++k)
+                    if (mask & (1U << k)) {
+                        g += items[k].gain;
+                        c += items[k].cost;
+                    }
+                if (g >= shortfall) least = std::min(least, c);
+            }
+        const double bound = least_cover_cost(items, shortfall);
+        const auto cover = cheap_cover(items, shortfall);
+        double all = 0;
+        for (const auto& it : items) all += std::max(it.gain, 0.0);
+        if (all < shortfall) {
+            EXPECT_TRUE(std::isinf(bound)) << "trial " << trial;
+            EXPECT_TRUE(cover.chosen.empty()) << "trial " << trial;
+            continue;
+        }
+        double g = 0, c = 0;
+        for (const auto k : cover.chosen) {
+            g += items[k].gain;
+            c += items[k].cost;
+        }
+        EXPECT_GE(g, shortfall) << "trial " << trial;
+        EXPECT_NEAR(c, cover.cost, 1e-9);
+        EXPECT_LE(bound, cover.cost + 1e-12) << "trial " << trial;
+        if (n <= 20) {
+            EXPECT_LE(bound, least + 1e-9) << "trial " << trial;
+            EXPECT_NEAR(bound, least, 1e-9) << "trial " << trial;  // exact up to 24 items
+            EXPECT_NEAR(cover.cost, least, 1e-9) << "trial " << trial;
+        } else {
+            EXPECT_LE(cover.cost - bound, 1e-3 * cover.cost) << "trial " << trial;
+        }
+    }
+    EXPECT_EQ(least_cover_cost({{1, 2}}, 0), 0);
+    EXPECT_TRUE(cheap_cover({{1, 2}}, -1).chosen.empty());
+}
+
+TEST(Plan, CapacityThatRulesOutATargetIsFoundCommuneByCommune) {
+    // A needs two works of 4 bn by the end of year 0 with a capacity of 6 bn a year: no schedule,
+    // whatever the money, although each work alone fits. B, beside it, is planned as usual.
+    Builder b(2);
+    const auto a = b.commune("A", 0, 6), c = b.commune("B", 0, 6);
+    const auto ia = b.criterion(a, 0, 10, 1);
+    b.work(ia, 5, 4);
+    b.work(ia, 5, 4);
+    b.work(b.criterion(c, 0, 10, 1), 10, 3);
+    b.target(a, 0);
+    b.target(c, 1);
+    b.money(Source::Central, {20, 20});
+    b.p.index();
+    EXPECT_TRUE(unreachable_targets(b.p)[0].empty());  // not seen without the schedule
+    const auto r = solve(b.p);
+    ASSERT_TRUE(r.solved);
+    EXPECT_NE(r.unreachable[0].find("capacity"), std::string::npos) << r.unreachable[0];
+    EXPECT_TRUE(r.unreachable[1].empty());
+    EXPECT_EQ(r.status, SolveResult::Status::Optimal);
+    EXPECT_TRUE(r.outcome.target_met[1]);
+    EXPECT_NEAR(r.outcome.cost_bn, 3, 1e-9);
 }
 
 TEST(PlanModel, PiecesAreAddedOneByOne) {
