@@ -21,7 +21,9 @@ namespace {
 const ntm::StudyArea& area_of(int communes) {
     static std::map<int, ntm::StudyArea> cache;
     auto it = cache.find(communes);
-    if (it == cache.end()) it = cache.emplace(communes, ntm::synth::generate(ntm::synth::default_recipe(communes, 42))).first;
+    if (it == cache.end())
+        it = cache.emplace(communes, ntm::synth::generate(ntm::synth::default_recipe(communes, 42)))
+                 .first;
     return it->second;
 }
 
@@ -99,7 +101,8 @@ BENCHMARK(BM_Inventory)->Arg(100)->Unit(benchmark::kMillisecond);
 void BM_SimulationYear(benchmark::State& state) {
     static const auto loaded = ntm::io::load_study_area(ntm::data_dir() + "/datasets/canloc");
     static const auto measures = ntm::indicators::measure_area(loaded.area);
-    static const auto sc = ntm::scenario::load_scenario(ntm::data_dir() + "/scenarios/canloc/baseline.yaml");
+    static const auto sc =
+        ntm::scenario::load_scenario(ntm::data_dir() + "/scenarios/canloc/baseline.yaml");
     static const auto set = ntm::criteria::load_criteria_set(sc.criteria);
     static const auto in = ntm::sim::compile(loaded.area, measures, set, sc, loaded.area.layers);
     ntm::sim::DrawRunner runner(in);
@@ -107,7 +110,8 @@ void BM_SimulationYear(benchmark::State& state) {
     std::uint32_t draw = 0;
     for (auto _ : state) runner.run(draw++, agg);
     benchmark::DoNotOptimize(agg.reached.data());
-    state.SetItemsProcessed(state.iterations() * static_cast<long long>(in.communes.size()) * in.years);
+    state.SetItemsProcessed(state.iterations() * static_cast<long long>(in.communes.size()) *
+                            in.years);
 }
 BENCHMARK(BM_SimulationYear);
 
@@ -123,7 +127,8 @@ BENCHMARK(BM_PhiloxUniform);
 // Generating a synthetic area; items: communes.
 void BM_Generate(benchmark::State& state) {
     for (auto _ : state)
-        benchmark::DoNotOptimize(ntm::synth::generate(ntm::synth::default_recipe(static_cast<int>(state.range(0)), 1)));
+        benchmark::DoNotOptimize(
+            ntm::synth::generate(ntm::synth::default_recipe(static_cast<int>(state.range(0)), 1)));
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_Generate)->Arg(100)->Unit(benchmark::kMillisecond);

@@ -84,7 +84,8 @@ void write_values(const std::string& path, const std::string& task, const StudyA
             for (std::size_t c = 0; c < kRoadClasses.size(); ++c) {
                 double total = 0;
                 for (const double v : inv.road_m[c]) total += v;
-                if (total > 0) put(code, std::string("road_").append(token(kRoadClasses[c])), total);
+                if (total > 0)
+                    put(code, std::string("road_").append(token(kRoadClasses[c])), total);
             }
         } else if (task == "points") {
             long long all = 0, standard = 0;
@@ -94,7 +95,8 @@ void write_values(const std::string& path, const std::string& task, const StudyA
             }
             put(code, "schools", static_cast<double>(all));
             put(code, "schools_standard", static_cast<double>(standard));
-            if (inv.nearest_standard_school_m >= 0) put(code, "nearest_standard_school_m", inv.nearest_standard_school_m);
+            if (inv.nearest_standard_school_m >= 0)
+                put(code, "nearest_standard_school_m", inv.nearest_standard_school_m);
         } else if (task == "served") {
             put(code, "served_m2", inv.served_m2);
         }
@@ -110,9 +112,10 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int main(int argc, char** argv) {
     try {
         if (argc < 2 || std::strcmp(argv[1], "--help") == 0) {
-            std::fputs("usage: bench_indicators AREA --task load|roads|points|served [--threads 1,2] "
-                       "[--repeat R] [--out VALUES.csv]\n",
-                       stderr);
+            std::fputs(
+                "usage: bench_indicators AREA --task load|roads|points|served [--threads 1,2] "
+                "[--repeat R] [--out VALUES.csv]\n",
+                stderr);
             return 2;
         }
         const std::string path = argv[1];
@@ -122,11 +125,16 @@ int main(int argc, char** argv) {
         for (int i = 2; i < argc; ++i) {
             const std::string a = argv[i];
             if (i + 1 >= argc) throw UsageError(a + " takes a value");
-            if (a == "--task") task = argv[++i];
-            else if (a == "--threads") threads = parse_threads(argv[++i]);
-            else if (a == "--repeat") repeat = std::stoi(argv[++i]);
-            else if (a == "--out") out_path = argv[++i];
-            else throw UsageError("unknown option " + a);
+            if (a == "--task")
+                task = argv[++i];
+            else if (a == "--threads")
+                threads = parse_threads(argv[++i]);
+            else if (a == "--repeat")
+                repeat = std::stoi(argv[++i]);
+            else if (a == "--out")
+                out_path = argv[++i];
+            else
+                throw UsageError("unknown option " + a);
         }
         if (task != "load" && task != "roads" && task != "points" && task != "served")
             throw UsageError("--task takes load, roads, points or served");
@@ -139,12 +147,14 @@ int main(int argc, char** argv) {
                     const auto t0 = std::chrono::steady_clock::now();
                     const auto loaded = io::load_study_area(path);
                     const double s = seconds_since(t0);
-                    if (loaded.problems.errors() > 0) throw InputError(path + " has errors: run ntmsim validate");
+                    if (loaded.problems.errors() > 0)
+                        throw InputError(path + " has errors: run ntmsim validate");
                     if (best < 0 || s < best) best = s;
                 }
             } else {
                 const auto loaded = io::load_study_area(path);
-                if (loaded.problems.errors() > 0) throw InputError(path + " has errors: run ntmsim validate");
+                if (loaded.problems.errors() > 0)
+                    throw InputError(path + " has errors: run ntmsim validate");
                 const StudyArea area = subset(loaded.area, task);
                 indicators::MeasureOptions options;
                 options.served = task == "served";
@@ -155,10 +165,12 @@ int main(int argc, char** argv) {
                     const double s = seconds_since(t0);
                     if (best < 0 || s < best) best = s;
                 }
-                if (!out_path.empty() && t == threads.front()) write_values(out_path, task, area, m);
+                if (!out_path.empty() && t == threads.front())
+                    write_values(out_path, task, area, m);
             }
-            std::printf("{\"task\": \"%s\", \"threads\": %d, \"seconds\": %.6f, \"peak_rss_kib\": %ld}\n",
-                        task.c_str(), t, best, peak_rss_kib());
+            std::printf(
+                "{\"task\": \"%s\", \"threads\": %d, \"seconds\": %.6f, \"peak_rss_kib\": %ld}\n",
+                task.c_str(), t, best, peak_rss_kib());
             std::fflush(stdout);
         }
         return 0;

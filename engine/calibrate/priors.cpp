@@ -6,8 +6,8 @@
 #include <limits>
 
 #include "core/error.h"
-#include "core/yaml_reader.h"
 #include "core/text.h"
+#include "core/yaml_reader.h"
 
 namespace ntm::calibrate {
 

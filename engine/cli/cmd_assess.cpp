@@ -1,5 +1,5 @@
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -72,14 +72,17 @@ int cmd_assess(const Args& args) {
             warn("the status table has no row for " + std::to_string(year) +
                  " or before: every criterion read from it is unknown; give rows for that year");
         else if (year - latest >= 3)
-            warn("the latest status rows up to " + std::to_string(year) + " are from " + std::to_string(latest) +
+            warn("the latest status rows up to " + std::to_string(year) + " are from " +
+                 std::to_string(latest) +
                  ": criteria read from the status table are assessed as they were then");
     }
     if (const auto unused = criteria::unused_status_indicators(set, area); !unused.empty()) {
-        std::vector<std::string> shown(unused.begin(),
-                                       unused.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(unused.size(), 8)));
-        warn(std::to_string(unused.size()) + " indicator id(s) of the status table are read by no indicator of " +
-             set.id + " (" + join(shown, ", ") + (unused.size() > shown.size() ? ", …" : "") +
+        std::vector<std::string> shown(
+            unused.begin(),
+            unused.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(unused.size(), 8)));
+        warn(std::to_string(unused.size()) +
+             " indicator id(s) of the status table are read by no indicator of " + set.id + " (" +
+             join(shown, ", ") + (unused.size() > shown.size() ? ", …" : "") +
              "): their rows are ignored; check the ids if they were meant for this set");
     }
     const auto t1 = std::chrono::steady_clock::now();

@@ -278,9 +278,11 @@ int cmd_backtest(const Args& args) {
         StagedOutput staged(out, OutputKind::Folder, overwrite);
         write_outputs(r, in->observed, in->area_id, staged.path());
         write_fit_files(r.fit, staged.path() + "/");
-        r.calibrated.name = in->scenario.name + " (calibrated to " + in->area_id + " up to " + std::to_string(until) + ")";
-        calibrate::write_calibrated_scenario(staged.path("calibrated.yaml"), inputs[1], r.calibrated, params,
-                                             fit_header(r.fit, *in, until), false);
+        r.calibrated.name = in->scenario.name + " (calibrated to " + in->area_id + " up to " +
+                            std::to_string(until) + ")";
+        calibrate::write_calibrated_scenario(staged.path("calibrated.yaml"), inputs[1],
+                                             r.calibrated, params, fit_header(r.fit, *in, until),
+                                             false);
         staged.commit();
     }
     std::printf(

@@ -17,7 +17,8 @@ int cmd_export(const Args& args) {
         "ntmsim export CMPDIR --format FORMAT -o PATH\n\n"
         "Hands results to GIS tools and to people. Formats:\n"
         "  gpkg     GeoPackage with QGIS styles (communes by P(standard), works by year)\n"
-        "  geojson  RFC 7946 (WGS 84): a folder of layers, or the communes if PATH ends in .geojson\n"
+        "  geojson  RFC 7946 (WGS 84): a folder of layers, or the communes if PATH ends in "
+        ".geojson\n"
         "  shp      Shapefiles (UTF-8 .cpg, short field names): a folder of layers\n"
         "  fgb      FlatGeobuf: a folder of layers, or the communes if PATH ends in .fgb\n"
         "  csv      the tables, as a folder\n"
@@ -31,15 +32,18 @@ int cmd_export(const Args& args) {
     std::string folder, format, output, measure = "p_standard", lang = "en";
     int year = 0;
     double cell = 100;
-    opts.add_options()("help,h", "show this help")("format", po::value(&format), "output format (see above)")(
-        "output,o", po::value(&output), "output file or folder")(
+    opts.add_options()("help,h", "show this help")(
+        "format", po::value(&format), "output format (see above)")("output,o", po::value(&output),
+                                                                   "output file or folder")(
         "year", po::value(&year), "the year to map or rasterise (default: the last)")(
         "measure", po::value(&measure), "p_standard (default), criteria_met or median_year")(
         "cell", po::value(&cell), "GeoTIFF cell size in metres (default 100)")(
         "lang", po::value(&lang), "en (default) or vi")("overwrite", "replace an existing output");
     po::variables_map vm;
     if (!parse_args(args, opts, "folder", po::value(&folder), 1, vm)) return kExitOk;
-    if (folder.empty()) throw UsageError("give a results folder: ntmsim export OUTDIR/SCENARIO --format gpkg -o PATH");
+    if (folder.empty())
+        throw UsageError(
+            "give a results folder: ntmsim export OUTDIR/SCENARIO --format gpkg -o PATH");
     if (format.empty()) throw UsageError("give --format");
     if (lang != "en" && lang != "vi") throw UsageError("--lang is en or vi");
     report::ExportOptions o;

@@ -70,8 +70,9 @@ int cmd_generate(const Args& args) {
     set_threads(threads);
     const auto fmt = io::parse_area_format(format);
     if (!recipe_path.empty()) check_output_apart(output, {recipe_path});
-    const OutputReservation reserved(output, fmt == io::AreaFormat::GeoPackage ? OutputKind::File : OutputKind::Folder,
-                                     vm.count("overwrite") > 0);
+    const OutputReservation reserved(
+        output, fmt == io::AreaFormat::GeoPackage ? OutputKind::File : OutputKind::Folder,
+        vm.count("overwrite") > 0);
 
     synth::Recipe recipe = recipe_path.empty()
                                ? synth::default_recipe(communes, seed)

@@ -50,12 +50,14 @@ void print_layers(const indicators::Inventory& inv, const char* title) {
     std::printf("\nSchools (meeting the standard / all)\n");
     for (const auto l : kSchoolLevels) {
         const auto& row = inv.schools[static_cast<std::size_t>(l)];
-        std::printf("  %-22s %5lld / %lld\n", std::string(token(l)).c_str(), row[1], row[0] + row[1]);
+        std::printf("  %-22s %5lld / %lld\n", std::string(token(l)).c_str(), row[1],
+                    row[0] + row[1]);
     }
     std::printf("\nFacilities (meeting the standard / all)\n");
     for (const auto k : kFacilityKinds) {
         const auto& row = inv.facilities[static_cast<std::size_t>(k)];
-        std::printf("  %-22s %5lld / %lld\n", std::string(token(k)).c_str(), row[1], row[0] + row[1]);
+        std::printf("  %-22s %5lld / %lld\n", std::string(token(k)).c_str(), row[1],
+                    row[0] + row[1]);
     }
     std::printf("\nPopulation %lld, households %lld, area %s km²\n", inv.population, inv.households,
                 format_fixed(inv.area_m2 / 1e6, 2).c_str());
@@ -63,7 +65,8 @@ void print_layers(const indicators::Inventory& inv, const char* title) {
 
 long long count(const std::array<std::array<long long, 2>, kSchoolLevels.size()>& a, int which) {
     long long n = 0;
-    for (const auto& row : a) n += which < 0 ? row[0] + row[1] : row[static_cast<std::size_t>(which)];
+    for (const auto& row : a)
+        n += which < 0 ? row[0] + row[1] : row[static_cast<std::size_t>(which)];
     return n;
 }
 
@@ -83,17 +86,19 @@ double lined(const indicators::Inventory& inv) {
 }  // namespace
 
 int cmd_info(const Args& args) {
-    po::options_description opts("ntmsim info AREA [options]\n\n"
-                                 "What a study area holds, per layer and per commune: km of road "
-                                 "by class and surface, km of canal\nlined and unlined, ha of "
-                                 "farmland, schools by level and standard, facilities by kind, "
-                                 "population.\nLines and polygons are clipped to each commune.\n\n"
-                                 "Options");
+    po::options_description opts(
+        "ntmsim info AREA [options]\n\n"
+        "What a study area holds, per layer and per commune: km of road "
+        "by class and surface, km of canal\nlined and unlined, ha of "
+        "farmland, schools by level and standard, facilities by kind, "
+        "population.\nLines and polygons are clipped to each commune.\n\n"
+        "Options");
     std::string area_path, format = "text";
     int threads = 0;
     opts.add_options()("help,h", "show this help")(
-        "format", po::value(&format), "text (default) or csv: one row per commune, then 'inside' "
-                                      "(sum over communes) and 'layer' (each layer's own totals)")(
+        "format", po::value(&format),
+        "text (default) or csv: one row per commune, then 'inside' "
+        "(sum over communes) and 'layer' (each layer's own totals)")(
         "threads", po::value(&threads), "threads to use (default: all cores)");
     po::variables_map vm;
     if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
@@ -119,16 +124,19 @@ int cmd_info(const Args& args) {
         std::printf("code,name,kind,population,households,area_km2");
         for (const auto c : kRoadClasses)
             for (const auto s : kSurfaces)
-                std::printf(",road_%s_%s_km", std::string(token(c)).c_str(), std::string(token(s)).c_str());
+                std::printf(",road_%s_%s_km", std::string(token(c)).c_str(),
+                            std::string(token(s)).c_str());
         for (const auto l : kCanalLevels)
             std::printf(",canal_%s_lined_km,canal_%s_unlined_km", std::string(token(l)).c_str(),
                         std::string(token(l)).c_str());
-        for (const auto u : kLandUses) std::printf(",farmland_%s_ha", std::string(token(u)).c_str());
+        for (const auto u : kLandUses)
+            std::printf(",farmland_%s_ha", std::string(token(u)).c_str());
         for (const auto l : kSchoolLevels)
             std::printf(",schools_%s_standard,schools_%s_all", std::string(token(l)).c_str(),
                         std::string(token(l)).c_str());
         for (const auto k : kFacilityKinds)
-            std::printf(",%s_standard,%s_all", std::string(token(k)).c_str(), std::string(token(k)).c_str());
+            std::printf(",%s_standard,%s_all", std::string(token(k)).c_str(),
+                        std::string(token(k)).c_str());
         std::printf("\n");
         auto row = [](const std::string& code, const std::string& name, const std::string& kind,
                       const indicators::Inventory& v) {
@@ -137,13 +145,16 @@ int cmd_info(const Args& args) {
                 for (const char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
                 return q + "\"";
             };
-            std::printf("%s,%s,%s,%lld,%lld,%s", quote(code).c_str(), quote(name).c_str(), kind.c_str(),
-                        v.population, v.households, format_fixed(v.area_m2 / 1e6, 6).c_str());
+            std::printf("%s,%s,%s,%lld,%lld,%s", quote(code).c_str(), quote(name).c_str(),
+                        kind.c_str(), v.population, v.households,
+                        format_fixed(v.area_m2 / 1e6, 6).c_str());
             for (const auto& r : v.road_m)
                 for (const double m : r) std::printf(",%s", format_fixed(m / 1000, 6).c_str());
             for (const auto& r : v.canal_m)
-                std::printf(",%s,%s", format_fixed(r[1] / 1000, 6).c_str(), format_fixed(r[0] / 1000, 6).c_str());
-            for (const double m2 : v.farmland_m2) std::printf(",%s", format_fixed(m2 / 1e4, 6).c_str());
+                std::printf(",%s,%s", format_fixed(r[1] / 1000, 6).c_str(),
+                            format_fixed(r[0] / 1000, 6).c_str());
+            for (const double m2 : v.farmland_m2)
+                std::printf(",%s", format_fixed(m2 / 1e4, 6).c_str());
             for (const auto& r : v.schools) std::printf(",%lld,%lld", r[1], r[0] + r[1]);
             for (const auto& r : v.facilities) std::printf(",%lld,%lld", r[1], r[0] + r[1]);
             std::printf("\n");
@@ -168,25 +179,26 @@ int cmd_info(const Args& args) {
         const auto& c = area.communes[i];
         const auto& v = inv.communes[i];
         const double road = v.road_total_m();
-        std::printf("%s %s %-9s %8lld %8s %9s %6s %9s %9s %9s %8s %6lld\n",
-                    pad_right(c.code, 8).c_str(), pad_right(c.name, 16).c_str(),
-                    std::string(token(c.kind)).c_str(), v.population,
-                    format_fixed(v.area_m2 / 1e6, 2).c_str(), km(road).c_str(),
-                    road > 0 ? format_fixed(100 * hardened(v) / road, 1).c_str() : "-",
-                    km(v.canal_total_m()).c_str(), km(lined(v)).c_str(),
-                    ha(v.farmland_total_m2()).c_str(),
-                    (std::to_string(count(v.schools, 1)) + "/" + std::to_string(count(v.schools, -1))).c_str(),
-                    [&] {
-                        long long n = 0;
-                        for (const auto& r : v.facilities) n += r[0] + r[1];
-                        return n;
-                    }());
+        std::printf(
+            "%s %s %-9s %8lld %8s %9s %6s %9s %9s %9s %8s %6lld\n", pad_right(c.code, 8).c_str(),
+            pad_right(c.name, 16).c_str(), std::string(token(c.kind)).c_str(), v.population,
+            format_fixed(v.area_m2 / 1e6, 2).c_str(), km(road).c_str(),
+            road > 0 ? format_fixed(100 * hardened(v) / road, 1).c_str() : "-",
+            km(v.canal_total_m()).c_str(), km(lined(v)).c_str(), ha(v.farmland_total_m2()).c_str(),
+            (std::to_string(count(v.schools, 1)) + "/" + std::to_string(count(v.schools, -1)))
+                .c_str(),
+            [&] {
+                long long n = 0;
+                for (const auto& r : v.facilities) n += r[0] + r[1];
+                return n;
+            }());
     }
     const double outside_road = inv.layers.road_total_m() - inv.total.road_total_m();
     std::printf("\nInside the communes: %s km of road, %s km of canal, %s ha of farmland",
                 km(inv.total.road_total_m()).c_str(), km(inv.total.canal_total_m()).c_str(),
                 ha(inv.total.farmland_total_m2()).c_str());
-    if (std::abs(outside_road) > 1) std::printf(" (%s km of road outside every commune)", km(outside_road).c_str());
+    if (std::abs(outside_road) > 1)
+        std::printf(" (%s km of road outside every commune)", km(outside_road).c_str());
     std::printf("\n");
     return kExitOk;
 }

@@ -24,19 +24,24 @@ void print_viewer_command(const std::string& outdir) {
     std::string program = "ntmsim";
     if (!ec) {
         const fs::path rel = fs::relative(exe, fs::current_path(), ec);
-        if (!ec && !rel.empty()) program = rel.string().rfind("..", 0) == 0 ? exe.string() : "./" + rel.string();
+        if (!ec && !rel.empty())
+            program = rel.string().rfind("..", 0) == 0 ? exe.string() : "./" + rel.string();
     }
-    std::printf("\nexplore the results in a browser: %s serve %s  (then open http://127.0.0.1:8080/)\n",
-                program.c_str(), outdir.c_str());
+    std::printf(
+        "\nexplore the results in a browser: %s serve %s  (then open http://127.0.0.1:8080/)\n",
+        program.c_str(), outdir.c_str());
 }
 
 int cmd_serve(const Args& args) {
     po::options_description opts(
         "ntmsim serve OUTDIR [--port 8080] [--host 127.0.0.1]\n\n"
-        "Serves the web viewer and the results in OUTDIR (every folder written by `ntmsim simulate`\n"
-        "or `ntmsim plan` in it or two levels below, e.g. out/ after `ntmsim run -o out`), read-only,\n"
+        "Serves the web viewer and the results in OUTDIR (every folder written by `ntmsim "
+        "simulate`\n"
+        "or `ntmsim plan` in it or two levels below, e.g. out/ after `ntmsim run -o out`), "
+        "read-only,\n"
         "until Ctrl-C.\n"
-        "Open the printed address in a browser: communes coloured by P(standard by year), criteria\n"
+        "Open the printed address in a browser: communes coloured by P(standard by year), "
+        "criteria\n"
         "met or expected year, a year slider, two scenarios side by side, a commune's criteria,\n"
         "probability curve and projects, planned roads, canals and schools, funds by source; a\n"
         "roadmap's works by year (Roadmap layer) and its money by source per commune.\n"
@@ -45,25 +50,34 @@ int cmd_serve(const Args& args) {
         "after a new run.\n\nOptions");
     std::string outdir, host = "127.0.0.1", viewer, basemap;
     int port = 8080, threads = 0;
-    opts.add_options()("help,h", "show this help")("port", po::value(&port), "TCP port (default 8080; 0: any free port)")(
+    opts.add_options()("help,h", "show this help")("port", po::value(&port),
+                                                   "TCP port (default 8080; 0: any free port)")(
         "host", po::value(&host), "address to listen on (default 127.0.0.1: this machine only)")(
         "basemap", po::value(&basemap),
-        "a raster tile URL to draw under the communes, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png "
+        "a raster tile URL to draw under the communes, e.g. "
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png "
         "(default: none, works offline)")(
-        "viewer", po::value(&viewer), "the built viewer folder (default: viewer/dist of the data folder)")(
-        "threads", po::value(&threads), "threads answering requests (default: the number of cores)");
+        "viewer", po::value(&viewer),
+        "the built viewer folder (default: viewer/dist of the data folder)")(
+        "threads", po::value(&threads),
+        "threads answering requests (default: the number of cores)");
     po::variables_map vm;
     if (!parse_args(args, opts, "outdir", po::value(&outdir), 1, vm)) return kExitOk;
     if (outdir.empty()) throw UsageError("give the output folder: ntmsim serve out");
-    if (port < 0 || port > 65535) throw UsageError("--port " + std::to_string(port) + " is not a TCP port (0 to 65535)");
-    if (threads < 0 || threads > 1024) throw UsageError("--threads " + std::to_string(threads) + ": give 1 to 1024, or leave it out");
+    if (port < 0 || port > 65535)
+        throw UsageError("--port " + std::to_string(port) + " is not a TCP port (0 to 65535)");
+    if (threads < 0 || threads > 1024)
+        throw UsageError("--threads " + std::to_string(threads) +
+                         ": give 1 to 1024, or leave it out");
     serve::CatalogueOptions copts;
     copts.basemap = basemap;
     serve::ResultsCatalogue catalogue(outdir, copts);
     if (viewer.empty()) viewer = (fs::path(data_dir()) / "viewer" / "dist").string();
     if (!fs::is_regular_file(fs::path(viewer) / "index.html"))
-        throw UsageError(viewer + ": the viewer is not built (no index.html); build it with `bash viewer/build.sh` "
-                         "(README's first command does), or point --viewer at a built one");
+        throw UsageError(
+            viewer +
+            ": the viewer is not built (no index.html); build it with `bash viewer/build.sh` "
+            "(README's first command does), or point --viewer at a built one");
     serve::ServerOptions sopts;
     sopts.host = host;
     sopts.port = static_cast<unsigned short>(port);
@@ -73,8 +87,10 @@ int cmd_serve(const Args& args) {
     serve::Server server(catalogue, sopts);
     const auto ids = catalogue.scenarios();
     const auto roadmaps = catalogue.roadmaps();
-    const std::string scenarios_found = std::to_string(ids.size()) + (ids.size() == 1 ? " scenario" : " scenarios");
-    const std::string roadmaps_found = std::to_string(roadmaps.size()) + (roadmaps.size() == 1 ? " roadmap" : " roadmaps");
+    const std::string scenarios_found =
+        std::to_string(ids.size()) + (ids.size() == 1 ? " scenario" : " scenarios");
+    const std::string roadmaps_found =
+        std::to_string(roadmaps.size()) + (roadmaps.size() == 1 ? " roadmap" : " roadmaps");
     const std::string what = roadmaps.empty() ? scenarios_found
                              : ids.empty()    ? roadmaps_found
                                               : scenarios_found + " and " + roadmaps_found;

@@ -1,7 +1,7 @@
-#include <algorithm>
-#include <array>
 #include <omp.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -162,21 +162,24 @@ int simulate_all(sim::Team& team, const std::string& area_path,
             throw UsageError("--trace follows one draw: run it without mpirun");
         std::vector<std::string> inputs = scenario_paths;
         inputs.push_back(area_path);
-        if (team.root() && !outdir.empty() && trace_commune.empty()) check_output_apart(outdir, inputs);
+        if (team.root() && !outdir.empty() && trace_commune.empty())
+            check_output_apart(outdir, inputs);
         std::map<std::string, std::string> stems;
         for (const auto& path : scenario_paths) {
             const auto [seen, fresh] = stems.emplace(fs::path(path).stem().string(), path);
             if (!fresh) {
-                throw UsageError(path + " and " + seen->second + " would both write " + seen->first +
-                                 "/: rename one of the scenario files");
+                throw UsageError(path + " and " + seen->second + " would both write " +
+                                 seen->first + "/: rename one of the scenario files");
             }
             if (team.root() && !outdir.empty() && trace_commune.empty())
-                // The result folder is named after the file's stem: `...yaml` must not name the folder above.
+                // The result folder is named after the file's stem: `...yaml` must not name the
+                // folder above.
                 check_output_name(fs::path(path).stem().string(), path);
             auto sc = scenario::load_scenario(path);
             if (draws_override > 0) sc.draws = draws_override;
             if (seed_override >= 0) sc.seed = static_cast<std::uint64_t>(seed_override);
-            if (!sets.count(sc.criteria)) sets.emplace(sc.criteria, criteria::load_criteria_set(sc.criteria));
+            if (!sets.count(sc.criteria))
+                sets.emplace(sc.criteria, criteria::load_criteria_set(sc.criteria));
             scenarios.push_back(std::move(sc));
         }
         // Every input read: only now is a result folder (and the output folder) made and locked.
@@ -212,7 +215,8 @@ int simulate_all(sim::Team& team, const std::string& area_path,
                 warn(sc.path + ": the scenario starts in " + std::to_string(sc.start) +
                      " but the status table begins in " + std::to_string(first) +
                      ": criteria read from it are unknown at the start; start the period in " +
-                     std::to_string(first) + " or give status rows for " + std::to_string(sc.start));
+                     std::to_string(first) + " or give status rows for " +
+                     std::to_string(sc.start));
             else if (sc.start - latest >= 3)
                 warn(sc.path + ": the scenario starts in " + std::to_string(sc.start) +
                      " from status rows of " + std::to_string(latest) +
@@ -257,12 +261,17 @@ int simulate_all(sim::Team& team, const std::string& area_path,
         }
 
         // Memory before work: the per-draw table (merged on rank 0) and one aggregate per thread.
-        check_memory(sim::DrawTable::bytes_for(team.root() ? static_cast<std::uint64_t>(sc.draws) : team.block(static_cast<std::uint32_t>(sc.draws)).second,
-                                               input.communes.size(), static_cast<std::uint64_t>(input.years)) +
-                         static_cast<std::uint64_t>(omp_get_max_threads()) * sim::Aggregate::bytes_for(input),
-                     path + ": " + std::to_string(sc.draws) + " draws × " + std::to_string(input.communes.size()) + " communes × " +
+        check_memory(sim::DrawTable::bytes_for(
+                         team.root() ? static_cast<std::uint64_t>(sc.draws)
+                                     : team.block(static_cast<std::uint32_t>(sc.draws)).second,
+                         input.communes.size(), static_cast<std::uint64_t>(input.years)) +
+                         static_cast<std::uint64_t>(omp_get_max_threads()) *
+                             sim::Aggregate::bytes_for(input),
+                     path + ": " + std::to_string(sc.draws) + " draws × " +
+                         std::to_string(input.communes.size()) + " communes × " +
                          std::to_string(input.years) + " years",
-                     "give fewer draws (--draws; 1,000 to 10,000 give stable probabilities), a shorter period, or spread "
+                     "give fewer draws (--draws; 1,000 to 10,000 give stable probabilities), a "
+                     "shorter period, or spread "
                      "the draws over several machines with MPI (docs/scale.md)");
         const auto [first, count] = team.block(static_cast<std::uint32_t>(sc.draws));
         const auto t0 = std::chrono::steady_clock::now();
@@ -364,11 +373,17 @@ int cmd_simulate(const Args& args) {
     area_path = inputs[0];
     scenarios.assign(inputs.begin() + 1, inputs.end());
     if (outdir.empty() && trace.empty()) throw UsageError("give the output folder: -o OUTDIR");
-    if (vm.count("draws") && draws <= 0) throw UsageError("--draws " + std::to_string(draws) + ": give a positive number of draws");
-    if (vm.count("seed") && seed < 0) throw UsageError("--seed " + std::to_string(seed) + ": give a seed of 0 or more");
-    if (vm.count("draw") && !vm.count("trace")) throw UsageError("--draw goes with --trace: the draw whose story to print");
-    if (trace_draw < 0) throw UsageError("--draw " + std::to_string(trace_draw) + ": give a draw number of 0 or more");
-    if (mpi_assess != "root" && mpi_assess != "every") throw UsageError("--mpi-assess: give root or every, not '" + mpi_assess + "'");
+    if (vm.count("draws") && draws <= 0)
+        throw UsageError("--draws " + std::to_string(draws) + ": give a positive number of draws");
+    if (vm.count("seed") && seed < 0)
+        throw UsageError("--seed " + std::to_string(seed) + ": give a seed of 0 or more");
+    if (vm.count("draw") && !vm.count("trace"))
+        throw UsageError("--draw goes with --trace: the draw whose story to print");
+    if (trace_draw < 0)
+        throw UsageError("--draw " + std::to_string(trace_draw) +
+                         ": give a draw number of 0 or more");
+    if (mpi_assess != "root" && mpi_assess != "every")
+        throw UsageError("--mpi-assess: give root or every, not '" + mpi_assess + "'");
     if (vm.count("quiet")) {
         set_quiet(true);
         Progress::set_enabled(false);

@@ -1,7 +1,7 @@
 #include <boost/program_options.hpp>
-#include <cstdio>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <iostream>
 #include <map>
 
@@ -39,20 +39,22 @@ void print_report(const io::LoadResult& r) {
 }  // namespace
 
 int cmd_validate(const Args& args) {
-    po::options_description opts("ntmsim validate AREA [options]\n\n"
-                                 "Checks a study area and lists every problem with its place "
-                                 "(file, layer, feature, field).\nExit 0: usable; 1: problems "
-                                 "found; 2: bad command line.\n\nOptions");
+    po::options_description opts(
+        "ntmsim validate AREA [options]\n\n"
+        "Checks a study area and lists every problem with its place "
+        "(file, layer, feature, field).\nExit 0: usable; 1: problems "
+        "found; 2: bad command line.\n\nOptions");
     std::string area_path, output;
     int threads = 0;
     opts.add_options()("help,h", "show this help")(
         "repair", "repair invalid polygons with GEOS MakeValid and report each repair")(
-        "output,o", po::value(&output), "with --repair: write the repaired area to this GeoPackage "
-                                        "(the input is never changed)")(
-        "overwrite", "replace an existing --output")(
+        "output,o", po::value(&output),
+        "with --repair: write the repaired area to this GeoPackage "
+        "(the input is never changed)")("overwrite", "replace an existing --output")(
         "threads", po::value(&threads), "threads to use (default: all cores)")(
         "quiet,q", "print only the problems and the summary")(
-        "all", "print every problem (by default, after 5 of a kind in a layer the rest are counted)");
+        "all",
+        "print every problem (by default, after 5 of a kind in a layer the rest are counted)");
     po::variables_map vm;
     if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
     if (area_path.empty()) throw UsageError("give the study area to check: ntmsim validate AREA");
@@ -70,7 +72,8 @@ int cmd_validate(const Args& args) {
     // the rest, so the other kinds of problem stay in view.
     const std::size_t shown_per_kind = vm.count("all") ? SIZE_MAX : 5;
     std::map<std::pair<std::string, std::string>, std::size_t> seen, total;
-    for (const auto& p : result.problems.items()) ++total[{p.code, p.where.file + "|" + p.where.layer}];
+    for (const auto& p : result.problems.items())
+        ++total[{p.code, p.where.file + "|" + p.where.layer}];
     for (const auto& p : result.problems.items()) {
         const auto key = std::make_pair(p.code, p.where.file + "|" + p.where.layer);
         const auto n = ++seen[key];

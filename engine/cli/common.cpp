@@ -9,8 +9,9 @@ namespace po = boost::program_options;
 
 namespace ntm::cli {
 
-bool parse_args(const Args& args, const po::options_description& opts, const std::string& positional,
-                const po::value_semantic* value, int count, po::variables_map& vm) {
+bool parse_args(const Args& args, const po::options_description& opts,
+                const std::string& positional, const po::value_semantic* value, int count,
+                po::variables_map& vm) {
     po::options_description all;
     all.add(opts);
     po::positional_options_description pos;
@@ -33,7 +34,8 @@ io::LoadResult load_usable_area(const std::string& path) {
     auto loaded = io::load_study_area(path);
     if (loaded.problems.has_errors()) {
         for (const auto& p : loaded.problems.items())
-            if (p.severity == io::Problem::Severity::Error) std::fprintf(stderr, "%s\n", p.str().c_str());
+            if (p.severity == io::Problem::Severity::Error)
+                std::fprintf(stderr, "%s\n", p.str().c_str());
         throw InputError(path + ": " + std::to_string(loaded.problems.errors()) +
                          " problem(s) in the input; fix them first (ntmsim validate lists them)");
     }

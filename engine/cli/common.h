@@ -13,8 +13,8 @@ namespace ntm::cli {
 // (`count` of them, −1: any number), hidden from --help. Returns false when --help was asked
 // for (and printed).
 bool parse_args(const Args& args, const boost::program_options::options_description& opts,
-                const std::string& positional, const boost::program_options::value_semantic* value, int count,
-                boost::program_options::variables_map& vm);
+                const std::string& positional, const boost::program_options::value_semantic* value,
+                int count, boost::program_options::variables_map& vm);
 
 // Loads a study area and throws InputError, after listing them, when it has errors.
 io::LoadResult load_usable_area(const std::string& path);

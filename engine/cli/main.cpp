@@ -1,8 +1,8 @@
 // ntmsim: the command-line program.
 #include <omp.h>
 
-#include <boost/program_options/errors.hpp>
 #include <algorithm>
+#include <boost/program_options/errors.hpp>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -105,17 +105,23 @@ int main(int argc, char** argv) {
                 return kExitUsage;
             case ErrorKind::Input:
             case ErrorKind::Config:
-            case ErrorKind::Gdal: return kExitProblems;  // GDAL's errors are about the user's files
-            default: return kExitInternal;
+            case ErrorKind::Gdal:
+                return kExitProblems;  // GDAL's errors are about the user's files
+            default:
+                return kExitInternal;
         }
     } catch (const std::filesystem::filesystem_error& e) {
         // A folder that cannot be read or written, a full disk, a loop of links: the user's to fix.
         std::fprintf(stderr, "ntmsim %s: error: %s%s%s: %s\n", argv[1], e.path1().string().c_str(),
-                     e.path2().empty() ? "" : " → ", e.path2().string().c_str(), e.code().message().c_str());
+                     e.path2().empty() ? "" : " → ", e.path2().string().c_str(),
+                     e.code().message().c_str());
         return kExitProblems;
     } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "ntmsim %s: error: not enough memory; use fewer draws, --summary-only, or more "
-                             "machines (MPI), see docs/limits.md\n", argv[1]);
+        std::fprintf(
+            stderr,
+            "ntmsim %s: error: not enough memory; use fewer draws, --summary-only, or more "
+            "machines (MPI), see docs/limits.md\n",
+            argv[1]);
         return kExitProblems;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ntmsim %s: internal error: %s\n", argv[1], e.what());
@@ -129,8 +135,9 @@ void set_threads(int threads) {
     // thousand, crashes the OpenMP runtime: the bound is docs/limits.md's.
     const int most = std::max(64, 4 * omp_get_num_procs());
     if (threads < 0 || threads > most) {
-        throw UsageError("--threads " + std::to_string(threads) + ": give 1 to " + std::to_string(most) +
-                         " (4 per core on this machine, at least 64), or leave it out to use every core");
+        throw UsageError(
+            "--threads " + std::to_string(threads) + ": give 1 to " + std::to_string(most) +
+            " (4 per core on this machine, at least 64), or leave it out to use every core");
     }
     if (threads > 0) omp_set_num_threads(threads);
 }

@@ -9,35 +9,35 @@ namespace ntm {
 enum class ErrorKind { Input, Config, Usage, Gdal, Geos, Internal };
 
 class Error : public std::runtime_error {
-   public:
+ public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
     ErrorKind kind() const { return m_kind; }
 
-   private:
+ private:
     ErrorKind m_kind;
 };
 
 // Bad input data: a file, layer, feature or field the user can fix.
 class InputError : public Error {
-   public:
+ public:
     explicit InputError(const std::string& m) : Error(ErrorKind::Input, m) {}
 };
 // A bad configuration file (area.yaml, criteria set, scenario, recipe).
 class ConfigError : public Error {
-   public:
+ public:
     explicit ConfigError(const std::string& m) : Error(ErrorKind::Config, m) {}
 };
 // A command line the program cannot act on.
 class UsageError : public Error {
-   public:
+ public:
     explicit UsageError(const std::string& m) : Error(ErrorKind::Usage, m) {}
 };
 class GdalError : public Error {
-   public:
+ public:
     explicit GdalError(const std::string& m) : Error(ErrorKind::Gdal, m) {}
 };
 class GeosError : public Error {
-   public:
+ public:
     explicit GeosError(const std::string& m) : Error(ErrorKind::Geos, m) {}
 };
 

@@ -36,7 +36,9 @@ fs::path normal_target(const std::string& target) {
     return p;
 }
 
-fs::path parent_of(const fs::path& p) { return p.has_parent_path() ? p.parent_path() : fs::path("."); }
+fs::path parent_of(const fs::path& p) {
+    return p.has_parent_path() ? p.parent_path() : fs::path(".");
+}
 
 // A key naming the target the same way however it was spelt, for the in-process lock registry.
 std::string target_key(const fs::path& p) {
@@ -52,18 +54,22 @@ std::map<std::string, int>& registry() {
     return held;
 }
 
-std::string kind_word(OutputKind kind) { return kind == OutputKind::Folder ? "a folder" : "a file"; }
+std::string kind_word(OutputKind kind) {
+    return kind == OutputKind::Folder ? "a folder" : "a file";
+}
 
 void fsync_path(const fs::path& p, bool directory, const std::string& target) {
     const int fd = ::open(p.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) throw InputError(target + ": cannot reopen '" + p.filename().string() + "' to flush it (" + why(errno) + ")");
+    if (fd < 0)
+        throw InputError(target + ": cannot reopen '" + p.filename().string() + "' to flush it (" +
+                         why(errno) + ")");
     const int rc = ::fsync(fd);
     const int err = errno;
     ::close(fd);
     // Some file systems cannot flush a folder (EINVAL): that is no loss of data.
     if (rc != 0 && !(directory && (err == EINVAL || err == EROFS))) {
-        throw InputError(target + ": flushing '" + p.filename().string() + "' to disk failed (" + why(err) +
-                         "); is the disk full? free space and run again");
+        throw InputError(target + ": flushing '" + p.filename().string() + "' to disk failed (" +
+                         why(err) + "); is the disk full? free space and run again");
     }
 }
 
@@ -83,13 +89,15 @@ bool is_stale_temp(const std::string& entry, const std::string& name) {
     const std::string suffix = "-" + name;
     if (entry.size() <= prefix.size() + suffix.size() || entry.rfind(prefix, 0) != 0) return false;
     if (entry.compare(entry.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
-    const std::string mid = entry.substr(prefix.size(), entry.size() - prefix.size() - suffix.size());
+    const std::string mid =
+        entry.substr(prefix.size(), entry.size() - prefix.size() - suffix.size());
     const auto dot = mid.find('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == mid.size()) return false;
     for (std::size_t i = 0; i < mid.size(); ++i) {
         const char c = mid[i];
         if (i == dot) continue;
-        const bool ok = i < dot ? (c >= '0' && c <= '9') : ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        const bool ok =
+            i < dot ? (c >= '0' && c <= '9') : ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
         if (!ok) return false;
     }
     return true;
@@ -99,9 +107,12 @@ bool is_stale_temp(const std::string& entry, const std::string& name) {
 
 void check_output_name(const std::string& name, const std::string& what) {
     std::string bad;
-    if (name.empty()) bad = "is empty";
-    else if (name == "." || name == "..") bad = "is '" + name + "', which names a folder above or the folder itself";
-    else if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos) bad = "holds a path separator";
+    if (name.empty())
+        bad = "is empty";
+    else if (name == "." || name == "..")
+        bad = "is '" + name + "', which names a folder above or the folder itself";
+    else if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
+        bad = "holds a path separator";
     else {
         for (const unsigned char c : name)
             if (c < 0x20 || c == 0x7f) bad = "holds a control character";
@@ -129,12 +140,16 @@ void check_output_apart(const std::string& output, const std::vector<std::string
         const fs::path in = fs::weakly_canonical(fs::absolute(input, ec), ec);
         if (ec || !fs::exists(in, ec)) continue;
         std::string how;
-        if (out == in) how = "is the input";
-        else if (inside(in, out)) how = "contains the input";
-        else if (inside(out, in)) how = "lies inside the input";
+        if (out == in)
+            how = "is the input";
+        else if (inside(in, out))
+            how = "contains the input";
+        else if (inside(out, in))
+            how = "lies inside the input";
         if (!how.empty()) {
-            throw UsageError("the output '" + output + "' " + how + " '" + input +
-                             "'; writing it would destroy what is being read: choose another output");
+            throw UsageError(
+                "the output '" + output + "' " + how + " '" + input +
+                "'; writing it would destroy what is being read: choose another output");
         }
     }
 }
@@ -165,20 +180,23 @@ OutputReservation::OutputReservation(const std::string& target, OutputKind kind,
     const fs::path parent = parent_of(t);
     std::error_code ec;
     if (!fs::is_directory(parent, ec)) {
-        if (fs::exists(parent, ec)) throw InputError(target + ": '" + parent.string() + "' is not a folder; choose another output");
+        if (fs::exists(parent, ec))
+            throw InputError(target + ": '" + parent.string() +
+                             "' is not a folder; choose another output");
         // A result folder's parent (simulate's OUTDIR) is created; a file's folder must exist.
         if (kind != OutputKind::Folder) {
-            throw InputError(target + ": the folder '" + parent.string() + "' does not exist; create it first or choose another output");
+            throw InputError(target + ": the folder '" + parent.string() +
+                             "' does not exist; create it first or choose another output");
         }
         fs::create_directories(parent, ec);
         if (ec) {
-            throw InputError(target + ": cannot create the folder '" + parent.string() + "' (" + ec.message() +
-                             "); create it or choose another output");
+            throw InputError(target + ": cannot create the folder '" + parent.string() + "' (" +
+                             ec.message() + "); create it or choose another output");
         }
     }
     if (::access(parent.c_str(), W_OK | X_OK) != 0) {
-        throw InputError(target + ": the folder '" + parent.string() + "' is not writable (" + why(errno) +
-                         "); choose another output or change its permissions");
+        throw InputError(target + ": the folder '" + parent.string() + "' is not writable (" +
+                         why(errno) + "); choose another output or change its permissions");
     }
     const std::string name = t.filename().string();
     m_lock = std::make_unique<Lock>();
@@ -193,27 +211,35 @@ OutputReservation::OutputReservation(const std::string& target, OutputKind kind,
             for (int attempt = 0;; ++attempt) {
                 const int fd = ::open(m_lock->file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
                 if (fd < 0) {
-                    throw InputError(target + ": cannot create the lock file '" + m_lock->file.string() + "' (" +
-                                     why(errno) + "); check that the folder is writable");
+                    throw InputError(target + ": cannot create the lock file '" +
+                                     m_lock->file.string() + "' (" + why(errno) +
+                                     "); check that the folder is writable");
                 }
                 if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
                     const int err = errno;
                     ::close(fd);
                     if (err == EWOULDBLOCK) {
-                        throw InputError(target + ": another ntmsim run is writing this output now (lock '" +
-                                         m_lock->file.string() + "'); wait for it to finish or choose another output");
+                        throw InputError(target +
+                                         ": another ntmsim run is writing this output now (lock '" +
+                                         m_lock->file.string() +
+                                         "'); wait for it to finish or choose another output");
                     }
-                    throw InputError(target + ": cannot lock '" + m_lock->file.string() + "' (" + why(err) + ")");
+                    throw InputError(target + ": cannot lock '" + m_lock->file.string() + "' (" +
+                                     why(err) + ")");
                 }
-                // The file may have been removed by the run that held it just before: lock the new one.
-                struct stat held {}, now {};
-                if (::fstat(fd, &held) == 0 && ::stat(m_lock->file.c_str(), &now) == 0 && held.st_ino == now.st_ino &&
-                    held.st_dev == now.st_dev) {
+                // The file may have been removed by the run that held it just before: lock the new
+                // one.
+                struct stat held {
+                }, now{};
+                if (::fstat(fd, &held) == 0 && ::stat(m_lock->file.c_str(), &now) == 0 &&
+                    held.st_ino == now.st_ino && held.st_dev == now.st_dev) {
                     m_lock->fd = fd;
                     break;
                 }
                 ::close(fd);
-                if (attempt > 100) throw InputError(target + ": cannot hold the lock '" + m_lock->file.string() + "'");
+                if (attempt > 100)
+                    throw InputError(target + ": cannot hold the lock '" + m_lock->file.string() +
+                                     "'");
             }
             registry()[m_lock->key] = 1;
         }
@@ -223,7 +249,9 @@ OutputReservation::OutputReservation(const std::string& target, OutputKind kind,
     if (fs::exists(fs::symlink_status(old, ec))) {
         if (!fs::exists(fs::symlink_status(t, ec))) {
             fs::rename(old, t, ec);
-            if (ec) throw InputError(target + ": cannot restore the previous result from '" + old.string() + "' (" + ec.message() + ")");
+            if (ec)
+                throw InputError(target + ": cannot restore the previous result from '" +
+                                 old.string() + "' (" + ec.message() + ")");
         } else {
             fs::remove_all(old, ec);
         }
@@ -233,11 +261,17 @@ OutputReservation::OutputReservation(const std::string& target, OutputKind kind,
     }
     const auto st = fs::symlink_status(t, ec);
     if (fs::exists(st)) {
-        if (!overwrite) throw InputError(target + ": already exists; choose another output or pass --overwrite");
+        if (!overwrite)
+            throw InputError(target +
+                             ": already exists; choose another output or pass --overwrite");
         const bool folder = fs::is_directory(st);
         if (folder != (kind == OutputKind::Folder) || fs::is_symlink(st)) {
-            throw InputError(target + ": is " + (fs::is_symlink(st) ? std::string("a link") : folder ? "a folder" : "a file") +
-                             " but this output is " + kind_word(kind) + "; --overwrite never replaces one by the other: "
+            throw InputError(target + ": is " +
+                             (fs::is_symlink(st) ? std::string("a link")
+                              : folder           ? "a folder"
+                                                 : "a file") +
+                             " but this output is " + kind_word(kind) +
+                             "; --overwrite never replaces one by the other: "
                              "choose another output");
         }
     }
@@ -248,18 +282,23 @@ OutputReservation::OutputReservation(OutputReservation&&) noexcept = default;
 OutputReservation& OutputReservation::operator=(OutputReservation&&) noexcept = default;
 
 StagedOutput::StagedOutput(const std::string& target, OutputKind kind, bool overwrite)
-    : m_target(target), m_kind(kind), m_overwrite(overwrite), m_reservation(target, kind, overwrite) {
+    : m_target(target),
+      m_kind(kind),
+      m_overwrite(overwrite),
+      m_reservation(target, kind, overwrite) {
     const fs::path t = normal_target(target);
     std::random_device rd;
     char hex[17];
     std::snprintf(hex, sizeof hex, "%08x%08x", rd(), rd());
-    m_temp = (parent_of(t) / (kTempPrefix + std::to_string(::getpid()) + "." + hex + "-" + t.filename().string())).string();
+    m_temp = (parent_of(t) /
+              (kTempPrefix + std::to_string(::getpid()) + "." + hex + "-" + t.filename().string()))
+                 .string();
     m_write_path = m_temp;
     if (kind != OutputKind::File) {
         std::error_code ec;
         if (!fs::create_directory(m_temp, ec) || ec) {
-            throw InputError(target + ": cannot create a temporary folder beside it (" + ec.message() +
-                             "); check that the folder is writable and has space");
+            throw InputError(target + ": cannot create a temporary folder beside it (" +
+                             ec.message() + "); check that the folder is writable and has space");
         }
         if (kind == OutputKind::Sidecars) m_write_path = (fs::path(m_temp) / t.filename()).string();
     }
@@ -269,7 +308,9 @@ StagedOutput::~StagedOutput() {
     if (!m_done) discard();
 }
 
-std::string StagedOutput::path(std::string_view leaf) const { return (fs::path(m_temp) / leaf).string(); }
+std::string StagedOutput::path(std::string_view leaf) const {
+    return (fs::path(m_temp) / leaf).string();
+}
 
 void StagedOutput::discard() noexcept {
     std::error_code ec;
@@ -295,7 +336,8 @@ void StagedOutput::commit() {
     test_kill_point("staged");
     const auto fail = [&](const std::string& what, const std::error_code& e) {
         discard();
-        throw InputError(m_target + ": " + what + " (" + e.message() + "); the previous result, if any, is left as it was");
+        throw InputError(m_target + ": " + what + " (" + e.message() +
+                         "); the previous result, if any, is left as it was");
     };
     if (m_kind == OutputKind::Sidecars) {
         // The sidecars first, the main file last: a reader never finds the main file without them.
@@ -345,7 +387,8 @@ void write_all(int fd, const void* data, std::size_t size, const std::string& pa
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             const int err = n < 0 ? errno : EIO;
-            throw InputError(path + ": writing failed (" + why(err) + "); is the disk full? free space and run again");
+            throw InputError(path + ": writing failed (" + why(err) +
+                             "); is the disk full? free space and run again");
         }
         done += static_cast<std::size_t>(n);
     }
@@ -354,14 +397,17 @@ void write_all(int fd, const void* data, std::size_t size, const std::string& pa
 void write_file_atomically(const std::string& path, std::string_view content, bool overwrite) {
     StagedOutput out(path, OutputKind::File, overwrite);
     const int fd = ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw InputError(path + ": cannot write (" + why(errno) + "); check that the folder is writable");
+    if (fd < 0)
+        throw InputError(path + ": cannot write (" + why(errno) +
+                         "); check that the folder is writable");
     try {
         write_all(fd, content.data(), content.size(), path);
     } catch (...) {
         ::close(fd);
         throw;
     }
-    if (::close(fd) != 0) throw InputError(path + ": writing failed (" + why(errno) + "); is the disk full?");
+    if (::close(fd) != 0)
+        throw InputError(path + ": writing failed (" + why(errno) + "); is the disk full?");
     out.commit();
 }
 

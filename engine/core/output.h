@@ -30,7 +30,8 @@ void check_output_apart(const std::string& output, const std::vector<std::string
 enum class OutputKind {
     File,     // one file
     Folder,   // a folder of files
-    Sidecars  // a file with sidecars written beside it (x.shp with x.shx, x.dbf…; x.csv with x.csvt)
+    Sidecars  // a file with sidecars written beside it (x.shp with x.shx, x.dbf…; x.csv with
+              // x.csvt)
 };
 
 // What a command checks before it does any work: the parent folder exists (a Folder output's
@@ -40,19 +41,19 @@ enum class OutputKind {
 // kept until the reservation (or the process) ends; a StagedOutput for the same target in this
 // process reuses it.
 class OutputReservation {
-   public:
+ public:
     OutputReservation(const std::string& target, OutputKind kind, bool overwrite);
     ~OutputReservation();
     OutputReservation(OutputReservation&&) noexcept;
     OutputReservation& operator=(OutputReservation&&) noexcept;
 
-   private:
+ private:
     struct Lock;
     std::unique_ptr<Lock> m_lock;
 };
 
 class StagedOutput {
-   public:
+ public:
     StagedOutput(const std::string& target, OutputKind kind, bool overwrite);
     // Without commit() the temporary is removed and the target left as it was.
     ~StagedOutput();
@@ -70,7 +71,7 @@ class StagedOutput {
     // disk is full, read-only or the rename fails (the old result is then left whole).
     void commit();
 
-   private:
+ private:
     void discard() noexcept;
     std::string m_target, m_temp, m_write_path;
     OutputKind m_kind;

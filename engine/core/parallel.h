@@ -8,7 +8,7 @@
 namespace ntm {
 
 class ParallelErrors {
-   public:
+ public:
     // Runs f() for `item`, keeping what it throws.
     template <typename F>
     void run(long long item, F&& f) noexcept {
@@ -27,7 +27,7 @@ class ParallelErrors {
         if (m_error) std::rethrow_exception(m_error);
     }
 
-   private:
+ private:
     std::mutex m_mutex;
     long long m_item = 0;
     std::exception_ptr m_error;

@@ -23,8 +23,8 @@ Progress::~Progress() { finish(); }
 void Progress::advance(std::size_t n) {
     const std::size_t done = m_done.fetch_add(n) + n;
     if (!m_enabled || m_total == 0) return;
-    const int percent = static_cast<int>(100.0 * static_cast<double>(done) /
-                                         static_cast<double>(m_total));
+    const int percent =
+        static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(m_total));
     int last = m_last_percent.load();
     if (percent > last && m_last_percent.compare_exchange_strong(last, percent)) draw(done);
 }
@@ -32,8 +32,9 @@ void Progress::advance(std::size_t n) {
 void Progress::draw(std::size_t done) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_finished) return;
-    std::fprintf(stderr, "\r%s: %zu/%zu (%d%%)", m_label.c_str(), done, m_total,
-                 static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(m_total)));
+    std::fprintf(
+        stderr, "\r%s: %zu/%zu (%d%%)", m_label.c_str(), done, m_total,
+        static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(m_total)));
     std::fflush(stderr);
 }
 

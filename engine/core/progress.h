@@ -9,7 +9,7 @@
 namespace ntm {
 
 class Progress {
-   public:
+ public:
     Progress(std::string label, std::size_t total);
     ~Progress();
     Progress(const Progress&) = delete;
@@ -21,7 +21,7 @@ class Progress {
     // Forced on or off, for tests; by default on when stderr is a terminal.
     static void set_enabled(bool enabled);
 
-   private:
+ private:
     void draw(std::size_t done);
 
     std::string m_label;

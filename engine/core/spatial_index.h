@@ -11,7 +11,7 @@
 namespace ntm {
 
 class BoxIndex {
-   public:
+ public:
     BoxIndex() = default;
     // Item i is boxes[i]; empty boxes are left out.
     explicit BoxIndex(const std::vector<Box>& boxes) {
@@ -38,13 +38,15 @@ class BoxIndex {
 
     std::size_t size() const { return m_tree.size(); }
 
-   private:
+ private:
     using BgPoint = boost::geometry::model::point<double, 2, boost::geometry::cs::cartesian>;
     using BgBox = boost::geometry::model::box<BgPoint>;
     using Value = std::pair<BgBox, std::uint32_t>;
     using Tree = boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>>;
 
-    static BgBox to_bg(const Box& b) { return BgBox(BgPoint(b.min_x, b.min_y), BgPoint(b.max_x, b.max_y)); }
+    static BgBox to_bg(const Box& b) {
+        return BgBox(BgPoint(b.min_x, b.min_y), BgPoint(b.max_x, b.max_y));
+    }
 
     Tree m_tree;
 };

@@ -47,11 +47,20 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 
 // Base ASCII letter of a Vietnamese (Latin) letter, or 0 when it is not one.
 char fold_vietnamese(char32_t cp) {
-    static const std::u32string_view kGroups[] = {
-        U"aàáảãạăằắẳẵặâầấẩẫậ", U"AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", U"eèéẻẽẹêềếểễệ", U"EÈÉẺẼẸÊỀẾỂỄỆ",
-        U"iìíỉĩị",              U"IÌÍỈĨỊ",              U"oòóỏõọôồốổỗộơờớởỡợ", U"OÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ",
-        U"uùúủũụưừứửữự",         U"UÙÚỦŨỤƯỪỨỬỮỰ",         U"yỳýỷỹỵ",               U"YỲÝỶỸỴ",
-        U"dđ",                  U"DĐ"};
+    static const std::u32string_view kGroups[] = {U"aàáảãạăằắẳẵặâầấẩẫậ",
+                                                  U"AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ",
+                                                  U"eèéẻẽẹêềếểễệ",
+                                                  U"EÈÉẺẼẸÊỀẾỂỄỆ",
+                                                  U"iìíỉĩị",
+                                                  U"IÌÍỈĨỊ",
+                                                  U"oòóỏõọôồốổỗộơờớởỡợ",
+                                                  U"OÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ",
+                                                  U"uùúủũụưừứửữự",
+                                                  U"UÙÚỦŨỤƯỪỨỬỮỰ",
+                                                  U"yỳýỷỹỵ",
+                                                  U"YỲÝỶỸỴ",
+                                                  U"dđ",
+                                                  U"DĐ"};
     for (const auto& g : kGroups) {
         if (g.find(cp) != std::u32string_view::npos) return static_cast<char>(g[0]);
     }
@@ -135,7 +144,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 
 std::string format_fixed(double value, int decimals) {
     char buf[64];
-    const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, decimals);
+    const auto res =
+        std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, decimals);
     return std::string(buf, res.ptr);
 }
 

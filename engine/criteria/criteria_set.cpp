@@ -9,8 +9,8 @@
 
 #include "core/data_dir.h"
 #include "core/error.h"
-#include "core/yaml_reader.h"
 #include "core/text.h"
+#include "core/yaml_reader.h"
 
 namespace fs = std::filesystem;
 
@@ -122,7 +122,9 @@ class Reader : public yaml::Reader {
         }
         const auto v = parse_double(s);
         if (!v) fail(node, key, "'" + s + "' is not a number");
-        if (!std::isfinite(*v)) fail(node, key, "'" + s + "' is not a finite number; give a threshold a commune can meet");
+        if (!std::isfinite(*v))
+            fail(node, key,
+                 "'" + s + "' is not a finite number; give a threshold a commune can meet");
         return *v;
     }
 
@@ -285,7 +287,6 @@ class Reader : public yaml::Reader {
         }
         return c;
     }
-
 };
 
 std::string resolve(const std::string& name_or_path, const std::string& folder) {

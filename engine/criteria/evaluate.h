@@ -26,7 +26,7 @@ struct IndicatorResult {
     Verdict verdict = Verdict::Unknown;
     std::optional<double> value;  // the measured share, count or status value
     double threshold = 0;
-    double numerator = 0;  // e.g. hardened metres
+    double numerator = 0;    // e.g. hardened metres
     double denominator = 0;  // e.g. all metres of the class
     std::string why_unknown;
     std::optional<Gap> gap;  // when not met

@@ -52,8 +52,9 @@ template <class Archive>
 void serialize(Archive& a, ntm::sim::MoneySum& m, unsigned) {
     auto hi = static_cast<std::int64_t>(m.units >> 64);
     auto lo = static_cast<std::uint64_t>(m.units);
-    a & hi & lo;
-    m.units = static_cast<ntm::Int128>((static_cast<ntm::UInt128>(static_cast<std::uint64_t>(hi)) << 64) | lo);
+    a& hi& lo;
+    m.units = static_cast<ntm::Int128>(
+        (static_cast<ntm::UInt128>(static_cast<std::uint64_t>(hi)) << 64) | lo);
 }
 
 template <class Archive>

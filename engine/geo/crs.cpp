@@ -1,10 +1,10 @@
 #include "geo/crs.h"
 
 #include <cpl_conv.h>
+#include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cmath>
-#include <ogr_spatialref.h>
 
 #include "core/error.h"
 #include "geo/gdal.h"
@@ -82,9 +82,11 @@ Box valid_bounds(const Crs& crs) {
     OGRSpatialReference wgs84;
     wgs84.importFromEPSG(4326);
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> to(OGRCreateCoordinateTransformation(&wgs84, &srs));
+    std::unique_ptr<OGRCoordinateTransformation> to(
+        OGRCreateCoordinateTransformation(&wgs84, &srs));
     double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-    if (!to || !to->TransformBounds(west, south, std::min(east, 180.0), north, &x0, &y0, &x1, &y1, 21) ||
+    if (!to ||
+        !to->TransformBounds(west, south, std::min(east, 180.0), north, &x0, &y0, &x1, &y1, 21) ||
         !std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1)) {
         return whole;
     }
@@ -132,8 +134,8 @@ Transform::Transform(const Crs& from, const Crs& to) : m_impl(std::make_unique<I
     b.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     m_impl->ct.reset(OGRCreateCoordinateTransformation(&a, &b));
     if (!m_impl->ct) {
-        throw GdalError("no coordinate transformation from " + from.label() + " to " +
-                        to.label() + ": " + CPLGetLastErrorMsg());
+        throw GdalError("no coordinate transformation from " + from.label() + " to " + to.label() +
+                        ": " + CPLGetLastErrorMsg());
     }
 }
 

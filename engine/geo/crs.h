@@ -8,11 +8,11 @@
 namespace ntm::geo {
 
 struct Crs {
-    std::string wkt;       // OGC WKT2; empty when unknown
-    std::string name;      // e.g. "VN-2000 / UTM zone 48N"
-    int epsg = 0;          // authority code when known, else 0
+    std::string wkt;   // OGC WKT2; empty when unknown
+    std::string name;  // e.g. "VN-2000 / UTM zone 48N"
+    int epsg = 0;      // authority code when known, else 0
     bool projected = false;
-    bool metric = false;   // projected with metre units
+    bool metric = false;  // projected with metre units
 
     bool known() const { return !wkt.empty(); }
     std::string label() const;  // "EPSG:3405 (VN-2000 / UTM zone 48N)"
@@ -34,7 +34,7 @@ Crs utm_crs_for(double lon, double lat);
 // Point transforms between two CRSs (traditional GIS axis order: x = easting/longitude).
 // Thread contract: one object per thread.
 class Transform {
-   public:
+ public:
     Transform(const Crs& from, const Crs& to);
     ~Transform();
     Transform(const Transform&) = delete;
@@ -42,7 +42,7 @@ class Transform {
     Point apply(const Point& p) const;
     void apply(std::vector<Point>& points) const;
 
-   private:
+ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

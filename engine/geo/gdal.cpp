@@ -106,7 +106,9 @@ GeometryValue convert(const OGRGeometry* g) {
 
 void transform_value(GeometryValue& v, const Transform& t) {
     switch (v.kind) {
-        case GeomKind::Point: v.point = t.apply(v.point); break;
+        case GeomKind::Point:
+            v.point = t.apply(v.point);
+            break;
         case GeomKind::Line:
             for (auto& part : v.lines.parts) t.apply(part.points);
             break;
@@ -116,7 +118,8 @@ void transform_value(GeometryValue& v, const Transform& t) {
                 for (auto& h : poly.holes) t.apply(h);
             }
             break;
-        case GeomKind::None: break;
+        case GeomKind::None:
+            break;
     }
 }
 
@@ -148,7 +151,8 @@ OGRLineString to_ogr_line(const LineString& l) {
 
 std::unique_ptr<OGRGeometry> to_ogr(const GeometryValue& v, bool multi) {
     switch (v.kind) {
-        case GeomKind::Point: return std::make_unique<OGRPoint>(v.point.x, v.point.y);
+        case GeomKind::Point:
+            return std::make_unique<OGRPoint>(v.point.x, v.point.y);
         case GeomKind::Line: {
             if (!multi && v.lines.parts.size() == 1) {
                 return std::make_unique<OGRLineString>(to_ogr_line(v.lines.parts[0]));
@@ -171,7 +175,8 @@ std::unique_ptr<OGRGeometry> to_ogr(const GeometryValue& v, bool multi) {
             }
             return m;
         }
-        case GeomKind::None: return nullptr;
+        case GeomKind::None:
+            return nullptr;
     }
     return nullptr;
 }
@@ -222,7 +227,9 @@ GeometryValue make_geometry(MultiPolygon polygons) {
 
 LayerReader::LayerReader(std::shared_ptr<void> dataset, void* layer, std::string path,
                          std::string name)
-    : m_dataset(std::move(dataset)), m_layer(layer), m_path(std::move(path)),
+    : m_dataset(std::move(dataset)),
+      m_layer(layer),
+      m_path(std::move(path)),
       m_name(std::move(name)) {
     auto* defn = as_layer(m_layer)->GetLayerDefn();
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
@@ -300,10 +307,11 @@ VectorSource VectorSource::open(const std::string& path, const std::vector<std::
     if (!ds) {
         const bool exists = fs::exists(path);
         throw InputError(path + ": " +
-                         (exists ? "not a vector data source GDAL can read (" +
-                                       last_gdal_message() + "); use GeoPackage, Shapefile, "
-                                       "GeoJSON, FlatGeobuf, CSV or XLSX"
-                                 : std::string("no such file or folder")));
+                         (exists
+                              ? "not a vector data source GDAL can read (" + last_gdal_message() +
+                                    "); use GeoPackage, Shapefile, "
+                                    "GeoJSON, FlatGeobuf, CSV or XLSX"
+                              : std::string("no such file or folder")));
     }
     VectorSource s;
     s.m_dataset = std::shared_ptr<void>(ds, [](void* p) { GDALClose(p); });
@@ -329,8 +337,8 @@ bool VectorSource::has_layer(const std::string& name) const {
 LayerReader VectorSource::layer(const std::string& name) const {
     auto* l = as_dataset(m_dataset.get())->GetLayerByName(name.c_str());
     if (!l) {
-        throw InputError(m_path + ": no layer '" + name + "' (layers: " + join(layer_names(), ", ") +
-                         ")");
+        throw InputError(m_path + ": no layer '" + name +
+                         "' (layers: " + join(layer_names(), ", ") + ")");
     }
     return LayerReader(m_dataset, l, m_path, l->GetName());
 }
@@ -350,11 +358,14 @@ GeometryValue transformed(const GeometryValue& g, const Transform& t) {
 void write_rasterised(const std::string& path, const Crs& crs, const Box& bounds, double cell,
                       const std::vector<BurnShape>& shapes, double nodata, bool overwrite) {
     ensure_gdal();
-    if (fs::exists(path) && !overwrite) throw InputError(path + ": already exists; choose another output or pass --overwrite");
+    if (fs::exists(path) && !overwrite)
+        throw InputError(path + ": already exists; choose another output or pass --overwrite");
     if (!(cell > 0)) throw UsageError("the cell size must be positive");
     const int nx = std::max(1, static_cast<int>(std::ceil(bounds.width() / cell)));
     const int ny = std::max(1, static_cast<int>(std::ceil(bounds.height() / cell)));
-    if (static_cast<double>(nx) * ny > 4e8) throw UsageError("a " + std::to_string(nx) + " × " + std::to_string(ny) + " raster is too large; give a larger cell size");
+    if (static_cast<double>(nx) * ny > 4e8)
+        throw UsageError("a " + std::to_string(nx) + " × " + std::to_string(ny) +
+                         " raster is too large; give a larger cell size");
     auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");
     std::unique_ptr<GDALDataset> ds(mem->Create("", nx, ny, 1, GDT_Float32, nullptr));
     double gt[6] = {bounds.min_x, cell, 0, bounds.min_y + ny * cell, 0, -cell};
@@ -374,8 +385,9 @@ void write_rasterised(const std::string& path, const Crs& crs, const Box& bounds
     }
     int band_list[1] = {1};
     if (!geoms.empty() &&
-        GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, band_list, static_cast<int>(geoms.size()),
-                                geoms.data(), nullptr, nullptr, values.data(), nullptr, nullptr, nullptr) != CE_None) {
+        GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, band_list,
+                                static_cast<int>(geoms.size()), geoms.data(), nullptr, nullptr,
+                                values.data(), nullptr, nullptr, nullptr) != CE_None) {
         throw GdalError(path + ": rasterising failed: " + last_gdal_message());
     }
     StagedOutput staged(path, OutputKind::File, overwrite);
@@ -383,21 +395,28 @@ void write_rasterised(const std::string& path, const Crs& crs, const Box& bounds
     auto* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     const char* options[] = {"COMPRESS=DEFLATE", "TILED=YES", nullptr};
     CPLErrorReset();
-    GDALDataset* out = gtiff->CreateCopy(temp.c_str(), ds.get(), FALSE, const_cast<char**>(options), nullptr, nullptr);
+    GDALDataset* out = gtiff->CreateCopy(temp.c_str(), ds.get(), FALSE, const_cast<char**>(options),
+                                         nullptr, nullptr);
     if (!out) {
-        throw GdalError(path + ": cannot write the GeoTIFF (" + last_gdal_message() + "); check that the folder is writable and has space");
+        throw GdalError(path + ": cannot write the GeoTIFF (" + last_gdal_message() +
+                        "); check that the folder is writable and has space");
     }
     CPLErrorReset();
     GDALClose(out);
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
-        throw GdalError(path + ": writing the GeoTIFF failed (" + last_gdal_message() + "); is the disk full? free space and run again");
+        throw GdalError(path + ": writing the GeoTIFF failed (" + last_gdal_message() +
+                        "); is the disk full? free space and run again");
     }
     // Read the last block back: a file cut short by a full disk fails here.
-    std::unique_ptr<GDALDataset> back(GDALDataset::Open(temp.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    std::unique_ptr<GDALDataset> back(
+        GDALDataset::Open(temp.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
     std::vector<float> row(static_cast<std::size_t>(nx));
     if (!back || back->GetRasterXSize() != nx || back->GetRasterYSize() != ny ||
-        back->GetRasterBand(1)->RasterIO(GF_Read, 0, ny - 1, nx, 1, row.data(), nx, 1, GDT_Float32, 0, 0) != CE_None) {
-        throw GdalError(path + ": the GeoTIFF written is incomplete; is the disk full? free space and run again");
+        back->GetRasterBand(1)->RasterIO(GF_Read, 0, ny - 1, nx, 1, row.data(), nx, 1, GDT_Float32,
+                                         0, 0) != CE_None) {
+        throw GdalError(
+            path +
+            ": the GeoTIFF written is incomplete; is the disk full? free space and run again");
     }
     back.reset();
     staged.commit();
@@ -405,14 +424,16 @@ void write_rasterised(const std::string& path, const Crs& crs, const Box& bounds
 
 double raster_value_at(const std::string& path, const Point& p) {
     ensure_gdal();
-    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    std::unique_ptr<GDALDataset> ds(
+        GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
     if (!ds) throw InputError(path + ": not a raster GDAL can read");
     double gt[6];
     ds->GetGeoTransform(gt);
     const int x = static_cast<int>(std::floor((p.x - gt[0]) / gt[1]));
     const int y = static_cast<int>(std::floor((p.y - gt[3]) / gt[5]));
     float v = 0;
-    if (x < 0 || y < 0 || x >= ds->GetRasterXSize() || y >= ds->GetRasterYSize()) return std::nan("");
+    if (x < 0 || y < 0 || x >= ds->GetRasterXSize() || y >= ds->GetRasterYSize())
+        return std::nan("");
     if (ds->GetRasterBand(1)->RasterIO(GF_Read, x, y, 1, 1, &v, 1, 1, GDT_Float32, 0, 0) != CE_None)
         throw GdalError(path + ": cannot read a cell");
     return v;
@@ -433,10 +454,14 @@ std::string driver_for_path(const std::string& path) {
     return {};
 }
 
-LayerWriter::LayerWriter(void* layer, std::string name, std::vector<FieldDef> fields,
-                         GeomKind kind, bool multi, std::shared_ptr<long long> written)
-    : m_layer(layer), m_name(std::move(name)), m_fields(std::move(fields)), m_kind(kind),
-      m_multi(multi), m_written(std::move(written)) {}
+LayerWriter::LayerWriter(void* layer, std::string name, std::vector<FieldDef> fields, GeomKind kind,
+                         bool multi, std::shared_ptr<long long> written)
+    : m_layer(layer),
+      m_name(std::move(name)),
+      m_fields(std::move(fields)),
+      m_kind(kind),
+      m_multi(multi),
+      m_written(std::move(written)) {}
 
 void LayerWriter::write(const std::vector<FieldValue>& values, const GeometryValue* geometry) {
     auto* layer = as_layer(m_layer);
@@ -480,7 +505,8 @@ VectorSink VectorSink::create(const std::string& path, const std::string& driver
     // A Shapefile is several files (.shp, .shx, .dbf, .prj, .cpg), a CSV may have a .csvt: they
     // are built together and moved out sidecars first.
     const bool sidecars = driver_name == "ESRI Shapefile" || driver_name == "CSV";
-    sink.m_output = std::make_unique<StagedOutput>(path, sidecars ? OutputKind::Sidecars : OutputKind::File, overwrite);
+    sink.m_output = std::make_unique<StagedOutput>(
+        path, sidecars ? OutputKind::Sidecars : OutputKind::File, overwrite);
     CPLErrorReset();
     GDALDataset* ds = driver->Create(sink.m_output->path().c_str(), 0, 0, 0, GDT_Unknown, nullptr);
     if (!ds) {
@@ -509,10 +535,18 @@ LayerWriter VectorSink::create_layer(const std::string& name, const Crs* crs, Ge
     if (has_srs) srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     OGRwkbGeometryType type = wkbNone;
     switch (kind) {
-        case GeomKind::Point: type = wkbPoint; break;
-        case GeomKind::Line: type = multi ? wkbMultiLineString : wkbLineString; break;
-        case GeomKind::Polygon: type = multi ? wkbMultiPolygon : wkbPolygon; break;
-        case GeomKind::None: type = wkbNone; break;
+        case GeomKind::Point:
+            type = wkbPoint;
+            break;
+        case GeomKind::Line:
+            type = multi ? wkbMultiLineString : wkbLineString;
+            break;
+        case GeomKind::Polygon:
+            type = multi ? wkbMultiPolygon : wkbPolygon;
+            break;
+        case GeomKind::None:
+            type = wkbNone;
+            break;
     }
     std::vector<std::string> all_options = options;
     if (m_driver == "CSV") {
@@ -532,7 +566,8 @@ LayerWriter VectorSink::create_layer(const std::string& name, const Crs* crs, Ge
     }
     for (const auto& f : fields) {
         OGRFieldType t = OFTString;
-        if (f.type == FieldDef::Type::Integer) t = OFTInteger;  // CSV quotes Integer64 values as text
+        if (f.type == FieldDef::Type::Integer)
+            t = OFTInteger;  // CSV quotes Integer64 values as text
         if (f.type == FieldDef::Type::Real) t = OFTReal;
         OGRFieldDefn defn(f.name.c_str(), t);
         if (layer->CreateField(&defn) != OGRERR_NONE) {
@@ -566,22 +601,26 @@ void VectorSink::commit() {
     GDALClose(ds);
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
         m_output.reset();
-        throw GdalError(m_path + ": writing failed: " + last_gdal_message() + "; is the disk full? free space and run again");
+        throw GdalError(m_path + ": writing failed: " + last_gdal_message() +
+                        "; is the disk full? free space and run again");
     }
     // Some drivers (GeoJSON, XLSX) do not report a failed write: read the file back and count.
     long long written = 0;
     for (const auto& n : m_written) written += *n;
     const char* drivers[] = {m_driver.c_str(), nullptr};
-    std::unique_ptr<GDALDataset> back(GDALDataset::Open(m_output->path().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                                        m_driver == "LIBKML" ? nullptr : drivers, nullptr, nullptr));
+    std::unique_ptr<GDALDataset> back(
+        GDALDataset::Open(m_output->path().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                          m_driver == "LIBKML" ? nullptr : drivers, nullptr, nullptr));
     const bool opened = back != nullptr;
     long long read = 0;
-    for (int i = 0; back && i < back->GetLayerCount(); ++i) read += back->GetLayer(i)->GetFeatureCount(TRUE);
+    for (int i = 0; back && i < back->GetLayerCount(); ++i)
+        read += back->GetLayer(i)->GetFeatureCount(TRUE);
     back.reset();
     if ((!opened && !m_written.empty()) || read < written) {
         m_output.reset();
-        throw GdalError(m_path + ": the file written is incomplete (" + std::to_string(read) + " of " +
-                        std::to_string(written) + " features read back); is the disk full? free space and run again");
+        throw GdalError(m_path + ": the file written is incomplete (" + std::to_string(read) +
+                        " of " + std::to_string(written) +
+                        " features read back); is the disk full? free space and run again");
     }
     m_output->commit();
     m_output.reset();

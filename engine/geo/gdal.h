@@ -22,7 +22,7 @@ enum class GeomKind { None, Point, Line, Polygon };
 
 struct GeometryValue {
     GeomKind kind = GeomKind::None;
-    std::string type_name;  // OGR's name of what was read, e.g. "MultiLineString"
+    std::string type_name;     // OGR's name of what was read, e.g. "MultiLineString"
     bool multi_point = false;  // a MultiPoint with more than one point (only the first is kept)
     Point point;
     MultiLineString lines;
@@ -40,7 +40,7 @@ struct Feature {
 };
 
 class LayerReader {
-   public:
+ public:
     LayerReader(std::shared_ptr<void> dataset, void* layer, std::string path, std::string name);
     ~LayerReader();
     LayerReader(LayerReader&&) noexcept;
@@ -61,7 +61,7 @@ class LayerReader {
     // Reads the next feature; false at the end. Throws InputError when a feature cannot be read.
     bool next(Feature& out);
 
-   private:
+ private:
     std::shared_ptr<void> m_dataset;  // keeps the GDALDataset alive
     void* m_layer;                    // OGRLayer*, owned by the dataset
     std::string m_path, m_name;
@@ -71,7 +71,7 @@ class LayerReader {
 };
 
 class VectorSource {
-   public:
+ public:
     // Opens any OGR vector source read-only. Throws InputError naming the path when it cannot.
     static VectorSource open(const std::string& path,
                              const std::vector<std::string>& open_options = {});
@@ -82,7 +82,7 @@ class VectorSource {
     LayerReader layer(const std::string& name) const;  // throws InputError when missing
     LayerReader layer(int index) const;
 
-   private:
+ private:
     std::shared_ptr<void> m_dataset;
     std::string m_path;
 };
@@ -96,14 +96,14 @@ struct FieldDef {
 };
 
 class LayerWriter {
-   public:
+ public:
     LayerWriter(void* layer, std::string name, std::vector<FieldDef> fields, GeomKind kind,
                 bool multi, std::shared_ptr<long long> written = std::make_shared<long long>(0));
     const std::string& name() const { return m_name; }
     // One value per field, in the order given at creation; geometry may be null.
     void write(const std::vector<FieldValue>& values, const GeometryValue* geometry);
 
-   private:
+ private:
     void* m_layer;  // OGRLayer*, owned by the dataset
     std::string m_name;
     std::vector<FieldDef> m_fields;
@@ -116,7 +116,7 @@ class LayerWriter {
 // commit() renames into place. If the object dies uncommitted, the temporary file is removed and
 // the target is untouched.
 class VectorSink {
-   public:
+ public:
     // driver: an OGR driver short name ("GPKG", "ESRI Shapefile", "GeoJSON", "FlatGeobuf",
     // "CSV"). Fails when `path` exists unless overwrite is true.
     static VectorSink create(const std::string& path, const std::string& driver,
@@ -134,7 +134,7 @@ class VectorSink {
     void commit_transaction();
     void commit();
 
-   private:
+ private:
     VectorSink() = default;
     void discard();
     std::unique_ptr<void, void (*)(void*)> m_dataset{nullptr, nullptr};

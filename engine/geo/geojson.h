@@ -18,7 +18,8 @@ struct GeoJsonOptions {
 
 // One layer of an OGR source as an RFC 7946 GeoJSON FeatureCollection in EPSG:4326
 // (longitude, latitude). Throws InputError naming the file and layer when they cannot be read.
-std::string layer_to_geojson(const std::string& path, const std::string& layer, const GeoJsonOptions& options);
+std::string layer_to_geojson(const std::string& path, const std::string& layer,
+                             const GeoJsonOptions& options);
 
 // zlib-wrapped deflate (HTTP "Content-Encoding: deflate", RFC 9110 §8.4.1.2).
 std::string zlib_deflate(const std::string& data);

@@ -42,12 +42,12 @@ std::vector<GEOSGeometry*> release_all(std::vector<GeomPtr>& parts) {
 
 GeomPtr make_polygon(GeosContext& ctx, const Polygon& p) {
     auto h = ctx.handle();
-    auto shell =
-        own(ctx, GEOSGeom_createLinearRing_r(h, make_sequence(h, p.outer)), "cannot build a polygon ring");
+    auto shell = own(ctx, GEOSGeom_createLinearRing_r(h, make_sequence(h, p.outer)),
+                     "cannot build a polygon ring");
     std::vector<GeomPtr> holes;
     for (const auto& r : p.holes)
-        holes.push_back(
-            own(ctx, GEOSGeom_createLinearRing_r(h, make_sequence(h, r)), "cannot build a polygon hole"));
+        holes.push_back(own(ctx, GEOSGeom_createLinearRing_r(h, make_sequence(h, r)),
+                            "cannot build a polygon hole"));
     auto raw_holes = release_all(holes);
     return own(ctx,
                GEOSGeom_createPolygon_r(h, shell.release(), raw_holes.data(),
@@ -64,7 +64,8 @@ void collect_polygons(GeosContext& ctx, const GEOSGeometry* g, MultiPolygon& out
         p.outer = read_sequence(h, GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, g)));
         const int n = GEOSGetNumInteriorRings_r(h, g);
         for (int i = 0; i < n; ++i) {
-            p.holes.push_back(read_sequence(h, GEOSGeom_getCoordSeq_r(h, GEOSGetInteriorRingN_r(h, g, i))));
+            p.holes.push_back(
+                read_sequence(h, GEOSGeom_getCoordSeq_r(h, GEOSGetInteriorRingN_r(h, g, i))));
         }
         out.polygons.push_back(std::move(p));
     } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {

@@ -16,7 +16,7 @@ typedef struct GEOSPrepGeom_t GEOSPreparedGeometry;
 namespace ntm::geo {
 
 class GeosContext {
-   public:
+ public:
     GeosContext();
     ~GeosContext();
     GeosContext(const GeosContext&) = delete;
@@ -29,7 +29,7 @@ class GeosContext {
     // Throws GeosError with `what` and GEOS's own message.
     [[noreturn]] void fail(const std::string& what) const;
 
-   private:
+ private:
     GEOSContextHandle_t m_handle;
     std::string m_last_error;
 };

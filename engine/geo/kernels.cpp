@@ -85,7 +85,8 @@ struct PolygonClipper::Impl {
     PreparedPtr prepared;
     GeomPtr boundary;  // made on first use
     const GEOSGeometry* get_boundary() {
-        if (!boundary) boundary = own(*ctx, GEOSBoundary_r(ctx->handle(), polygon.get()), "polygon boundary");
+        if (!boundary)
+            boundary = own(*ctx, GEOSBoundary_r(ctx->handle(), polygon.get()), "polygon boundary");
         return boundary.get();
     }
 };
@@ -105,15 +106,15 @@ PolygonClipper::~PolygonClipper() = default;
 bool PolygonClipper::intersects(const MultiLineString& lines) const {
     auto& ctx = *m_impl->ctx;
     auto g = to_geos(ctx, lines);
-    return check_predicate(ctx, GEOSPreparedIntersects_r(ctx.handle(), m_impl->prepared.get(), g.get()),
-                           "intersects");
+    return check_predicate(
+        ctx, GEOSPreparedIntersects_r(ctx.handle(), m_impl->prepared.get(), g.get()), "intersects");
 }
 
 bool PolygonClipper::intersects(const MultiPolygon& polygons) const {
     auto& ctx = *m_impl->ctx;
     auto g = to_geos(ctx, polygons);
-    return check_predicate(ctx, GEOSPreparedIntersects_r(ctx.handle(), m_impl->prepared.get(), g.get()),
-                           "intersects");
+    return check_predicate(
+        ctx, GEOSPreparedIntersects_r(ctx.handle(), m_impl->prepared.get(), g.get()), "intersects");
 }
 
 bool PolygonClipper::contains(const Point& p) const {
@@ -132,14 +133,16 @@ double PolygonClipper::clipped_length(const MultiLineString& lines) const {
     for (const auto& part : lines.parts) {
         if (!bounds(part).intersects(m_box)) continue;
         auto g = to_geos(ctx, part);
-        if (check_predicate(ctx, GEOSPreparedCovers_r(h, m_impl->prepared.get(), g.get()), "covers")) {
+        if (check_predicate(ctx, GEOSPreparedCovers_r(h, m_impl->prepared.get(), g.get()),
+                            "covers")) {
             total += length(part);
             continue;
         }
         if (!check_predicate(ctx, GEOSPreparedIntersects_r(h, m_impl->prepared.get(), g.get()),
                              "intersects"))
             continue;
-        auto inside = own(ctx, GEOSIntersection_r(h, g.get(), m_impl->polygon.get()), "clip a line");
+        auto inside =
+            own(ctx, GEOSIntersection_r(h, g.get(), m_impl->polygon.get()), "clip a line");
         total += length(to_multilinestring(ctx, inside.get()));
     }
     return total;
@@ -152,11 +155,13 @@ MultiLineString PolygonClipper::clip(const MultiLineString& lines) const {
     for (const auto& part : lines.parts) {
         if (!bounds(part).intersects(m_box)) continue;
         auto g = to_geos(ctx, part);
-        if (check_predicate(ctx, GEOSPreparedCovers_r(h, m_impl->prepared.get(), g.get()), "covers")) {
+        if (check_predicate(ctx, GEOSPreparedCovers_r(h, m_impl->prepared.get(), g.get()),
+                            "covers")) {
             out.parts.push_back(part);
             continue;
         }
-        auto inside = own(ctx, GEOSIntersection_r(h, g.get(), m_impl->polygon.get()), "clip a line");
+        auto inside =
+            own(ctx, GEOSIntersection_r(h, g.get(), m_impl->polygon.get()), "clip a line");
         auto pieces = to_multilinestring(ctx, inside.get());
         for (auto& p : pieces.parts) out.parts.push_back(std::move(p));
     }
@@ -186,11 +191,13 @@ PolygonClipper::LineClip PolygonClipper::clip_line(const LineString& line) const
         out.length = length(line);
         return out;
     }
-    if (!check_predicate(ctx, GEOSPreparedIntersects_r(h, m_impl->prepared.get(), g.get()), "intersects"))
+    if (!check_predicate(ctx, GEOSPreparedIntersects_r(h, m_impl->prepared.get(), g.get()),
+                         "intersects"))
         return out;
     auto inside = own(ctx, GEOSIntersection_r(h, g.get(), m_impl->polygon.get()), "clip a line");
     out.length = length(to_multilinestring(ctx, inside.get()));
-    auto along = own(ctx, GEOSIntersection_r(h, g.get(), m_impl->get_boundary()), "line along a boundary");
+    auto along =
+        own(ctx, GEOSIntersection_r(h, g.get(), m_impl->get_boundary()), "line along a boundary");
     out.on_boundary = to_multilinestring(ctx, along.get());
     return out;
 }
@@ -230,8 +237,9 @@ GeomPtr geos_union_of_buffers(GeosContext& ctx, const std::vector<const LineStri
     if (parts.empty()) return GeomPtr(nullptr, GeomDeleter{h});
     std::vector<GEOSGeometry*> raw;
     for (auto& p : parts) raw.push_back(p.release());
-    auto coll = own(ctx, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, raw.data(),
-                                                     static_cast<unsigned>(raw.size())),
+    auto coll = own(ctx,
+                    GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, raw.data(),
+                                                static_cast<unsigned>(raw.size())),
                     "collect buffers");
     return own(ctx, GEOSUnaryUnion_r(h, coll.get()), "union of buffers");
 }
@@ -240,8 +248,10 @@ Box envelope(GeosContext& ctx, const GEOSGeometry* g) {
     Box b;
     if (GEOSisEmpty_r(ctx.handle(), g) == 1) return b;
     double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-    if (GEOSGeom_getXMin_r(ctx.handle(), g, &x0) != 1 || GEOSGeom_getYMin_r(ctx.handle(), g, &y0) != 1 ||
-        GEOSGeom_getXMax_r(ctx.handle(), g, &x1) != 1 || GEOSGeom_getYMax_r(ctx.handle(), g, &y1) != 1)
+    if (GEOSGeom_getXMin_r(ctx.handle(), g, &x0) != 1 ||
+        GEOSGeom_getYMin_r(ctx.handle(), g, &y0) != 1 ||
+        GEOSGeom_getXMax_r(ctx.handle(), g, &x1) != 1 ||
+        GEOSGeom_getYMax_r(ctx.handle(), g, &y1) != 1)
         ctx.fail("envelope");
     b.expand(Point{x0, y0});
     b.expand(Point{x1, y1});
@@ -255,7 +265,6 @@ double area_of(GeosContext& ctx, const GEOSGeometry* g) {
 }
 }  // namespace
 
-
 struct ServedFarmland::Impl {
     GeosContext* ctx = nullptr;
     std::vector<GeomPtr> parcels;
@@ -267,7 +276,8 @@ struct ServedFarmland::Impl {
 
     const GEOSPreparedGeometry* prepared(std::size_t i) {
         auto h = ctx->handle();
-        while (served_prepared.size() < served.size()) served_prepared.emplace_back(nullptr, PreparedDeleter{h});
+        while (served_prepared.size() < served.size())
+            served_prepared.emplace_back(nullptr, PreparedDeleter{h});
         if (!served_prepared[i]) {
             served_prepared[i] = PreparedPtr(GEOSPrepare_r(h, served[i].get()), PreparedDeleter{h});
             if (!served_prepared[i]) ctx->fail("prepare a strip");
@@ -284,7 +294,9 @@ struct ServedFarmland::Impl {
         double total = 0;
         for (const auto i : parcel_index.query(envelope(*ctx, g))) {
             const GEOSGeometry* parcel = parcels[i].get();
-            if (!check_predicate(*ctx, GEOSPreparedIntersects_r(h, prepared.get(), parcel), "intersects")) continue;
+            if (!check_predicate(*ctx, GEOSPreparedIntersects_r(h, prepared.get(), parcel),
+                                 "intersects"))
+                continue;
             if (check_predicate(*ctx, GEOSPreparedCovers_r(h, prepared.get(), parcel), "covers")) {
                 total += parcel_area[i];
                 continue;
@@ -310,7 +322,8 @@ ServedFarmland::ServedFarmland(const MultiPolygon& farmland) : m_impl(std::make_
 
 ServedFarmland::~ServedFarmland() = default;
 
-double ServedFarmland::serve(const std::vector<const LineString*>& lines, const std::vector<double>& distances) {
+double ServedFarmland::serve(const std::vector<const LineString*>& lines,
+                             const std::vector<double>& distances) {
     auto& ctx = *m_impl->ctx;
     auto strips = geos_union_of_buffers(ctx, lines, distances);
     if (!strips) return 0;
@@ -320,7 +333,8 @@ double ServedFarmland::serve(const std::vector<const LineString*>& lines, const 
     return area;
 }
 
-double ServedFarmland::add(const std::vector<const LineString*>& lines, const std::vector<double>& distances) {
+double ServedFarmland::add(const std::vector<const LineString*>& lines,
+                           const std::vector<double>& distances) {
     auto& ctx = *m_impl->ctx;
     auto strips = geos_union_of_buffers(ctx, lines, distances);
     if (!strips) return 0;
@@ -335,9 +349,13 @@ double ServedFarmland::add(const std::vector<const LineString*>& lines, const st
     for (std::size_t i = 0; i < m_impl->served.size(); ++i) {
         if (!m_impl->served_box[i].intersects(box)) continue;
         const GEOSPreparedGeometry* prepared = m_impl->prepared(i);
-        if (!check_predicate(ctx, GEOSPreparedIntersects_r(h, prepared, fresh.get()), "intersects")) continue;
-        if (check_predicate(ctx, GEOSPreparedCovers_r(h, prepared, fresh.get()), "covers")) return 0;
-        auto near = own(ctx, GEOSClipByRect_r(h, m_impl->served[i].get(), box.min_x, box.min_y, box.max_x, box.max_y),
+        if (!check_predicate(ctx, GEOSPreparedIntersects_r(h, prepared, fresh.get()), "intersects"))
+            continue;
+        if (check_predicate(ctx, GEOSPreparedCovers_r(h, prepared, fresh.get()), "covers"))
+            return 0;
+        auto near = own(ctx,
+                        GEOSClipByRect_r(h, m_impl->served[i].get(), box.min_x, box.min_y,
+                                         box.max_x, box.max_y),
                         "cut a served strip to a box");
         fresh = own(ctx, GEOSDifference_r(h, fresh.get(), near.get()), "new strip");
         if (GEOSisEmpty_r(h, fresh.get()) == 1) return 0;
@@ -350,20 +368,21 @@ double ServedFarmland::add(const std::vector<const LineString*>& lines, const st
     return area;
 }
 
-
-std::vector<MultiPolygon> voronoi_cells(const std::vector<Point>& points, const MultiPolygon& clip) {
+std::vector<MultiPolygon> voronoi_cells(const std::vector<Point>& points,
+                                        const MultiPolygon& clip) {
     auto& ctx = thread_context();
     auto h = ctx.handle();
     std::vector<GEOSGeometry*> pts;
     pts.reserve(points.size());
     for (const auto& p : points) pts.push_back(GEOSGeom_createPointFromXY_r(h, p.x, p.y));
-    auto sites = own(ctx, GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, pts.data(),
-                                                      static_cast<unsigned>(pts.size())),
+    auto sites = own(ctx,
+                     GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, pts.data(),
+                                                 static_cast<unsigned>(pts.size())),
                      "collect Voronoi sites");
     auto area_g = to_geos(ctx, clip);
     // An envelope well beyond the clip area so no cell is cut short before clipping.
-    auto diagram = own(ctx, GEOSVoronoiDiagram_r(h, sites.get(), area_g.get(), 0.0, 0),
-                       "Voronoi diagram");
+    auto diagram =
+        own(ctx, GEOSVoronoiDiagram_r(h, sites.get(), area_g.get(), 0.0, 0), "Voronoi diagram");
     // GEOS returns cells in no promised order: match each to the site it holds.
     std::vector<Box> site_boxes;
     site_boxes.reserve(points.size());
@@ -400,8 +419,9 @@ MultiPolygon union_all(const std::vector<const MultiPolygon*>& parts) {
     std::vector<GEOSGeometry*> geoms;
     for (const auto* mp : parts)
         for (const auto& p : mp->polygons) geoms.push_back(to_geos(ctx, p).release());
-    auto coll = own(ctx, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, geoms.data(),
-                                                     static_cast<unsigned>(geoms.size())),
+    auto coll = own(ctx,
+                    GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, geoms.data(),
+                                                static_cast<unsigned>(geoms.size())),
                     "collect polygons");
     auto u = own(ctx, GEOSUnaryUnion_r(h, coll.get()), "union");
     return to_multipolygon(ctx, u.get());
@@ -428,7 +448,6 @@ MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b) {
     auto r = own(ctx, GEOSIntersection_r(ctx.handle(), ga.get(), gb.get()), "intersection");
     return to_multipolygon(ctx, r.get());
 }
-
 
 MultiLineString intersection(const MultiLineString& lines, const MultiPolygon& polygon) {
     auto& ctx = thread_context();

@@ -23,7 +23,7 @@ MultiPolygon make_valid(const MultiPolygon& polygons);
 
 // A polygon prepared for many tests and clips against it.
 class PolygonClipper {
-   public:
+ public:
     explicit PolygonClipper(const MultiPolygon& polygon);
     ~PolygonClipper();
     PolygonClipper(const PolygonClipper&) = delete;
@@ -43,8 +43,8 @@ class PolygonClipper {
     // A line clipped to this polygon, with the pieces that lie along its boundary kept apart,
     // so a road drawn on a boundary shared by two communes can be counted once.
     struct LineClip {
-        double length = 0;              // inside, boundary included
-        MultiLineString on_boundary;    // the pieces lying along the boundary (empty usually)
+        double length = 0;            // inside, boundary included
+        MultiLineString on_boundary;  // the pieces lying along the boundary (empty usually)
     };
     LineClip clip_line(const LineString& line) const;
     // Length of `lines` lying along this polygon's boundary.
@@ -52,7 +52,7 @@ class PolygonClipper {
     // The polygonal parts of `polygons` inside this polygon.
     MultiPolygon clip_polygons(const MultiPolygon& polygons) const;
 
-   private:
+ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     Box m_box;
@@ -71,7 +71,7 @@ MultiLineString intersection(const MultiLineString& lines, const MultiPolygon& p
 // Parcels are taken not to overlap one another (each m² in one parcel).
 // Thread contract: belongs to the thread that made it (it holds that thread's GEOS geometries).
 class ServedFarmland {
-   public:
+ public:
     explicit ServedFarmland(const MultiPolygon& farmland);
     ~ServedFarmland();
     ServedFarmland(const ServedFarmland&) = delete;
@@ -84,7 +84,7 @@ class ServedFarmland {
     // positive, the strips join what is served.
     double add(const std::vector<const LineString*>& lines, const std::vector<double>& distances);
 
-   private:
+ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

@@ -46,8 +46,9 @@ double Inventory::farmland_total_m2() const {
 }
 
 double service_width(const Canal& canal, const MeasureOptions& options) {
-    return canal.service_width_m > 0 ? canal.service_width_m
-                                     : options.default_service_width_m[static_cast<std::size_t>(canal.level)];
+    return canal.service_width_m > 0
+               ? canal.service_width_m
+               : options.default_service_width_m[static_cast<std::size_t>(canal.level)];
 }
 
 namespace {
@@ -62,7 +63,8 @@ std::vector<Box> boxes_of(const Items& items) {
 
 // Commune owning each point: the first (lowest index) commune covering it, or -1.
 template <typename Items>
-std::vector<PointOwner> owners(const Items& items, const StudyArea& area, const BoxIndex& commune_index) {
+std::vector<PointOwner> owners(const Items& items, const StudyArea& area,
+                               const BoxIndex& commune_index) {
     std::vector<PointOwner> owner(items.size());
     const auto n = static_cast<long long>(items.size());
     ParallelErrors errors;
@@ -75,7 +77,8 @@ std::vector<PointOwner> owners(const Items& items, const StudyArea& area, const 
                 const auto& p = items[static_cast<std::size_t>(i)].location;
                 for (const auto c : commune_index.query(point_box(p))) {
                     auto& clip = clippers[c];
-                    if (!clip) clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
+                    if (!clip)
+                        clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
                     if (clip->contains(p)) {
                         owner[static_cast<std::size_t>(i)].commune = static_cast<int>(c);
                         break;
@@ -104,10 +107,14 @@ struct CommuneWork {
 };
 
 class CommuneMeasurer {
-   public:
+ public:
     CommuneMeasurer(const StudyArea& area, const MeasureOptions& options, const BoxIndex& communes,
                     const BoxIndex& roads, const BoxIndex& canals, const BoxIndex& farmland)
-        : m_area(area), m_options(options), m_communes(communes), m_roads(roads), m_canals(canals),
+        : m_area(area),
+          m_options(options),
+          m_communes(communes),
+          m_roads(roads),
+          m_canals(canals),
           m_farmland(farmland) {}
 
     CommuneWork run(std::size_t ci) const {
@@ -123,8 +130,10 @@ class CommuneMeasurer {
             const auto& road = m_area.roads[r];
             const double len = clipped_length(ci, clip, road.geometry);
             if (len <= 0) continue;
-            w.inv.road_m[static_cast<std::size_t>(road.road_class)][static_cast<std::size_t>(road.surface)] += len;
-            w.roads.push_back({static_cast<std::uint32_t>(ci), r, road.road_class, road.surface, len, road.width_m});
+            w.inv.road_m[static_cast<std::size_t>(road.road_class)]
+                        [static_cast<std::size_t>(road.surface)] += len;
+            w.roads.push_back({static_cast<std::uint32_t>(ci), r, road.road_class, road.surface,
+                               len, road.width_m});
         }
         // Canals reach farmland up to their service width beyond the commune's box.
         std::vector<std::uint32_t> canal_ids = m_canals.query(box);
@@ -145,7 +154,8 @@ class CommuneMeasurer {
                 continue;
             }
             w.inv.canal_m[static_cast<std::size_t>(canal.level)][canal.lined ? 1 : 0] += len;
-            w.canals.push_back({static_cast<std::uint32_t>(ci), k, canal.level, canal.lined, len, 0});
+            w.canals.push_back(
+                {static_cast<std::uint32_t>(ci), k, canal.level, canal.lined, len, 0});
             if (m_options.served) canal_inside.push_back(clip.clip(canal.geometry));
         }
         // Farmland clipped to the commune.
@@ -159,16 +169,17 @@ class CommuneMeasurer {
             if (m_options.served)
                 for (auto& p : inside.polygons) farmland.polygons.push_back(std::move(p));
         }
-        if (m_options.served) served(w, farmland, canal_inside, lined_on_boundary, lined_on_boundary_width);
+        if (m_options.served)
+            served(w, farmland, canal_inside, lined_on_boundary, lined_on_boundary_width);
         return w;
     }
 
-   private:
+ private:
     // Length of the lines inside commune ci, less what lies along a boundary it shares with a
     // commune that owns the shared boundary. `inside_m`, when given, gets the length inside with
     // nothing taken off.
-    double clipped_length(std::size_t ci, const geo::PolygonClipper& clip, const MultiLineString& lines,
-                          double* inside_m = nullptr) const {
+    double clipped_length(std::size_t ci, const geo::PolygonClipper& clip,
+                          const MultiLineString& lines, double* inside_m = nullptr) const {
         double total = 0;
         for (const auto& part : lines.parts) {
             auto lc = clip.clip_line(part);
@@ -187,7 +198,8 @@ class CommuneMeasurer {
     }
 
     // Served farmland now, and the marginal area each unlined piece would add if lined.
-    void served(CommuneWork& w, const MultiPolygon& farmland, const std::vector<MultiLineString>& inside,
+    void served(CommuneWork& w, const MultiPolygon& farmland,
+                const std::vector<MultiLineString>& inside,
                 const std::vector<MultiLineString>& lined_on_boundary,
                 const std::vector<double>& lined_on_boundary_width) const {
         if (farmland.polygons.empty()) return;
@@ -281,20 +293,24 @@ AreaMeasures measure_area(const StudyArea& area, const MeasureOptions& options) 
     const BoxIndex canal_index(boxes_of(area.canals));
     const BoxIndex farm_index(boxes_of(area.farmland));
     const BoxIndex commune_index(boxes_of(area.communes));
-    const CommuneMeasurer measurer(area, options, commune_index, road_index, canal_index, farm_index);
+    const CommuneMeasurer measurer(area, options, commune_index, road_index, canal_index,
+                                   farm_index);
 
     std::vector<CommuneWork> work(nc);
     const auto n = static_cast<long long>(nc);
     ParallelErrors errors;
 #pragma omp parallel for schedule(dynamic, 1)
     for (long long ci = 0; ci < n; ++ci) {
-        errors.run(ci, [&] { work[static_cast<std::size_t>(ci)] = measurer.run(static_cast<std::size_t>(ci)); });
+        errors.run(ci, [&] {
+            work[static_cast<std::size_t>(ci)] = measurer.run(static_cast<std::size_t>(ci));
+        });
     }
     errors.rethrow();
     for (std::size_t ci = 0; ci < nc; ++ci) {
         out.communes[ci] = work[ci].inv;
         out.road_pieces.insert(out.road_pieces.end(), work[ci].roads.begin(), work[ci].roads.end());
-        out.canal_pieces.insert(out.canal_pieces.end(), work[ci].canals.begin(), work[ci].canals.end());
+        out.canal_pieces.insert(out.canal_pieces.end(), work[ci].canals.begin(),
+                                work[ci].canals.end());
     }
 
     out.school_owner = owners(area.schools, area, commune_index);
@@ -317,10 +333,12 @@ AreaMeasures measure_area(const StudyArea& area, const MeasureOptions& options) 
 
     for (const auto& inv : out.communes) out.total.add(inv);
     for (const auto& r : area.roads)
-        out.layers.road_m[static_cast<std::size_t>(r.road_class)][static_cast<std::size_t>(r.surface)] +=
+        out.layers
+            .road_m[static_cast<std::size_t>(r.road_class)][static_cast<std::size_t>(r.surface)] +=
             length(r.geometry);
     for (const auto& c : area.canals)
-        out.layers.canal_m[static_cast<std::size_t>(c.level)][c.lined ? 1 : 0] += length(c.geometry);
+        out.layers.canal_m[static_cast<std::size_t>(c.level)][c.lined ? 1 : 0] +=
+            length(c.geometry);
     for (const auto& f : area.farmland)
         out.layers.farmland_m2[static_cast<std::size_t>(f.use)] += ntm::area(f.geometry);
     out.layers.population = out.total.population;

@@ -78,11 +78,11 @@ struct MeasureOptions {
 };
 
 struct AreaMeasures {
-    std::vector<Inventory> communes;  // in commune order
-    Inventory total;                  // the sum over communes
-    Inventory layers;                 // each layer's own totals, unclipped
-    std::vector<RoadPiece> road_pieces;    // by commune, then road index
-    std::vector<CanalPiece> canal_pieces;  // by commune, then canal index
+    std::vector<Inventory> communes;         // in commune order
+    Inventory total;                         // the sum over communes
+    Inventory layers;                        // each layer's own totals, unclipped
+    std::vector<RoadPiece> road_pieces;      // by commune, then road index
+    std::vector<CanalPiece> canal_pieces;    // by commune, then canal index
     std::vector<PointOwner> school_owner;    // per StudyArea::schools
     std::vector<PointOwner> facility_owner;  // per StudyArea::facilities
 };

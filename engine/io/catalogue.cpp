@@ -1,12 +1,12 @@
 #include "io/catalogue.h"
 
-#include <filesystem>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <filesystem>
 
-#include "core/error.h"
 #include "core/data_dir.h"
+#include "core/error.h"
 
 namespace ntm::io {
 
@@ -19,12 +19,14 @@ Catalogue load_catalogue(const std::string& path) {
     Catalogue c;
     c.path = path;
     YAML::Node root;
-    if (std::filesystem::is_directory(path)) throw ConfigError(path + ": is a folder, not a YAML file; give the file's path");
+    if (std::filesystem::is_directory(path))
+        throw ConfigError(path + ": is a folder, not a YAML file; give the file's path");
     try {
         root = YAML::LoadFile(path);
     } catch (const YAML::BadFile&) {
-        throw ConfigError(path + ": cannot open the indicator catalogue; set NTM_DATA_DIR to the "
-                                 "folder holding scenarios/criteria/");
+        throw ConfigError(path +
+                          ": cannot open the indicator catalogue; set NTM_DATA_DIR to the "
+                          "folder holding scenarios/criteria/");
     } catch (const YAML::Exception& e) {
         throw ConfigError(path + ", line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }
@@ -45,6 +47,8 @@ Catalogue load_catalogue(const std::string& path) {
     return c;
 }
 
-Catalogue default_catalogue() { return load_catalogue(data_dir() + "/scenarios/criteria/indicators.yaml"); }
+Catalogue default_catalogue() {
+    return load_catalogue(data_dir() + "/scenarios/criteria/indicators.yaml");
+}
 
 }  // namespace ntm::io

@@ -39,7 +39,8 @@ std::vector<char> inside_any(const std::vector<Item>& items, const StudyArea& ar
                 const auto& item = items[static_cast<std::size_t>(i)];
                 for (const auto c : index.query(box_of(item))) {
                     auto& clip = clippers[c];
-                    if (!clip) clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
+                    if (!clip)
+                        clip = std::make_unique<geo::PolygonClipper>(area.communes[c].geometry);
                     if (test(*clip, item)) {
                         inside[static_cast<std::size_t>(i)] = 1;
                         break;
@@ -57,9 +58,10 @@ void report_outside(const std::vector<Item>& items, const std::vector<char>& ins
                     const char* what, Problems& problems) {
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (!inside[i]) {
-            problems.warning("outside-communes", at(items[i].origin),
-                             std::string("the ") + what + " lies outside every commune and is not counted",
-                             "check its position and the layer's CRS, or add the missing commune");
+            problems.warning(
+                "outside-communes", at(items[i].origin),
+                std::string("the ") + what + " lies outside every commune and is not counted",
+                "check its position and the layer's CRS, or add the missing commune");
         }
     }
 }
@@ -71,17 +73,20 @@ namespace {
 // Coordinates outside the CRS's valid area (a typo, a wrong CRS, ±1e300): an error before any
 // measuring, which used to loop forever on them.
 template <typename Item, typename BoxOf>
-void check_coordinates(const std::vector<Item>& items, const Box& valid, const std::string& crs, const char* what,
-                       BoxOf box_of, Problems& problems) {
+void check_coordinates(const std::vector<Item>& items, const Box& valid, const std::string& crs,
+                       const char* what, BoxOf box_of, Problems& problems) {
     for (const auto& item : items) {
         const Box b = box_of(item);
         if (b.empty) continue;  // no geometry: reported elsewhere
-        const bool finite = std::isfinite(b.min_x) && std::isfinite(b.min_y) && std::isfinite(b.max_x) && std::isfinite(b.max_y);
-        if (finite && b.min_x >= valid.min_x && b.max_x <= valid.max_x && b.min_y >= valid.min_y && b.max_y <= valid.max_y)
+        const bool finite = std::isfinite(b.min_x) && std::isfinite(b.min_y) &&
+                            std::isfinite(b.max_x) && std::isfinite(b.max_y);
+        if (finite && b.min_x >= valid.min_x && b.max_x <= valid.max_x && b.min_y >= valid.min_y &&
+            b.max_y <= valid.max_y)
             continue;
         problems.error("coordinates-outside-crs", at(item.origin),
-                       std::string("the ") + what + " has coordinates (" + format_fixed(b.min_x, 0) + ", " +
-                           format_fixed(b.min_y, 0) + ") to (" + format_fixed(b.max_x, 0) + ", " + format_fixed(b.max_y, 0) +
+                       std::string("the ") + what + " has coordinates (" +
+                           format_fixed(b.min_x, 0) + ", " + format_fixed(b.min_y, 0) + ") to (" +
+                           format_fixed(b.max_x, 0) + ", " + format_fixed(b.max_y, 0) +
                            ") outside where " + crs + " is valid",
                        "check the coordinates and the layer's CRS (area.yaml crs:)");
     }
@@ -109,10 +114,11 @@ void check_study_area(const StudyArea& area, const Catalogue& catalogue, Problem
         if (c.code.empty()) continue;  // reported as a missing value
         const auto [it, fresh] = seen.emplace(c.code, &c);
         if (!fresh) {
-            problems.error("duplicate-code", at(c.origin, "code"),
-                           "commune code '" + c.code + "' (" + c.name + ") is also used by feature " +
-                               std::to_string(it->second->origin.fid) + " (" + it->second->name + ")",
-                           "give every commune its own code");
+            problems.error(
+                "duplicate-code", at(c.origin, "code"),
+                "commune code '" + c.code + "' (" + c.name + ") is also used by feature " +
+                    std::to_string(it->second->origin.fid) + " (" + it->second->name + ")",
+                "give every commune its own code");
         }
         if (c.kind == CommuneKind::Commune && c.population == 0) {
             problems.warning("zero-population", at(c.origin, "population"),
@@ -135,11 +141,17 @@ void check_study_area(const StudyArea& area, const Catalogue& catalogue, Problem
         auto point_test = [](const geo::PolygonClipper& clip, const auto& x) {
             return clip.contains(x.location);
         };
-        report_outside(area.roads, inside_any(area.roads, area, index, line_box, line_test), "road", problems);
-        report_outside(area.canals, inside_any(area.canals, area, index, line_box, line_test), "canal", problems);
-        report_outside(area.farmland, inside_any(area.farmland, area, index, line_box, line_test), "farmland parcel", problems);
-        report_outside(area.schools, inside_any(area.schools, area, index, point_box, point_test), "school", problems);
-        report_outside(area.facilities, inside_any(area.facilities, area, index, point_box, point_test), "facility", problems);
+        report_outside(area.roads, inside_any(area.roads, area, index, line_box, line_test), "road",
+                       problems);
+        report_outside(area.canals, inside_any(area.canals, area, index, line_box, line_test),
+                       "canal", problems);
+        report_outside(area.farmland, inside_any(area.farmland, area, index, line_box, line_test),
+                       "farmland parcel", problems);
+        report_outside(area.schools, inside_any(area.schools, area, index, point_box, point_test),
+                       "school", problems);
+        report_outside(area.facilities,
+                       inside_any(area.facilities, area, index, point_box, point_test), "facility",
+                       problems);
     }
 
     // Status rows.
@@ -172,7 +184,8 @@ void check_study_area(const StudyArea& area, const Catalogue& catalogue, Problem
         }
         if (info->unit == "met" && !s.met && s.value && *s.value != 0 && *s.value != 1) {
             problems.error("bad-value", at(s.origin, "met"),
-                           "indicator " + s.indicator + " is met / not met, but the row gives value " +
+                           "indicator " + s.indicator +
+                               " is met / not met, but the row gives value " +
                                format_fixed(*s.value, 3),
                            "fill in met with yes or no");
         }

@@ -17,12 +17,12 @@ struct LoadOptions {
 };
 
 struct LayerReport {
-    std::string name;    // ours: communes, roads, …
+    std::string name;  // ours: communes, roads, …
     bool present = false;
     std::string source;  // file it came from
     std::string layer;   // layer inside that file
     std::string driver;
-    geo::Crs crs;        // the layer's own CRS
+    geo::Crs crs;  // the layer's own CRS
     long long features_read = 0;
     long long features_kept = 0;
 };

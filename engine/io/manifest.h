@@ -24,9 +24,9 @@ struct LayerMapping {
     std::optional<std::string> source;  // absolute path once resolved
     std::optional<std::string> layer;
     std::vector<std::string> open_options;
-    std::map<std::string, std::string> fields;                           // ours → theirs
-    std::map<std::string, std::map<std::string, std::string>> values;    // field → theirs → ours
-    std::map<std::string, std::string> defaults;                         // field → value
+    std::map<std::string, std::string> fields;                         // ours → theirs
+    std::map<std::string, std::map<std::string, std::string>> values;  // field → theirs → ours
+    std::map<std::string, std::string> defaults;                       // field → value
 };
 
 struct Manifest {

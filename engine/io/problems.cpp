@@ -5,9 +5,15 @@ namespace ntm::io {
 std::string Problem::str() const {
     std::string s;
     switch (severity) {
-        case Severity::Error: s = "error"; break;
-        case Severity::Warning: s = "warning"; break;
-        case Severity::Repaired: s = "repaired"; break;
+        case Severity::Error:
+            s = "error";
+            break;
+        case Severity::Warning:
+            s = "warning";
+            break;
+        case Severity::Repaired:
+            s = "repaired";
+            break;
     }
     s += " [" + code + "]";
     const std::string loc = where.str();

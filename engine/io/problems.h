@@ -11,16 +11,16 @@ namespace ntm::io {
 struct Problem {
     enum class Severity { Error, Warning, Repaired };
     Severity severity = Severity::Error;
-    std::string code;   // stable kind, e.g. "invalid-geometry", "unknown-value"
+    std::string code;  // stable kind, e.g. "invalid-geometry", "unknown-value"
     Location where;
-    std::string what;   // what is wrong
-    std::string hint;   // what to do
+    std::string what;  // what is wrong
+    std::string hint;  // what to do
 
     std::string str() const;
 };
 
 class Problems {
-   public:
+ public:
     void error(std::string code, Location where, std::string what, std::string hint = {});
     void warning(std::string code, Location where, std::string what, std::string hint = {});
     void repaired(std::string code, Location where, std::string what);
@@ -33,7 +33,7 @@ class Problems {
     bool has_errors() const { return errors() > 0; }
     std::size_t count(const std::string& code) const;
 
-   private:
+ private:
     std::vector<Problem> m_items;
 };
 

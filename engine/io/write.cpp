@@ -112,7 +112,10 @@ class AreaWriter {
                 std::ostringstream yaml;
                 yaml << "# Written by ntmsim: CSV files carry no CRS, so it is given here.\n";
                 yaml << "name: \"" << m_area.name << "\"\n";
-                yaml << "crs: \"" << (m_area.crs.epsg ? "EPSG:" + std::to_string(m_area.crs.epsg) : m_area.crs.wkt) << "\"\n";
+                yaml << "crs: \""
+                     << (m_area.crs.epsg ? "EPSG:" + std::to_string(m_area.crs.epsg)
+                                         : m_area.crs.wkt)
+                     << "\"\n";
                 write_file_atomically((temp / "area.yaml").string(), yaml.str(), false);
             }
         }

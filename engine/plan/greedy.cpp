@@ -36,7 +36,7 @@ bool criterion_met(const Problem& p, const Schedule& s, std::size_t j, int y) {
 }
 
 class Greedy {
-   public:
+ public:
     explicit Greedy(const Problem& p) : m_p(p) {
         m_s.work_year.assign(p.works.size(), -1);
         m_s.pushed.assign(p.criteria.size(), std::vector<char>(uz(p.years), 0));
@@ -59,7 +59,8 @@ class Greedy {
             // should capacity leave some of it out, the others by the most gain per bn.
             std::vector<std::size_t> helps;
             for (const auto w : m_by_indicator[i])
-                if (s.work_year[w] < 0 && gain(m_p, w, i, y) > 0 && m_p.works[w].earliest <= pay_by) helps.push_back(w);
+                if (s.work_year[w] < 0 && gain(m_p, w, i, y) > 0 && m_p.works[w].earliest <= pay_by)
+                    helps.push_back(w);
             std::vector<char> in_cover(helps.size(), 0);
             for (const auto n : cover_of(i, y, s, helps).chosen) in_cover[n] = 1;
             std::vector<std::size_t> order(helps.size());
@@ -76,7 +77,8 @@ class Greedy {
                 // As late as capacity allows: money paid later leaves more for the years before.
                 int year = -1;
                 for (int t = pay_by; t >= std::max(0, wk.earliest); --t)
-                    if (started[wk.commune][uz(t)] + wk.cost_bn <= m_p.communes[wk.commune].capacity_bn + 1e-9) {
+                    if (started[wk.commune][uz(t)] + wk.cost_bn <=
+                        m_p.communes[wk.commune].capacity_bn + 1e-9) {
                         year = t;
                         break;
                     }
@@ -150,10 +152,11 @@ class Greedy {
 
     Schedule result() const { return m_s; }
 
-   private:
+ private:
     // The cheapest cover of what indicator i misses in year y with the works of `s`, over the
     // works `helps`; kept, since choosing the criteria of a count closes the same ones often.
-    const Cover& cover_of(std::size_t i, int y, const Schedule& s, const std::vector<std::size_t>& helps) const {
+    const Cover& cover_of(std::size_t i, int y, const Schedule& s,
+                          const std::vector<std::size_t>& helps) const {
         // Met once the slack is at least -kIndicatorTolerance (indicator_met()).
         const double shortfall = -indicator_slack(m_p, s, i, y) - kIndicatorTolerance;
         const auto key = std::make_tuple(i, y, shortfall, helps);
@@ -166,7 +169,8 @@ class Greedy {
         return it->second;
     }
 
-    mutable std::map<std::tuple<std::size_t, int, double, std::vector<std::size_t>>, Cover> m_covers;
+    mutable std::map<std::tuple<std::size_t, int, double, std::vector<std::size_t>>, Cover>
+        m_covers;
     const Problem& m_p;
     Schedule m_s;
     std::vector<std::vector<double>> m_started;  // [commune][year]: cost of works started
@@ -194,7 +198,8 @@ std::vector<std::string> unreachable_targets(const Problem& p) {
     all.work_year.assign(p.works.size(), -1);
     for (std::size_t w = 0; w < p.works.size(); ++w)
         // A work dearer than its commune's yearly capacity can never be started.
-        if (std::max(0, p.works[w].earliest) + p.lag < p.years && p.works[w].cost_bn <= p.communes[p.works[w].commune].capacity_bn + 1e-9)
+        if (std::max(0, p.works[w].earliest) + p.lag < p.years &&
+            p.works[w].cost_bn <= p.communes[p.works[w].commune].capacity_bn + 1e-9)
             all.work_year[w] = std::max(0, p.works[w].earliest);
     all.pushed.assign(p.criteria.size(), std::vector<char>(uz(p.years), 1));
     std::vector<std::string> out;
@@ -209,11 +214,14 @@ std::vector<std::string> unreachable_targets(const Problem& p) {
                     if (indicator_met(p, all, i, y)) continue;
                     const auto& ind = p.indicators[i];
                     return "criterion " + cr.id + ": indicator " + ind.id +
-                           (ind.measurable ? " stays short of its threshold even with every candidate work built"
+                           (ind.measurable ? " stays short of its threshold even with every "
+                                             "candidate work built"
                                            : " is not measured in the data (no works can meet it)");
                 }
-                if (cr.soft_open && !cr.soft_possible) return "criterion " + cr.id + ": its status part has no programme";
-                return "criterion " + cr.id + ": its programme needs " + std::to_string(cr.lead_years) + " years of effort";
+                if (cr.soft_open && !cr.soft_possible)
+                    return "criterion " + cr.id + ": its status part has no programme";
+                return "criterion " + cr.id + ": its programme needs " +
+                       std::to_string(cr.lead_years) + " years of effort";
             }
             return std::string();
         };
@@ -221,17 +229,20 @@ std::vector<std::string> unreachable_targets(const Problem& p) {
             int met = 0;
             for (const auto j : commune.criteria) met += criterion_met(p, all, j, t.min_count_by);
             if (met < t.min_count)
-                why = "at most " + std::to_string(met) + " criteria can be met by the end of " + std::to_string(p.start + t.min_count_by) +
-                      " (" + std::to_string(t.min_count) + " asked)";
+                why = "at most " + std::to_string(met) + " criteria can be met by the end of " +
+                      std::to_string(p.start + t.min_count_by) + " (" +
+                      std::to_string(t.min_count) + " asked)";
         }
         if (why.empty()) {
             bool reached = false;
             for (int y = 0; y <= t.by && !reached; ++y) {
                 bool all_met = true;
-                for (const auto j : commune.criteria) all_met = all_met && criterion_met(p, all, j, y);
+                for (const auto j : commune.criteria)
+                    all_met = all_met && criterion_met(p, all, j, y);
                 reached = all_met;
             }
-            if (!reached) why = first_missing(t.by) + " by the end of " + std::to_string(p.start + t.by);
+            if (!reached)
+                why = first_missing(t.by) + " by the end of " + std::to_string(p.start + t.by);
         }
         out.push_back(why);
     }

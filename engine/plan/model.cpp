@@ -48,7 +48,9 @@ RoadmapModel& RoadmapModel::add_work_decisions() {
         const auto& wk = m_p.works[w];
         int prev = -1;
         for (int y = std::max(0, wk.earliest); y <= last; ++y) {
-            const int col = m_mip.add_col("paid_" + m_p.communes[wk.commune].code + "_" + wk.id + "_" + std::to_string(y), 0, 1, 0, true);
+            const int col = m_mip.add_col(
+                "paid_" + m_p.communes[wk.commune].code + "_" + wk.id + "_" + std::to_string(y), 0,
+                1, 0, true);
             m_paid[w][uz(y)] = col;
             m_cost_of_col.resize(m_mip.cols(), 0.0);
             m_cost_of_col[uz(col)] = wk.cost_bn;
@@ -66,7 +68,9 @@ RoadmapModel& RoadmapModel::add_programme_decisions() {
         if (!cr.soft_open || !cr.soft_possible || cr.lead_years == 0) continue;
         Expr total;
         for (int y = 0; y < m_p.years; ++y) {
-            const int col = m_mip.add_col("push_" + m_p.communes[cr.commune].code + "_c" + cr.id + "_" + std::to_string(y), 0, 1, 0, true);
+            const int col = m_mip.add_col(
+                "push_" + m_p.communes[cr.commune].code + "_c" + cr.id + "_" + std::to_string(y), 0,
+                1, 0, true);
             m_push[j][uz(y)] = col;
             total.add(col, 1);
         }
@@ -97,7 +101,8 @@ void RoadmapModel::criterion_rows(std::size_t j, int y, int v) {
         // Met when g0 + Σ a_w · built_w ≥ 0 (x − t·D for ≥, t·D − x for ≤), in units of D0.
         // The tolerance settle() grants (kIndicatorTolerance of D0) is granted here too: a share
         // that is 1 up to rounding is met in both.
-        const double g0 = (ind.ge ? ind.x0 - t * ind.D0 : t * ind.D0 - ind.x0) / scale + kIndicatorTolerance;
+        const double g0 =
+            (ind.ge ? ind.x0 - t * ind.D0 : t * ind.D0 - ind.x0) / scale + kIndicatorTolerance;
         Expr lhs, grows_D;
         for (const auto& [w, e] : m_effects[i]) {
             const int col = built_col(w, y);
@@ -131,7 +136,8 @@ void RoadmapModel::criterion_rows(std::size_t j, int y, int v) {
             // Years with the same threshold and the same works to choose from share the bound.
             const auto key = std::make_tuple(i, t, items.size());
             auto it = m_least_cost.find(key);
-            if (it == m_least_cost.end()) it = m_least_cost.emplace(key, least_cover_cost(items, shortfall)).first;
+            if (it == m_least_cost.end())
+                it = m_least_cost.emplace(key, least_cover_cost(items, shortfall)).first;
             const double least = it->second;
             if (std::isfinite(least) && least > 0) {
                 cost.add(v, -least);
@@ -178,13 +184,15 @@ RoadmapModel& RoadmapModel::add_money_constraints(bool elastic) {
             const int col = m_paid.empty() ? -1 : m_paid[w][uz(y)];
             if (col < 0) continue;
             pay[wk.commune][uz(y)].add(col, wk.cost_bn);
-            if (y + 1 < Y && m_paid[w][uz(y + 1)] >= 0) pay[wk.commune][uz(y + 1)].add(col, -wk.cost_bn);
+            if (y + 1 < Y && m_paid[w][uz(y + 1)] >= 0)
+                pay[wk.commune][uz(y + 1)].add(col, -wk.cost_bn);
         }
     }
     for (std::size_t j = 0; j < m_p.criteria.size(); ++j)
         for (int y = 0; y < Y; ++y)
             if (!m_push.empty() && m_push[j][uz(y)] >= 0)
-                pay[m_p.criteria[j].commune][uz(y)].add(m_push[j][uz(y)], m_p.criteria[j].cost_per_year);
+                pay[m_p.criteria[j].commune][uz(y)].add(m_push[j][uz(y)],
+                                                        m_p.criteria[j].cost_per_year);
 
     const bool credit = !m_p.money.credit_per_year.empty();
     const int R = m_p.money.repay_years;
@@ -194,16 +202,20 @@ RoadmapModel& RoadmapModel::add_money_constraints(bool elastic) {
     std::vector<double> pooled_in(uz(Y), 0.0);
     for (int y = 0; y < Y; ++y) {
         for (const auto src : scenario::kSources)
-            if (is_pooled(src) && !m_p.money.pooled[idx(src)].empty()) pooled_in[uz(y)] += m_p.money.pooled[idx(src)][uz(y)];
+            if (is_pooled(src) && !m_p.money.pooled[idx(src)].empty())
+                pooled_in[uz(y)] += m_p.money.pooled[idx(src)][uz(y)];
         const std::string ys = std::to_string(y);
         spend_pool[uz(y)] = m_mip.add_col("pool_spent_" + ys, 0, kInf, 0, false);
         if (credit) {
-            m_borrow[uz(y)] = m_mip.add_col("borrowed_" + ys, 0, m_p.money.credit_per_year[uz(y)], 0, false);
+            m_borrow[uz(y)] =
+                m_mip.add_col("borrowed_" + ys, 0, m_p.money.credit_per_year[uz(y)], 0, false);
             spend_credit[uz(y)] = m_mip.add_col("credit_spent_" + ys, 0, kInf, 0, false);
         }
         // An extra bn in an early year is worth a little more than one later (it could pay for
         // anything after it), so the least extra money is asked for as late as it is needed.
-        if (elastic) m_extra[uz(y)] = m_mip.add_col("extra_" + ys, 0, kInf, kExtraPenalty * (1 + 1e-3 * (Y - 1 - y)), false);
+        if (elastic)
+            m_extra[uz(y)] = m_mip.add_col("extra_" + ys, 0, kInf,
+                                           kExtraPenalty * (1 + 1e-3 * (Y - 1 - y)), false);
     }
     // The people's money: spent only on its commune's payments, carried over.
     std::vector<std::vector<int>> people(nc, std::vector<int>(uz(Y), -1));
@@ -211,7 +223,8 @@ RoadmapModel& RoadmapModel::add_money_constraints(bool elastic) {
         if (m_p.communes[c].people_per_year <= 0) continue;
         Expr cumulative;
         for (int y = 0; y < Y; ++y) {
-            const int col = m_mip.add_col("people_" + m_p.communes[c].code + "_" + std::to_string(y), 0, kInf, 0, false);
+            const int col = m_mip.add_col(
+                "people_" + m_p.communes[c].code + "_" + std::to_string(y), 0, kInf, 0, false);
             people[c][uz(y)] = col;
             Expr within = pay[c][uz(y)];
             for (auto& [k, a] : within.terms) a = -a;
@@ -249,7 +262,8 @@ RoadmapModel& RoadmapModel::add_money_constraints(bool elastic) {
             credit_cum.add(m_borrow[yy], -1);
             m_mip.add_row(credit_cum.row(-kInf, 0));
             debt.add(m_borrow[yy], 1);
-            if (std::isfinite(m_p.money.debt_cap)) m_mip.add_row(debt.row(-kInf, m_p.money.debt_cap));
+            if (std::isfinite(m_p.money.debt_cap))
+                m_mip.add_row(debt.row(-kInf, m_p.money.debt_cap));
         }
     }
     return *this;
@@ -282,7 +296,8 @@ RoadmapModel& RoadmapModel::add_targets(TargetMode mode, const std::vector<char>
         const auto& t = m_p.targets[k];
         const auto& commune = m_p.communes[t.commune];
         const bool required = mode == TargetMode::Required;
-        const int met = m_mip.add_col("met_" + commune.code + "_by_" + std::to_string(t.by), required ? 1 : 0, 1, 0, true);
+        const int met = m_mip.add_col("met_" + commune.code + "_by_" + std::to_string(t.by),
+                                      required ? 1 : 0, 1, 0, true);
         m_target[k] = met;
         // At the standard in some year up to its deadline (recognised once, kept). When no
         // threshold of the commune is stricter in an earlier year, meeting it earlier means
@@ -300,7 +315,8 @@ RoadmapModel& RoadmapModel::add_targets(TargetMode mode, const std::vector<char>
         for (int y = monotone ? t.by : 0; y <= t.by; ++y) {
             int& col = m_standard[t.commune][uz(y)];
             if (col < 0) {
-                col = m_mip.add_col("standard_" + commune.code + "_" + std::to_string(y), 0, 1, 0, true);
+                col = m_mip.add_col("standard_" + commune.code + "_" + std::to_string(y), 0, 1, 0,
+                                    true);
                 for (const auto j : commune.criteria) criterion_rows(j, y, col);
             }
             any.add(col, 1);
@@ -310,7 +326,10 @@ RoadmapModel& RoadmapModel::add_targets(TargetMode mode, const std::vector<char>
         if (t.min_count > 0) {
             Expr count;
             for (const auto j : commune.criteria) {
-                const int col = m_mip.add_col("counted_" + commune.code + "_c" + m_p.criteria[j].id + "_" + std::to_string(t.min_count_by), 0, 1, 0, true);
+                const int col =
+                    m_mip.add_col("counted_" + commune.code + "_c" + m_p.criteria[j].id + "_" +
+                                      std::to_string(t.min_count_by),
+                                  0, 1, 0, true);
                 criterion_rows(j, t.min_count_by, col);
                 m_counted[k].push_back(col);
                 count.add(col, 1);
@@ -374,7 +393,8 @@ std::vector<double> RoadmapModel::start(const Schedule& s) const {
     std::vector<double> x(m_mip.cols(), 0.0);
     for (std::size_t w = 0; w < m_paid.size(); ++w)
         for (int y = 0; y < m_p.years; ++y)
-            if (m_paid[w][uz(y)] >= 0) x[uz(m_paid[w][uz(y)])] = s.work_year[w] >= 0 && s.work_year[w] <= y;
+            if (m_paid[w][uz(y)] >= 0)
+                x[uz(m_paid[w][uz(y)])] = s.work_year[w] >= 0 && s.work_year[w] <= y;
     for (std::size_t j = 0; j < m_push.size() && j < s.pushed.size(); ++j)
         for (int y = 0; y < m_p.years; ++y)
             if (m_push[j][uz(y)] >= 0) x[uz(m_push[j][uz(y)])] = s.pushed[j][uz(y)];
@@ -391,10 +411,12 @@ std::vector<double> RoadmapModel::start(const Schedule& s) const {
             // Criterion met in the year of the count: the same test settle() makes.
             const auto j = crit[n];
             bool ok = true;
-            for (const auto i : m_p.criteria[j].indicators) ok = ok && indicator_met(m_p, s, i, t.min_count_by);
+            for (const auto i : m_p.criteria[j].indicators)
+                ok = ok && indicator_met(m_p, s, i, t.min_count_by);
             if (m_p.criteria[j].soft_open) {
                 int pushed = 0;
-                for (int y = 0; y <= t.min_count_by && j < s.pushed.size(); ++y) pushed += s.pushed[j][uz(y)] != 0;
+                for (int y = 0; y <= t.min_count_by && j < s.pushed.size(); ++y)
+                    pushed += s.pushed[j][uz(y)] != 0;
                 ok = ok && m_p.criteria[j].soft_possible && pushed >= m_p.criteria[j].lead_years;
             }
             x[uz(m_counted[k][n])] = ok;

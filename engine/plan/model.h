@@ -31,7 +31,7 @@
 namespace ntm::plan {
 
 class RoadmapModel {
-   public:
+ public:
     enum class TargetMode {
         Required,  // every target must be met
         Counted,   // met_t free: the objective counts them (the most communes at the standard)
@@ -49,7 +49,8 @@ class RoadmapModel {
     RoadmapModel& add_targets(TargetMode mode, const std::vector<char>& skip = {});
     RoadmapModel& add_min_cost_objective();
     // The most targets met, ties broken by cost: each target met is worth more than every work
-    // (times `scale`: with elastic money, scale above kExtraPenalty so a target outweighs any extra).
+    // (times `scale`: with elastic money, scale above kExtraPenalty so a target outweighs any
+    // extra).
     RoadmapModel& add_max_targets_objective(double scale = 1);
 
     const Mip& mip() const { return m_mip; }
@@ -66,7 +67,7 @@ class RoadmapModel {
     // One bn of extra money costs as much as this many bn of works (elastic mode).
     static constexpr double kExtraPenalty = 1000;
 
-   private:
+ private:
     // The column meaning "work w is built (counts) in year y", or -1 (never by then).
     int built_col(std::size_t w, int y) const;
     // Rows making `v` = 1 only if criterion j of its commune is met in year y.
@@ -74,9 +75,11 @@ class RoadmapModel {
 
     const Problem& m_p;
     Mip m_mip;
-    std::vector<std::vector<std::pair<std::size_t, Effect>>> m_effects;  // [indicator]: (work, effect)
-    std::vector<std::vector<int>> m_paid;      // [work][year], -1 where the work cannot be paid
-    std::map<std::tuple<std::size_t, double, std::size_t>, double> m_least_cost;  // (indicator, threshold, works): cover.h
+    std::vector<std::vector<std::pair<std::size_t, Effect>>>
+        m_effects;                         // [indicator]: (work, effect)
+    std::vector<std::vector<int>> m_paid;  // [work][year], -1 where the work cannot be paid
+    std::map<std::tuple<std::size_t, double, std::size_t>, double>
+        m_least_cost;                          // (indicator, threshold, works): cover.h
     std::vector<double> m_cost_of_col;         // [column]: the cost of the work a paid column pays
     std::vector<std::vector<int>> m_push;      // [criterion][year], -1 without a programme
     std::vector<int> m_extra, m_borrow;        // [year]

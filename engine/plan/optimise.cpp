@@ -12,14 +12,16 @@ constexpr std::size_t idx(auto e) { return static_cast<std::size_t>(e); }
 
 // The extra money of each year, split over the pooled sources in proportion to what each brings
 // that year (all to the province's budget in a year no pooled source brings anything).
-std::array<std::vector<double>, kSourceCount> split_extra(const Problem& p, const std::vector<double>& per_year) {
+std::array<std::vector<double>, kSourceCount> split_extra(const Problem& p,
+                                                          const std::vector<double>& per_year) {
     std::array<std::vector<double>, kSourceCount> out;
     for (auto& row : out) row.assign(static_cast<std::size_t>(p.years), 0.0);
     for (std::size_t y = 0; y < per_year.size(); ++y) {
         if (per_year[y] <= 1e-9) continue;
         double total = 0;
         for (const auto src : scenario::kSources)
-            if (is_pooled(src) && !p.money.pooled[idx(src)].empty()) total += p.money.pooled[idx(src)][y];
+            if (is_pooled(src) && !p.money.pooled[idx(src)].empty())
+                total += p.money.pooled[idx(src)][y];
         if (total <= 0) {
             out[idx(Source::Province)][y] = per_year[y];
             continue;
@@ -79,11 +81,16 @@ Problem one_commune(const Problem& p, std::uint32_t c, std::vector<std::size_t>&
 
 // The most targets `p` can meet with the pool topped up at will (capacity and deadlines alone
 // bind), targets first, then the least extra money and cost.
-std::vector<char> most_targets_with_any_money(const Problem& p, const std::vector<char>& skip, const SolveOptions& o, Solver& solver,
+std::vector<char> most_targets_with_any_money(const Problem& p, const std::vector<char>& skip,
+                                              const SolveOptions& o, Solver& solver,
                                               const Schedule& start, bool& proven) {
     RoadmapModel most(p);
-    most.add_work_decisions().add_programme_decisions().add_money_constraints(true).add_capacity_constraints();
-    most.add_targets(RoadmapModel::TargetMode::Counted, skip).add_max_targets_objective(2 * RoadmapModel::kExtraPenalty);
+    most.add_work_decisions()
+        .add_programme_decisions()
+        .add_money_constraints(true)
+        .add_capacity_constraints();
+    most.add_targets(RoadmapModel::TargetMode::Counted, skip)
+        .add_max_targets_objective(2 * RoadmapModel::kExtraPenalty);
     const auto best = solver.solve(most.mip(), o, most.start(start));
     proven = best.status == SolveResult::Status::Optimal;
     if (best.x.empty()) return std::vector<char>(p.targets.size(), 0);
@@ -92,7 +99,8 @@ std::vector<char> most_targets_with_any_money(const Problem& p, const std::vecto
 
 }  // namespace
 
-Problem with_extra_money(const Problem& p, const std::array<std::vector<double>, kSourceCount>& extra) {
+Problem with_extra_money(const Problem& p,
+                         const std::array<std::vector<double>, kSourceCount>& extra) {
     Problem q = p;
     for (const auto src : scenario::kSources) {
         if (!is_pooled(src) || extra[idx(src)].empty()) continue;
@@ -128,12 +136,15 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
             std::vector<char> q_skip;
             for (const auto t : of) q_skip.push_back(skip[t]);
             bool proven = false;
-            const auto met = most_targets_with_any_money(q, q_skip, o.solve, solver, greedy_schedule(q, q_skip), proven);
+            const auto met = most_targets_with_any_money(q, q_skip, o.solve, solver,
+                                                         greedy_schedule(q, q_skip), proven);
             for (std::size_t n = 0; n < of.size(); ++n)
                 if (!q_skip[n] && !met[n]) {
                     skip[of[n]] = 1;
-                    r.unreachable[of[n]] = proven ? "the capacity per commune and year leaves no schedule that meets it by its year"
-                                                  : "no schedule within the capacity per commune and year was found in the time limit";
+                    r.unreachable[of[n]] = proven ? "the capacity per commune and year leaves no "
+                                                    "schedule that meets it by its year"
+                                                  : "no schedule within the capacity per commune "
+                                                    "and year was found in the time limit";
                     changed = true;
                 }
         }
@@ -143,7 +154,8 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
         const auto g = settle(p, greedy);
         r.greedy_cost = g.cost_bn;
         bool all = g.money_ok;
-        for (std::size_t k = 0; k < p.targets.size(); ++k) all = all && (skip[k] || g.target_met[k]);
+        for (std::size_t k = 0; k < p.targets.size(); ++k)
+            all = all && (skip[k] || g.target_met[k]);
         r.greedy_sound = all;
     }
 
@@ -160,7 +172,11 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
     };
     auto build = [&](bool elastic, RoadmapModel::TargetMode mode) {
         RoadmapModel m(p);
-        m.add_work_decisions().add_programme_decisions().add_money_constraints(elastic).add_capacity_constraints().add_targets(mode, skip);
+        m.add_work_decisions()
+            .add_programme_decisions()
+            .add_money_constraints(elastic)
+            .add_capacity_constraints()
+            .add_targets(mode, skip);
         if (mode == RoadmapModel::TargetMode::Counted) {
             m.add_max_targets_objective();
         } else {
@@ -207,7 +223,9 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
         for (std::size_t k = 0; k < p.targets.size(); ++k)
             if (!skip[k] && !met[k]) {
                 skip[k] = 1;
-                r.unreachable[k] = "the capacity per commune and year leaves no schedule that meets it by its year";
+                r.unreachable[k] =
+                    "the capacity per commune and year leaves no schedule that meets it by its "
+                    "year";
             }
         required.emplace(build(true, RoadmapModel::TargetMode::Required));
         res = run(*required, greedy_schedule(p, skip));
@@ -229,7 +247,8 @@ PlanResult plan_roadmap(const Problem& p, const PlanOptions& o, Solver& solver) 
         const long long nodes = r.nodes;
         auto counted = build(false, RoadmapModel::TargetMode::Counted);
         const auto within = solver.solve(counted.mip(), o.solve, counted.start(greedy));
-        r.met_within_money = within.x.empty() ? std::vector<char>(p.targets.size(), 0) : counted.targets_met(within.x);
+        r.met_within_money = within.x.empty() ? std::vector<char>(p.targets.size(), 0)
+                                              : counted.targets_met(within.x);
         r.status = status;
         r.objective = objective;
         r.bound = bound;

@@ -23,7 +23,7 @@ struct PlanResult {
     std::string solver;
     bool solved = false;  // a schedule was found (false: see status)
     Schedule schedule;
-    Outcome outcome;   // the schedule paid with the money there is plus any extra below
+    Outcome outcome;  // the schedule paid with the money there is plus any extra below
     SolveResult::Status status = SolveResult::Status::NoSolution;
     double objective = 0, bound = 0, gap = 0;
     long long nodes = 0;
@@ -52,7 +52,8 @@ Schedule greedy_schedule(const Problem& p, const std::vector<char>& skip = {});
 std::vector<std::string> unreachable_targets(const Problem& p);
 
 // Adds `extra` ([source][year]) to the pooled money.
-Problem with_extra_money(const Problem& p, const std::array<std::vector<double>, kSourceCount>& extra);
+Problem with_extra_money(const Problem& p,
+                         const std::array<std::vector<double>, kSourceCount>& extra);
 
 PlanResult plan_roadmap(const Problem& p, const PlanOptions& options, Solver& solver);
 

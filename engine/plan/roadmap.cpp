@@ -36,37 +36,51 @@ void Problem::check() const {
     require(lag >= 0, "a negative build lag");
     const auto Y = static_cast<std::size_t>(years);
     for (const auto& c : communes) {
-        require(std::isfinite(c.people_per_year) && c.people_per_year >= 0, "commune " + c.code + ": people's money is not a finite amount");
+        require(std::isfinite(c.people_per_year) && c.people_per_year >= 0,
+                "commune " + c.code + ": people's money is not a finite amount");
         require(c.capacity_bn >= 0, "commune " + c.code + ": negative capacity");
-        for (const auto j : c.criteria) require(j < criteria.size(), "commune " + c.code + ": a criterion index out of range");
+        for (const auto j : c.criteria)
+            require(j < criteria.size(), "commune " + c.code + ": a criterion index out of range");
     }
     for (const auto& j : criteria) {
         require(j.commune < communes.size(), "criterion " + j.id + ": commune index out of range");
-        for (const auto i : j.indicators) require(i < indicators.size(), "criterion " + j.id + ": an indicator index out of range");
-        require(!j.soft_open || !j.soft_possible || (j.lead_years >= 0 && std::isfinite(j.cost_per_year) && j.cost_per_year >= 0),
+        for (const auto i : j.indicators)
+            require(i < indicators.size(),
+                    "criterion " + j.id + ": an indicator index out of range");
+        require(!j.soft_open || !j.soft_possible ||
+                    (j.lead_years >= 0 && std::isfinite(j.cost_per_year) && j.cost_per_year >= 0),
                 "criterion " + j.id + ": a programme needs a lead time ≥ 0 and a cost ≥ 0");
     }
     for (const auto& i : indicators) {
-        require(i.commune < communes.size() && i.criterion < criteria.size(), "indicator " + i.id + ": index out of range");
-        require(i.threshold.size() == Y, "indicator " + i.id + ": one threshold per year is needed");
-        require(std::isfinite(i.x0) && std::isfinite(i.D0), "indicator " + i.id + ": x0 or D0 is not finite");
+        require(i.commune < communes.size() && i.criterion < criteria.size(),
+                "indicator " + i.id + ": index out of range");
+        require(i.threshold.size() == Y,
+                "indicator " + i.id + ": one threshold per year is needed");
+        require(std::isfinite(i.x0) && std::isfinite(i.D0),
+                "indicator " + i.id + ": x0 or D0 is not finite");
     }
     for (const auto& w : works) {
         require(w.commune < communes.size(), "work " + w.id + ": commune index out of range");
-        require(std::isfinite(w.cost_bn) && w.cost_bn >= 0, "work " + w.id + ": cost is not a finite amount ≥ 0");
+        require(std::isfinite(w.cost_bn) && w.cost_bn >= 0,
+                "work " + w.id + ": cost is not a finite amount ≥ 0");
         for (const auto& e : w.effects)
             require(e.indicator < indicators.size() && indicators[e.indicator].commune == w.commune,
                     "work " + w.id + ": an effect on an indicator of another commune");
     }
     for (const auto& t : targets) {
         require(t.commune < communes.size(), "a target's commune index out of range");
-        require(t.by >= 0 && t.by < years, "commune " + communes[t.commune].code + ": target year outside the plan's years");
+        require(t.by >= 0 && t.by < years,
+                "commune " + communes[t.commune].code + ": target year outside the plan's years");
         require(t.min_count == 0 || (t.min_count_by >= 0 && t.min_count_by < years),
-                "commune " + communes[t.commune].code + ": the year of the criteria count is outside the plan's years");
+                "commune " + communes[t.commune].code +
+                    ": the year of the criteria count is outside the plan's years");
     }
     for (const auto s : scenario::kSources)
-        if (is_pooled(s)) require(money.pooled[idx(s)].empty() || money.pooled[idx(s)].size() == Y, "pooled money needs one amount per year");
-    require(money.credit_per_year.empty() || money.credit_per_year.size() == Y, "credit needs one amount per year");
+        if (is_pooled(s))
+            require(money.pooled[idx(s)].empty() || money.pooled[idx(s)].size() == Y,
+                    "pooled money needs one amount per year");
+    require(money.credit_per_year.empty() || money.credit_per_year.size() == Y,
+            "credit needs one amount per year");
     require(money.repay_years >= 1, "credit needs repay_years ≥ 1");
 }
 
@@ -89,7 +103,9 @@ double indicator_slack(const Problem& p, const Schedule& s, std::size_t i, int y
     } else {
         for (std::size_t w = 0; w < p.works.size(); ++w) add(w);
     }
-    if (D <= 0) return -std::numeric_limits<double>::infinity();  // nothing to measure yet (a share of no facilities)
+    if (D <= 0)
+        return -std::numeric_limits<double>::infinity();  // nothing to measure yet (a share of no
+                                                          // facilities)
     const double t = ind.threshold[static_cast<std::size_t>(y)];
     return (ind.ge ? x - t * D : t * D - x) / indicator_scale(ind);
 }
@@ -110,7 +126,8 @@ Outcome settle(const Problem& p, const Schedule& s) {
     // Criteria, the standard and the targets.
     std::vector<std::vector<char>> ind_met(p.indicators.size(), std::vector<char>(Yz, 0));
     for (std::size_t i = 0; i < p.indicators.size(); ++i)
-        for (int y = 0; y < Y; ++y) ind_met[i][static_cast<std::size_t>(y)] = indicator_met(p, s, i, y);
+        for (int y = 0; y < Y; ++y)
+            ind_met[i][static_cast<std::size_t>(y)] = indicator_met(p, s, i, y);
     out.met_count.assign(nc, std::vector<int>(Yz, 0));
     out.at_standard.assign(nc, std::vector<char>(Yz, 0));
     for (std::size_t c = 0; c < nc; ++c) {
@@ -124,7 +141,8 @@ Outcome settle(const Problem& p, const Schedule& s) {
                 if (cr.soft_open) {
                     int pushed = 0;
                     if (j < s.pushed.size())
-                        for (int t = 0; t <= y; ++t) pushed += s.pushed[j][static_cast<std::size_t>(t)] != 0;
+                        for (int t = 0; t <= y; ++t)
+                            pushed += s.pushed[j][static_cast<std::size_t>(t)] != 0;
                     ok = ok && cr.soft_possible && pushed >= cr.lead_years;
                 }
                 met += ok;
@@ -135,8 +153,11 @@ Outcome settle(const Problem& p, const Schedule& s) {
     }
     for (const auto& t : p.targets) {
         bool reached = false;
-        for (int y = 0; y <= t.by; ++y) reached = reached || out.at_standard[t.commune][static_cast<std::size_t>(y)];
-        const bool counted = t.min_count == 0 || out.met_count[t.commune][static_cast<std::size_t>(t.min_count_by)] >= t.min_count;
+        for (int y = 0; y <= t.by; ++y)
+            reached = reached || out.at_standard[t.commune][static_cast<std::size_t>(y)];
+        const bool counted =
+            t.min_count == 0 ||
+            out.met_count[t.commune][static_cast<std::size_t>(t.min_count_by)] >= t.min_count;
         out.target_met.push_back(reached && counted);
     }
 
@@ -165,7 +186,8 @@ Outcome settle(const Problem& p, const Schedule& s) {
         }
         // Loans of the past `repay_years` years: an equal part of each is due now, from the pool.
         double due = 0;
-        for (int t = std::max(0, y - p.money.repay_years); t < y; ++t) due += L.borrowed[static_cast<std::size_t>(t)] / p.money.repay_years;
+        for (int t = std::max(0, y - p.money.repay_years); t < y; ++t)
+            due += L.borrowed[static_cast<std::size_t>(t)] / p.money.repay_years;
         for (const auto src : scenario::kSources) {
             if (!is_pooled(src) || due <= 0) continue;
             const double take = std::min(pool[idx(src)], due);
@@ -216,7 +238,8 @@ Outcome settle(const Problem& p, const Schedule& s) {
                 record(Source::Credit, take);
             }
             if (rest > kEps && has_credit && !planned) {
-                const double b = std::min({rest, credit_left, std::max(0.0, p.money.debt_cap - debt)});
+                const double b =
+                    std::min({rest, credit_left, std::max(0.0, p.money.debt_cap - debt)});
                 credit_left -= b;
                 debt += b;
                 L.borrowed[yy] += b;
@@ -237,9 +260,11 @@ Outcome settle(const Problem& p, const Schedule& s) {
                 }
             if (started > p.communes[c].capacity_bn + 1e-7) out.capacity_ok = false;
             for (const auto j : p.communes[c].criteria)
-                if (j < s.pushed.size() && s.pushed[j][yy]) pay(c, -1, static_cast<int>(j), p.criteria[j].cost_per_year);
+                if (j < s.pushed.size() && s.pushed[j][yy])
+                    pay(c, -1, static_cast<int>(j), p.criteria[j].cost_per_year);
         }
-        for (const auto src : scenario::kSources) L.carried[idx(src)][yy] = is_pooled(src) ? pool[idx(src)] : 0.0;
+        for (const auto src : scenario::kSources)
+            L.carried[idx(src)][yy] = is_pooled(src) ? pool[idx(src)] : 0.0;
         double local_total = 0;
         for (const double v : local) local_total += v;
         L.carried[idx(Source::People)][yy] = local_total;

@@ -40,16 +40,16 @@ struct Effect {
 
 struct Work {
     std::uint32_t commune = 0;
-    std::string id;         // stable and unique within the commune: "roads:12", "new_facility:market"
-    std::string layer;      // roads, canals, schools, facilities; empty for a new facility
+    std::string id;     // stable and unique within the commune: "roads:12", "new_facility:market"
+    std::string layer;  // roads, canals, schools, facilities; empty for a new facility
     long long fid = -1;
     std::string new_facility;  // a facility kind to build where there is none (layer empty)
-    std::string label;      // what a planner reads: "village_axis road, fid 12"
-    double quantity = 0;    // km, ha or units
-    std::string unit;       // km, ha, unit
+    std::string label;         // what a planner reads: "village_axis road, fid 12"
+    double quantity = 0;       // km, ha or units
+    std::string unit;          // km, ha, unit
     scenario::Sector sector = scenario::Sector::Roads;
     double cost_bn = 0;
-    int earliest = 0;       // the first year (index) it can be paid
+    int earliest = 0;  // the first year (index) it can be paid
     std::vector<Effect> effects;
 };
 
@@ -66,12 +66,12 @@ struct Indicator {
 // One criterion of one commune.
 struct Criterion {
     std::uint32_t commune = 0;
-    std::string id;                 // the criteria set's id ("2", "13")
+    std::string id;  // the criteria set's id ("2", "13")
     std::vector<std::uint32_t> indicators;
-    bool soft_open = false;         // a status part not met at the start: needs its programme
-    bool soft_possible = true;      // false: the status part can never be met (no programme)
-    int lead_years = 0;             // years of pushed effort the programme needs
-    double cost_per_year = 0;       // bn per pushed year
+    bool soft_open = false;     // a status part not met at the start: needs its programme
+    bool soft_possible = true;  // false: the status part can never be met (no programme)
+    int lead_years = 0;         // years of pushed effort the programme needs
+    double cost_per_year = 0;   // bn per pushed year
 };
 
 struct Commune {
@@ -99,16 +99,17 @@ struct Money {
 };
 
 struct Problem {
-    int start = 0;   // calendar year of year 0
+    int start = 0;  // calendar year of year 0
     int years = 0;
-    int lag = 0;     // years between paying for a work and its counting
+    int lag = 0;  // years between paying for a work and its counting
     std::vector<Commune> communes;
     std::vector<Criterion> criteria;
     std::vector<Indicator> indicators;
     std::vector<Work> works;
     std::vector<Target> targets;
     Money money;
-    // Per indicator, the works with an effect on it (filled by index(); settle() is faster with it).
+    // Per indicator, the works with an effect on it (filled by index(); settle() is faster with
+    // it).
     std::vector<std::vector<std::uint32_t>> works_of_indicator;
 
     void index();
@@ -132,8 +133,8 @@ struct Payment {
 // The decisions alone: the year each work is paid (-1: never) and the years each programme is
 // pushed. Money follows from them (see settle()).
 struct Schedule {
-    std::vector<int> work_year;                  // per work
-    std::vector<std::vector<char>> pushed;       // per criterion, per year
+    std::vector<int> work_year;             // per work
+    std::vector<std::vector<char>> pushed;  // per criterion, per year
     // Loans taken each year (the solver's choice: borrowing early can carry credit forward);
     // empty: borrow only what a year's payments need beyond the other money.
     std::vector<double> borrow;
@@ -154,8 +155,8 @@ struct Outcome {
     std::vector<std::vector<char>> at_standard;  // [commune][year]
     std::vector<char> target_met;                // per target
     bool money_ok = true;                        // every payment covered in its year
-    bool capacity_ok = true;                     // no commune starts more works in a year than its capacity
-    double cost_bn = 0;                          // works and programme years paid
+    bool capacity_ok = true;  // no commune starts more works in a year than its capacity
+    double cost_bn = 0;       // works and programme years paid
     std::vector<Payment> payments;
     Ledger ledger;
 };

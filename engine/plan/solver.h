@@ -47,11 +47,12 @@ struct SolveResult {
 std::string_view status_name(SolveResult::Status s);
 
 class Solver {
-   public:
+ public:
     virtual ~Solver() = default;
     virtual std::string name() const = 0;
     // `start`: a value for every integer column to start from (the greedy schedule), or empty.
-    virtual SolveResult solve(const Mip& mip, const SolveOptions& options, const std::vector<double>& start) = 0;
+    virtual SolveResult solve(const Mip& mip, const SolveOptions& options,
+                              const std::vector<double>& start) = 0;
 };
 
 std::unique_ptr<Solver> make_cbc_solver();

@@ -21,7 +21,8 @@ struct Assessment {
 // The files write_assessment writes for OUT.gpkg: OUT.gpkg, OUT-communes.csv, OUT-indicators.csv,
 // OUT-gaps.csv (checked and reserved by the command before any work).
 std::vector<std::string> assessment_outputs(const std::string& gpkg_path);
-std::vector<std::string> write_assessment(const Assessment& a, const std::string& gpkg_path, bool overwrite);
+std::vector<std::string> write_assessment(const Assessment& a, const std::string& gpkg_path,
+                                          bool overwrite);
 
 // Column name of a criterion in the communes layer: "c_2", "c_20".
 std::string criterion_column(const std::string& id);

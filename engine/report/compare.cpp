@@ -53,13 +53,15 @@ Paired paired_interval(const std::vector<double>& x) {
     return p;
 }
 
-std::vector<std::string> check_comparable(const std::vector<ResultsFolder>& rs, const CompareOptions& o) {
+std::vector<std::string> check_comparable(const std::vector<ResultsFolder>& rs,
+                                          const CompareOptions& o) {
     std::vector<std::string> warnings;
     if (rs.size() < 2) throw UsageError("give at least two results folders to compare");
     const auto& a = rs[0];
     std::set<std::string> labels;
     for (const auto& r : rs) {
-        if (!labels.insert(r.label).second) throw UsageError(r.dir + ": two results folders are both named '" + r.label + "'");
+        if (!labels.insert(r.label).second)
+            throw UsageError(r.dir + ": two results folders are both named '" + r.label + "'");
         auto differs = [&](const std::string& what) {
             return InputError("cannot compare " + r.dir + " with " + a.dir + ": " + what);
         };
@@ -70,33 +72,43 @@ std::vector<std::string> check_comparable(const std::vector<ResultsFolder>& rs, 
                                       ? r.area
                                       : r.area + " and " + a.area;
         if (r.communes.size() != a.communes.size())
-            throw differs("they are about different areas (" + areas + ": " + std::to_string(r.communes.size()) + " and " +
+            throw differs("they are about different areas (" + areas + ": " +
+                          std::to_string(r.communes.size()) + " and " +
                           std::to_string(a.communes.size()) + " communes)");
         for (std::size_t i = 0; i < r.communes.size(); ++i) {
             const auto &x = r.communes[i], &y = a.communes[i];
             if (x.code != y.code || x.name != y.name)
-                throw differs("they are about different areas (" + areas + ": commune " + x.code + " " + x.name + " against " +
-                              y.code + " " + y.name + ")");
+                throw differs("they are about different areas (" + areas + ": commune " + x.code +
+                              " " + x.name + " against " + y.code + " " + y.name + ")");
             if (x.met_start != y.met_start)
-                throw differs("the area's data differ (" + areas + "): commune " + x.code + " " + x.name + " meets " +
-                              std::to_string(x.met_start) + " criteria at the start in one and " + std::to_string(y.met_start) +
+                throw differs("the area's data differ (" + areas + "): commune " + x.code + " " +
+                              x.name + " meets " + std::to_string(x.met_start) +
+                              " criteria at the start in one and " + std::to_string(y.met_start) +
                               " in the other");
         }
         if (r.start != a.start || r.end != a.end)
-            throw differs("different periods (" + std::to_string(r.start) + "–" + std::to_string(r.end) + ", " +
-                          std::to_string(a.start) + "–" + std::to_string(a.end) + ")");
-        if (r.criteria != a.criteria) throw differs("different criteria sets (" + r.criteria + ", " + a.criteria + ")");
+            throw differs("different periods (" + std::to_string(r.start) + "–" +
+                          std::to_string(r.end) + ", " + std::to_string(a.start) + "–" +
+                          std::to_string(a.end) + ")");
+        if (r.criteria != a.criteria)
+            throw differs("different criteria sets (" + r.criteria + ", " + a.criteria + ")");
         if (r.seed != a.seed || r.draws != a.draws) {
-            const std::string what = "different seeds or draw counts (seed " + std::to_string(r.seed) + " × " +
-                                     std::to_string(r.draws) + " draws, seed " + std::to_string(a.seed) + " × " +
-                                     std::to_string(a.draws) + "): their differences mix policy with noise";
-            if (!o.allow_different_seeds) throw differs(what + "; rerun with the same --seed and --draws, or pass --allow-different-seeds");
-            warnings.push_back(r.label + ": " + what + "; the intervals treat the runs as independent");
+            const std::string what =
+                "different seeds or draw counts (seed " + std::to_string(r.seed) + " × " +
+                std::to_string(r.draws) + " draws, seed " + std::to_string(a.seed) + " × " +
+                std::to_string(a.draws) + "): their differences mix policy with noise";
+            if (!o.allow_different_seeds)
+                throw differs(
+                    what +
+                    "; rerun with the same --seed and --draws, or pass --allow-different-seeds");
+            warnings.push_back(r.label + ": " + what +
+                               "; the intervals treat the runs as independent");
         }
     }
     if (o.target_year && (o.target_year < a.start || o.target_year > a.end))
-        throw UsageError("--target year " + std::to_string(o.target_year) + " is outside the period " +
-                         std::to_string(a.start) + "–" + std::to_string(a.end));
+        throw UsageError("--target year " + std::to_string(o.target_year) +
+                         " is outside the period " + std::to_string(a.start) + "–" +
+                         std::to_string(a.end));
     return warnings;
 }
 
@@ -144,7 +156,8 @@ std::vector<ScenarioScore> score(const std::vector<ResultsFolder>& rs, int targe
     return out;
 }
 
-void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions& o, const std::string& dir) {
+void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions& o,
+                      const std::string& dir) {
     const auto& ref = rs[0];
     const int target = o.target_year ? o.target_year : ref.end;
     const int ti = ref.year_index(target);
@@ -153,37 +166,54 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
     {
         const auto scores = score(rs, target);
         {
-            CsvTable t(path("district.csv"), {{"rank", T::Integer}, {"scenario", T::String}, {"name", T::String},
-                                           {"target_year", T::Integer}, {"expected_at_standard", T::Real},
-                                           {"diff_vs_" + ref.label, T::Real}, {"diff_lo95", T::Real}, {"diff_hi95", T::Real},
-                                           {"spent_bn", T::Real}, {"criteria_gained", T::Real}, {"cost_per_criterion_bn", T::Real},
-                                           {"gap_end_bn", T::Real}, {"debt_end_bn", T::Real}});
+            CsvTable t(path("district.csv"), {{"rank", T::Integer},
+                                              {"scenario", T::String},
+                                              {"name", T::String},
+                                              {"target_year", T::Integer},
+                                              {"expected_at_standard", T::Real},
+                                              {"diff_vs_" + ref.label, T::Real},
+                                              {"diff_lo95", T::Real},
+                                              {"diff_hi95", T::Real},
+                                              {"spent_bn", T::Real},
+                                              {"criteria_gained", T::Real},
+                                              {"cost_per_criterion_bn", T::Real},
+                                              {"gap_end_bn", T::Real},
+                                              {"debt_end_bn", T::Real}});
             for (const auto& s : scores)
-                t.row({static_cast<long long>(s.rank), text(s.label), text(s.scenario), static_cast<long long>(target), s.expected,
-                       s.diff, s.lo, s.hi, s.spent, s.gained, s.cost_per_criterion, s.gap_end, s.debt_end});
+                t.row({static_cast<long long>(s.rank), text(s.label), text(s.scenario),
+                       static_cast<long long>(target), s.expected, s.diff, s.lo, s.hi, s.spent,
+                       s.gained, s.cost_per_criterion, s.gap_end, s.debt_end});
             t.close();
         }
         {
-            CsvTable t(path("years.csv"), {{"scenario", T::String}, {"year", T::Integer}, {"expected_at_standard", T::Real},
-                                        {"spent_bn", T::Real}, {"gap_bn", T::Real}, {"criteria_met_mean", T::Real}});
+            CsvTable t(path("years.csv"), {{"scenario", T::String},
+                                           {"year", T::Integer},
+                                           {"expected_at_standard", T::Real},
+                                           {"spent_bn", T::Real},
+                                           {"gap_bn", T::Real},
+                                           {"criteria_met_mean", T::Real}});
             for (const auto& r : rs)
                 for (int y = 0; y < r.years(); ++y) {
                     double met = 0;
                     for (const auto& c : r.communes) met += c.met_mean[static_cast<std::size_t>(y)];
-                    t.row({text(r.label), static_cast<long long>(r.start + y), r.expected_reached[static_cast<std::size_t>(y)],
-                           r.spent[static_cast<std::size_t>(y)], r.gap[static_cast<std::size_t>(y)],
-                           r.communes.empty() ? 0.0 : met / static_cast<double>(r.communes.size())});
+                    t.row(
+                        {text(r.label), static_cast<long long>(r.start + y),
+                         r.expected_reached[static_cast<std::size_t>(y)],
+                         r.spent[static_cast<std::size_t>(y)], r.gap[static_cast<std::size_t>(y)],
+                         r.communes.empty() ? 0.0 : met / static_cast<double>(r.communes.size())});
                 }
             t.close();
         }
         {
-            CsvTable t(path("money.csv"), {{"scenario", T::String}, {"item", T::String}, {"total_bn", T::Real}});
+            CsvTable t(path("money.csv"),
+                       {{"scenario", T::String}, {"item", T::String}, {"total_bn", T::Real}});
             for (const auto& r : rs)
                 for (const auto& [item, series] : r.funding) {
                     double total = 0;
                     for (const double v : series) total += v;
                     // Stocks (debt, carried) are not summed over years: report the last year's.
-                    if (item == "debt" || item == "carried_out" || item == "carried_in") total = series.back();
+                    if (item == "debt" || item == "carried_out" || item == "carried_in")
+                        total = series.back();
                     t.row({text(r.label), text(item), total});
                 }
             t.close();
@@ -193,7 +223,8 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
         for (const auto& r : rs) {
             fields.push_back({"p_" + r.label, T::Real});
             fields.push_back({"met_" + r.label, T::Real});
-            fields.push_back({"year_" + r.label, T::Integer});  // median year the standard is reached
+            fields.push_back(
+                {"year_" + r.label, T::Integer});  // median year the standard is reached
             if (&r != &ref) {
                 fields.push_back({"diff_" + r.label, T::Real});
                 fields.push_back({"lo_" + r.label, T::Real});
@@ -226,11 +257,14 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
                 std::vector<double> d;
                 if (ta.draws == tb.draws && r.seed == ref.seed) {
                     for (std::uint32_t k = 0; k < ta.draws; ++k)
-                        d.push_back(static_cast<double>(reached_by(ta, k, static_cast<std::uint32_t>(c), ti)) -
-                                    static_cast<double>(reached_by(tb, k, static_cast<std::uint32_t>(c), ti)));
+                        d.push_back(static_cast<double>(
+                                        reached_by(ta, k, static_cast<std::uint32_t>(c), ti)) -
+                                    static_cast<double>(
+                                        reached_by(tb, k, static_cast<std::uint32_t>(c), ti)));
                 }
                 const auto p = paired_interval(d);
-                const double diff = r.communes[c].p_reached[static_cast<std::size_t>(ti)] - ref.communes[c].p_reached[static_cast<std::size_t>(ti)];
+                const double diff = r.communes[c].p_reached[static_cast<std::size_t>(ti)] -
+                                    ref.communes[c].p_reached[static_cast<std::size_t>(ti)];
                 row.push_back(diff);
                 row.push_back(d.empty() ? FieldValue() : FieldValue(p.lo));
                 row.push_back(d.empty() ? FieldValue() : FieldValue(p.hi));
@@ -247,14 +281,19 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
             return std::abs(a.diff) > std::abs(b.diff);
         });
         {
-            CsvTable t(path("changes.csv"), {{"scenario", T::String}, {"code", T::String}, {"name", T::String},
-                                          {"target_year", T::Integer}, {"p_" + ref.label, T::Real}, {"p_scenario", T::Real},
-                                          {"diff", T::Real}});
+            CsvTable t(path("changes.csv"), {{"scenario", T::String},
+                                             {"code", T::String},
+                                             {"name", T::String},
+                                             {"target_year", T::Integer},
+                                             {"p_" + ref.label, T::Real},
+                                             {"p_scenario", T::Real},
+                                             {"diff", T::Real}});
             for (const auto& ch : changes) {
                 if (std::abs(ch.diff) < 1e-12) break;
                 const auto& r = rs[ch.scenario];
-                t.row({text(r.label), text(ref.communes[ch.commune].code), text(ref.communes[ch.commune].name),
-                       static_cast<long long>(target), ref.communes[ch.commune].p_reached[static_cast<std::size_t>(ti)],
+                t.row({text(r.label), text(ref.communes[ch.commune].code),
+                       text(ref.communes[ch.commune].name), static_cast<long long>(target),
+                       ref.communes[ch.commune].p_reached[static_cast<std::size_t>(ti)],
                        r.communes[ch.commune].p_reached[static_cast<std::size_t>(ti)], ch.diff});
             }
             t.close();
@@ -266,7 +305,8 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
             auto sink = geo::VectorSink::create(path("compare.gpkg"), "GPKG");
             sink.begin_transaction();
             const auto crs = layer.crs();
-            auto w = sink.create_layer("communes", crs.known() ? &crs : nullptr, geo::GeomKind::Polygon, true, fields, {"FID=fid"});
+            auto w = sink.create_layer("communes", crs.known() ? &crs : nullptr,
+                                       geo::GeomKind::Polygon, true, fields, {"FID=fid"});
             std::map<std::string, std::size_t> by_code;
             for (std::size_t i = 0; i < commune_rows.size(); ++i) by_code[ref.communes[i].code] = i;
             geo::Feature f;

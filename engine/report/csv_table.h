@@ -9,15 +9,15 @@
 namespace ntm::report {
 
 class CsvTable {
-   public:
+ public:
     CsvTable(const std::string& path, std::vector<geo::FieldDef> fields)
         : m_sink(geo::VectorSink::create(path, "CSV")),
-          m_writer(m_sink.create_layer(std::filesystem::path(path).stem().string(), nullptr, geo::GeomKind::None,
-                                       false, std::move(fields))) {}
+          m_writer(m_sink.create_layer(std::filesystem::path(path).stem().string(), nullptr,
+                                       geo::GeomKind::None, false, std::move(fields))) {}
     void row(const std::vector<geo::FieldValue>& v) { m_writer.write(v, nullptr); }
     void close() { m_sink.commit(); }
 
-   private:
+ private:
     geo::VectorSink m_sink;
     geo::LayerWriter m_writer;
 };

@@ -10,10 +10,10 @@ ExportFormat parse_export_format(const std::string& name);  // throws UsageError
 struct ExportOptions {
     ExportFormat format = ExportFormat::Gpkg;
     std::string output;
-    int year = 0;                          // the year mapped or rasterised; 0: the last year
-    std::string measure = "p_standard";    // p_standard, criteria_met or median_year
-    double cell_size = 100;                // GeoTIFF cell size, metres
-    std::string lang = "en";               // en or vi: headers of XLSX, text of maps and report
+    int year = 0;                        // the year mapped or rasterised; 0: the last year
+    std::string measure = "p_standard";  // p_standard, criteria_met or median_year
+    double cell_size = 100;              // GeoTIFF cell size, metres
+    std::string lang = "en";             // en or vi: headers of XLSX, text of maps and report
     bool overwrite = false;
 };
 

@@ -15,7 +15,8 @@ namespace {
 
 // The rows of a CSV table as maps column → text.
 std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
-    if (!fs::exists(path)) throw InputError(path + ": missing; is this a results folder written by ntmsim simulate?");
+    if (!fs::exists(path))
+        throw InputError(path + ": missing; is this a results folder written by ntmsim simulate?");
     auto src = geo::VectorSource::open(path, {"AUTODETECT_TYPE=NO"});
     auto layer = src.layer(0);
     std::vector<std::map<std::string, std::string>> rows;
@@ -29,11 +30,13 @@ std::vector<std::map<std::string, std::string>> read_csv(const std::string& path
     return rows;
 }
 
-double num(const std::map<std::string, std::string>& row, const std::string& key, const std::string& where) {
+double num(const std::map<std::string, std::string>& row, const std::string& key,
+           const std::string& where) {
     const auto it = row.find(key);
     if (it == row.end()) throw InputError(where + ": no column '" + key + "'");
     const auto v = parse_double(it->second);
-    if (!v) throw InputError(where + ": '" + it->second + "' in column '" + key + "' is not a number");
+    if (!v)
+        throw InputError(where + ": '" + it->second + "' in column '" + key + "' is not a number");
     return *v;
 }
 
@@ -46,8 +49,10 @@ ResultsFolder read_results(const std::string& dir) {
     r.dir = dir;
     r.label = fs::path(dir).filename().string();
     if (r.label.empty()) r.label = fs::path(dir).parent_path().filename().string();
-    if (!fs::is_directory(dir)) throw InputError(dir + ": not a results folder (ntmsim simulate writes one per scenario)");
-    for (const auto& row : read_csv((fs::path(dir) / "run.csv").string())) r.run[row.at("key")] = row.at("value");
+    if (!fs::is_directory(dir))
+        throw InputError(dir + ": not a results folder (ntmsim simulate writes one per scenario)");
+    for (const auto& row : read_csv((fs::path(dir) / "run.csv").string()))
+        r.run[row.at("key")] = row.at("value");
     auto need = [&](const char* key) {
         const auto it = r.run.find(key);
         if (it == r.run.end()) throw InputError(dir + "/run.csv: no '" + std::string(key) + "'");
@@ -94,8 +99,11 @@ ResultsFolder read_results(const std::string& dir) {
         c.met_p95.push_back(static_cast<int>(num(row, "criteria_met_p95", communes)));
     }
     for (const auto& c : r.communes)
-        if (c.p_reached.size() != Y) throw InputError(communes + ": commune " + c.code + " does not have one row per year");
-    if (r.expected_reached.size() != Y) throw InputError(summary + ": not one row per year of " + std::to_string(r.start) + "–" + std::to_string(r.end));
+        if (c.p_reached.size() != Y)
+            throw InputError(communes + ": commune " + c.code + " does not have one row per year");
+    if (r.expected_reached.size() != Y)
+        throw InputError(summary + ": not one row per year of " + std::to_string(r.start) + "–" +
+                         std::to_string(r.end));
     r.draw_table = sim::read_draws((fs::path(dir) / "draws.bin").string());
     return r;
 }

@@ -11,7 +11,7 @@ namespace ntm::report {
 
 struct ResultsFolder {
     std::string dir;
-    std::string label;  // the folder's name: the scenario file's stem
+    std::string label;                       // the folder's name: the scenario file's stem
     std::map<std::string, std::string> run;  // run.csv
     std::string scenario, area, criteria;
     int start = 0, end = 0;

@@ -1,10 +1,9 @@
 #include "scenario/distribution.h"
 
+#include <algorithm>
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
-
-#include <algorithm>
 #include <cmath>
 
 #include "core/text.h"
@@ -38,13 +37,16 @@ double sample_gamma(RngStream& rng, double shape) {
 
 double Distribution::sample(RngStream& rng, bool non_negative) const {
     switch (kind) {
-        case Kind::Fixed: return mean;
+        case Kind::Fixed:
+            return mean;
         case Kind::Normal: {
             const double v = mean + sd * rng.normal();
             return non_negative ? std::max(0.0, v) : v;
         }
-        case Kind::Lognormal: return mean * std::exp(sd * rng.normal() - 0.5 * sd * sd);
-        case Kind::Uniform: return low + (high - low) * rng.uniform();
+        case Kind::Lognormal:
+            return mean * std::exp(sd * rng.normal() - 0.5 * sd * sd);
+        case Kind::Uniform:
+            return low + (high - low) * rng.uniform();
         case Kind::Triangular: {
             const double u = rng.uniform();
             const double f = (mode - low) / (high - low);
@@ -62,36 +64,51 @@ double Distribution::sample(RngStream& rng, bool non_negative) const {
 
 double Distribution::expected() const {
     switch (kind) {
-        case Kind::Uniform: return (low + high) / 2;
-        case Kind::Triangular: return (low + mode + high) / 3;
-        default: return mean;
+        case Kind::Uniform:
+            return (low + high) / 2;
+        case Kind::Triangular:
+            return (low + mode + high) / 3;
+        default:
+            return mean;
     }
 }
 
 double Distribution::quantile(double p) const {
     namespace bm = boost::math;
     switch (kind) {
-        case Kind::Fixed: return mean;
+        case Kind::Fixed:
+            return mean;
         case Kind::Normal:
-            return sd > 0 ? std::max(0.0, bm::quantile(bm::normal_distribution<>(mean, sd), p)) : mean;
+            return sd > 0 ? std::max(0.0, bm::quantile(bm::normal_distribution<>(mean, sd), p))
+                          : mean;
         case Kind::Lognormal:
-            return mean * std::exp(sd * bm::quantile(bm::normal_distribution<>(0, 1), p) - 0.5 * sd * sd);
-        case Kind::Uniform: return low + (high - low) * p;
-        case Kind::Triangular: return bm::quantile(bm::triangular_distribution<>(low, mode, high), p);
-        case Kind::Beta: return bm::quantile(bm::beta_distribution<>(alpha, beta), p);
+            return mean *
+                   std::exp(sd * bm::quantile(bm::normal_distribution<>(0, 1), p) - 0.5 * sd * sd);
+        case Kind::Uniform:
+            return low + (high - low) * p;
+        case Kind::Triangular:
+            return bm::quantile(bm::triangular_distribution<>(low, mode, high), p);
+        case Kind::Beta:
+            return bm::quantile(bm::beta_distribution<>(alpha, beta), p);
     }
     return mean;
 }
 
 std::string Distribution::describe() const {
     switch (kind) {
-        case Kind::Fixed: return format_fixed(mean, 3);
-        case Kind::Normal: return "normal(mean " + format_fixed(mean, 3) + ", sd " + format_fixed(sd, 3) + ")";
-        case Kind::Lognormal: return "lognormal(mean " + format_fixed(mean, 3) + ", sd " + format_fixed(sd, 3) + ")";
-        case Kind::Uniform: return "uniform(" + format_fixed(low, 3) + ", " + format_fixed(high, 3) + ")";
+        case Kind::Fixed:
+            return format_fixed(mean, 3);
+        case Kind::Normal:
+            return "normal(mean " + format_fixed(mean, 3) + ", sd " + format_fixed(sd, 3) + ")";
+        case Kind::Lognormal:
+            return "lognormal(mean " + format_fixed(mean, 3) + ", sd " + format_fixed(sd, 3) + ")";
+        case Kind::Uniform:
+            return "uniform(" + format_fixed(low, 3) + ", " + format_fixed(high, 3) + ")";
         case Kind::Triangular:
-            return "triangular(" + format_fixed(low, 3) + ", " + format_fixed(mode, 3) + ", " + format_fixed(high, 3) + ")";
-        case Kind::Beta: return "beta(mean " + format_fixed(mean, 3) + ", sd " + format_fixed(sd, 3) + ")";
+            return "triangular(" + format_fixed(low, 3) + ", " + format_fixed(mode, 3) + ", " +
+                   format_fixed(high, 3) + ")";
+        case Kind::Beta:
+            return "beta(mean " + format_fixed(mean, 3) + ", sd " + format_fixed(sd, 3) + ")";
     }
     return "?";
 }

@@ -11,8 +11,8 @@ namespace ntm::scenario {
 struct Distribution {
     enum class Kind { Fixed, Normal, Lognormal, Triangular, Uniform, Beta };
     Kind kind = Kind::Fixed;
-    double mean = 1;  // Fixed: the value; Normal, Lognormal, Beta: the mean
-    double sd = 0;    // Normal, Lognormal, Beta
+    double mean = 1;                     // Fixed: the value; Normal, Lognormal, Beta: the mean
+    double sd = 0;                       // Normal, Lognormal, Beta
     double low = 0, mode = 0, high = 0;  // Triangular (low, mode, high), Uniform (low, high)
     // Beta's shape parameters, derived from mean and sd when loaded.
     double alpha = 0, beta = 0;

@@ -4,14 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <set>
 
 #include "core/error.h"
-#include "core/yaml_reader.h"
 #include "core/text.h"
+#include "core/yaml_reader.h"
 
 namespace fs = std::filesystem;
 
@@ -115,9 +115,13 @@ class Reader : public yaml::Reader {
             if (p["mean"]) d.mean = number(p["mean"], k + ".mean");
             if (!p["sd"]) fail(p, k, "needs sd");
             d.sd = number(p["sd"], k + ".sd", 0);
-            if (kind == "lognormal" && !(d.mean > 0)) fail(p, k, "a lognormal's values are positive: give mean > 0");
-            // A spread many times the mean makes almost every draw 0 or a rare huge one [assumption: 10×].
-            if (d.mean != 0 && d.sd > 10 * std::abs(d.mean)) fail(p["sd"], k + ".sd", "more than 10 times the mean; give a spread a planner can defend");
+            if (kind == "lognormal" && !(d.mean > 0))
+                fail(p, k, "a lognormal's values are positive: give mean > 0");
+            // A spread many times the mean makes almost every draw 0 or a rare huge one
+            // [assumption: 10×].
+            if (d.mean != 0 && d.sd > 10 * std::abs(d.mean))
+                fail(p["sd"], k + ".sd",
+                     "more than 10 times the mean; give a spread a planner can defend");
             return d;
         }
         if (kind == "uniform") {
@@ -185,7 +189,8 @@ class Reader : public yaml::Reader {
             if (p["end"]) s.end = integer(p["end"], "period.end", 1900, 2200);
             if (s.end < s.start) fail(p, "period", "end comes before start");
             // Results keep the year a commune reached the standard in one byte (draws.bin).
-            if (s.end - s.start >= 200) fail(p, "period", "at most 200 years; a plan looks 5 to 30 years ahead");
+            if (s.end - s.start >= 200)
+                fail(p, "period", "at most 200 years; a plan looks 5 to 30 years ahead");
         }
         if (const auto c = root["criteria"]) criteria(c, s);
         if (root["draws"]) s.draws = integer(root["draws"], "draws", 1, 100000000);
@@ -276,8 +281,7 @@ class Reader : public yaml::Reader {
                     if (p.lead_years.expected() <= 0)
                         fail(value["lead_years"], k + ".lead_years", "needs a positive mean");
                 }
-                if (value["cost_bn"])
-                    p.cost_bn = number(value["cost_bn"], k + ".cost_bn", 0, 1e6);
+                if (value["cost_bn"]) p.cost_bn = number(value["cost_bn"], k + ".cost_bn", 0, 1e6);
                 if (value["background"])
                     p.background = number(value["background"], k + ".background", 0, 1);
                 if (id == "default") {
@@ -406,8 +410,9 @@ class Reader : public yaml::Reader {
                      "other");
         }
         const std::string k = "funding[" + name + "]";
-        // At most 10⁷ bn a year: ≈ 30 times the whole national programme's yearly money (≈ 2.45 × 10⁶ bn
-        // over 2010–2020, DOMAIN §4) [assumption], far inside the sums' range (sim/aggregate.h).
+        // At most 10⁷ bn a year: ≈ 30 times the whole national programme's yearly money (≈ 2.45 ×
+        // 10⁶ bn over 2010–2020, DOMAIN §4) [assumption], far inside the sums' range
+        // (sim/aggregate.h).
         if (n["amount"]) f.amount = number(n["amount"], k + ".amount", 0, 1e7);
         if (n["growth"]) f.growth = number(n["growth"], k + ".growth", -1);
         if (n["uncertainty"]) f.uncertainty = distribution(n["uncertainty"], k + ".uncertainty", 1);
@@ -430,9 +435,11 @@ class Reader : public yaml::Reader {
             if (n["participation"]) {
                 f.participation = distribution(n["participation"], k + ".participation", 1);
                 const auto& d = f.participation;
-                const bool bounded = d.kind == Distribution::Kind::Uniform || d.kind == Distribution::Kind::Triangular;
+                const bool bounded = d.kind == Distribution::Kind::Uniform ||
+                                     d.kind == Distribution::Kind::Triangular;
                 if (d.mean < 0 || d.mean > 1 || (bounded && (d.low < 0 || d.high > 1)))
-                    fail(n["participation"], k + ".participation", "a share of households: between 0 and 1");
+                    fail(n["participation"], k + ".participation",
+                         "a share of households: between 0 and 1");
             }
             if (n["labour_days_per_household"])
                 f.labour_days_per_household =
@@ -457,27 +464,40 @@ class Reader : public yaml::Reader {
         const auto name = text(n, key);
         for (const auto src : kSources)
             if (source_name(src) == name) return src;
-        fail(n, key, "unknown source '" + name + "'; use central, province, district, commune, people, enterprise, credit or other");
+        fail(
+            n, key,
+            "unknown source '" + name +
+                "'; use central, province, district, commune, people, enterprise, credit or other");
     }
 
     void schedule(const YAML::Node& list, Scenario& s) const {
         if (!list.IsSequence())
-            fail(list, "schedule", "expected a list of {commune, year, layer + fid | new_facility | programme, source, cost_bn}");
+            fail(list, "schedule",
+                 "expected a list of {commune, year, layer + fid | new_facility | programme, "
+                 "source, cost_bn}");
         s.schedule.clear();
         for (const auto& n : list) {
             const std::string k = "schedule[]";
-            keys(n, k, {"commune", "year", "layer", "fid", "new_facility", "programme", "source", "cost_bn"});
+            keys(n, k,
+                 {"commune", "year", "layer", "fid", "new_facility", "programme", "source",
+                  "cost_bn"});
             ScheduledWork w;
             if (!n["commune"]) fail(n, k + ".commune", "give the commune's code");
             w.commune = text(n["commune"], k + ".commune");
             if (!n["year"]) fail(n, k + ".year", "give the year the work is paid");
             w.year = integer(n["year"], k + ".year", 1900, 2200);
-            const int kinds = (n["layer"] ? 1 : 0) + (n["new_facility"] ? 1 : 0) + (n["programme"] ? 1 : 0);
-            if (kinds != 1) fail(n, k, "give exactly one of layer (with fid), new_facility or programme");
+            const int kinds =
+                (n["layer"] ? 1 : 0) + (n["new_facility"] ? 1 : 0) + (n["programme"] ? 1 : 0);
+            if (kinds != 1)
+                fail(n, k, "give exactly one of layer (with fid), new_facility or programme");
             if (n["layer"]) {
                 w.layer = text(n["layer"], k + ".layer");
-                if (w.layer != "roads" && w.layer != "canals" && w.layer != "schools" && w.layer != "facilities")
-                    fail(n["layer"], k + ".layer", "'" + w.layer + "' is not a layer with works; use roads, canals, schools or facilities");
+                if (w.layer != "roads" && w.layer != "canals" && w.layer != "schools" &&
+                    w.layer != "facilities")
+                    fail(n["layer"], k + ".layer",
+                         "'" + w.layer +
+                             "' is not a layer with works; use roads, canals, schools or "
+                             "facilities");
                 if (!n["fid"]) fail(n, k + ".fid", "a work on a layer needs the feature's fid");
                 w.fid = static_cast<long long>(number(n["fid"], k + ".fid", 0, 9e15));
             } else if (n["fid"]) {
@@ -489,8 +509,9 @@ class Reader : public yaml::Reader {
             w.source = source_of(n["source"], k + ".source");
             if (n["cost_bn"]) w.cost_bn = number(n["cost_bn"], k + ".cost_bn", 0);
             if (w.year < s.start || w.year > s.end)
-                fail(n["year"], k + ".year", std::to_string(w.year) + " is outside the period " + std::to_string(s.start) + "–" +
-                                                 std::to_string(s.end));
+                fail(n["year"], k + ".year",
+                     std::to_string(w.year) + " is outside the period " + std::to_string(s.start) +
+                         "–" + std::to_string(s.end));
             w.file = file();
             w.line = n.Mark().line + 1;
             s.schedule.push_back(w);
@@ -546,7 +567,6 @@ class Reader : public yaml::Reader {
             s.sector_shares = shares;
         }
     }
-
 };
 
 void load_into(const std::string& path, Scenario& s, std::vector<std::string>& chain) {

@@ -100,9 +100,9 @@ struct CriteriaPeriod {
 // into one piece per commune), a new facility of a kind, or a year of a soft criterion's programme;
 // paid in `year` from `source` (a work paid from two sources is listed twice, each with its part).
 struct ScheduledWork {
-    std::string commune;    // code
+    std::string commune;  // code
     int year = 0;
-    std::string layer;      // roads, canals, schools, facilities; empty for the two cases below
+    std::string layer;  // roads, canals, schools, facilities; empty for the two cases below
     long long fid = -1;
     std::string new_facility;  // a facility kind to build where the commune has none
     std::string programme;     // a criterion id: a year of its programme
@@ -136,7 +136,7 @@ struct Scenario {
     Registration registration;
     Campaign campaign;
     double commune_effect_sd = 0;                // sd of each commune's log propensity, per draw
-    std::vector<ScheduledWork> schedule;  // works fixed by a plan (`ntmsim plan`)
+    std::vector<ScheduledWork> schedule;         // works fixed by a plan (`ntmsim plan`)
     std::map<std::string, double> fixed_shares;  // commune name or code → share
     std::optional<std::array<double, kSectorCount>> sector_shares;
 

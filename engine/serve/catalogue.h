@@ -22,13 +22,13 @@ struct Payload {
 using PayloadPtr = std::shared_ptr<const Payload>;
 
 struct CatalogueOptions {
-    std::string basemap;            // optional raster tile URL template for the viewer, {z}/{x}/{y}
-    double simplify_metres = 10;    // commune outlines are simplified this much for display
-    int precision = 5;              // decimals of longitude and latitude (about a metre)
+    std::string basemap;          // optional raster tile URL template for the viewer, {z}/{x}/{y}
+    double simplify_metres = 10;  // commune outlines are simplified this much for display
+    int precision = 5;            // decimals of longitude and latitude (about a metre)
 };
 
 class ResultsCatalogue {
-   public:
+ public:
     // Finds the results folders (those holding run.csv and communes.csv) and the roadmap folders
     // (roadmap.csv and works.gpkg) in `outdir` and in its subfolders, two levels down (`ntmsim
     // run` writes out/scenarios/<scenario>/). A folder holding only one file of a pair is named in
@@ -52,13 +52,15 @@ class ResultsCatalogue {
     // is set. Errors are left for the request that meets them.
     void warm(const std::atomic<bool>& stop);
 
-   private:
+ private:
     struct Scenario;
     struct Detail;
     struct Roadmap;
-    PayloadPtr cached(const std::string& key, const std::function<std::string()>& make, const char* type);
+    PayloadPtr cached(const std::string& key, const std::function<std::string()>& make,
+                      const char* type);
     const Scenario* find(const std::string& id) const;
-    std::shared_ptr<const Detail> detail(const Scenario& s, const std::atomic<bool>* stop = nullptr);
+    std::shared_ptr<const Detail> detail(const Scenario& s,
+                                         const std::atomic<bool>* stop = nullptr);
     std::string index_json();
     std::string values_json(const Scenario& s);
     std::string commune_json(const Scenario& s, const std::string& code);

@@ -35,10 +35,14 @@ int hex_value(char c) {
 
 std::string content_type_for(const fs::path& p) {
     static const std::pair<const char*, const char*> kTypes[] = {
-        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},   {".json", "application/json; charset=utf-8"},
-        {".png", "image/png"},                  {".svg", "image/svg+xml"},
-        {".map", "application/json; charset=utf-8"}, {".txt", "text/plain; charset=utf-8"}};
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json; charset=utf-8"},
+        {".png", "image/png"},
+        {".svg", "image/svg+xml"},
+        {".map", "application/json; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"}};
     const std::string ext = p.extension().string();
     for (const auto& [e, t] : kTypes)
         if (ext == e) return t;
@@ -82,15 +86,19 @@ std::optional<std::string> clean_path(std::string_view target) {
     return path;
 }
 
-Reply route(ResultsCatalogue& catalogue, const std::string& viewer_dir, std::string_view target, bool accepts_deflate) {
+Reply route(ResultsCatalogue& catalogue, const std::string& viewer_dir, std::string_view target,
+            bool accepts_deflate) {
     const auto path = clean_path(target);
-    if (!path) return text_reply(400, "bad path: '..', '.', empty segments, backslashes and bad %-escapes are refused");
+    if (!path)
+        return text_reply(
+            400, "bad path: '..', '.', empty segments, backslashes and bad %-escapes are refused");
     if (path->rfind("/api/", 0) == 0) {
         PayloadPtr p;
         try {
             p = catalogue.get(path->substr(5));
         } catch (const Error& e) {
-            // The detail (with the server's own paths) goes to the server's log, not to the browser.
+            // The detail (with the server's own paths) goes to the server's log, not to the
+            // browser.
             warn(std::string("serve ") + *path + ": " + e.what());
             return text_reply(500, "cannot read these results; the server's log says why");
         }
@@ -113,7 +121,8 @@ Reply route(ResultsCatalogue& catalogue, const std::string& viewer_dir, std::str
     // A link inside the viewer folder is served only when it points inside it too.
     const auto real_root = fs::canonical(root, ec);
     const auto real_file = ec ? fs::path() : fs::canonical(file, ec);
-    if (ec || std::mismatch(real_root.begin(), real_root.end(), real_file.begin(), real_file.end()).first != real_root.end())
+    if (ec || std::mismatch(real_root.begin(), real_root.end(), real_file.begin(), real_file.end())
+                      .first != real_root.end())
         return text_reply(404, "not found: " + *path);
     std::ifstream in(file, std::ios::binary);
     std::ostringstream data;
@@ -129,38 +138,47 @@ namespace {
 
 // One connection: reads requests one after another (keep-alive) and answers each.
 class Session : public std::enable_shared_from_this<Session> {
-   public:
+ public:
     Session(tcp::socket socket, ResultsCatalogue& catalogue, const ServerOptions& options)
         : m_stream(std::move(socket)), m_catalogue(catalogue), m_options(options) {}
 
     void start() {
-        asio::dispatch(m_stream.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this()));
+        asio::dispatch(m_stream.get_executor(),
+                       beast::bind_front_handler(&Session::read, shared_from_this()));
     }
 
-   private:
+ private:
     void read() {
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(m_options.header_limit));
         m_parser->body_limit(0);  // read-only: a request has no business carrying a body
         m_stream.expires_after(m_options.timeout);
-        http::async_read(m_stream, m_buffer, *m_parser, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         beast::bind_front_handler(&Session::on_read, shared_from_this()));
     }
 
     void on_read(beast::error_code ec, std::size_t) {
-        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout) return close();
+        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+            ec == beast::error::timeout)
+            return close();
         if (ec == http::error::header_limit) return send_error(431, "request headers too large");
-        if (ec == http::error::body_limit || ec == http::error::unexpected_body) return send_error(413, "request body not accepted");
+        if (ec == http::error::body_limit || ec == http::error::unexpected_body)
+            return send_error(413, "request body not accepted");
         if (ec) return send_error(400, "bad request");
         const auto& req = m_parser->get();
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
-            auto res = make(405, text_body("only GET and HEAD: this server is read-only"), req.version(), false);
+            auto res = make(405, text_body("only GET and HEAD: this server is read-only"),
+                            req.version(), false);
             res.set(http::field::allow, "GET, HEAD");
             return write(std::move(res));
         }
         const auto enc = req[http::field::accept_encoding];
         const bool deflate = enc.find("deflate") != beast::string_view::npos;
-        const Reply reply = route(m_catalogue, m_options.viewer_dir, std::string_view(req.target().data(), req.target().size()), deflate);
-        http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
+        const Reply reply =
+            route(m_catalogue, m_options.viewer_dir,
+                  std::string_view(req.target().data(), req.target().size()), deflate);
+        http::response<http::string_body> res{static_cast<http::status>(reply.status),
+                                              req.version()};
         res.set(http::field::server, "ntmsim");
         res.set(http::field::content_type, reply.content_type);
         res.set(http::field::cache_control, "no-cache");
@@ -179,7 +197,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     static std::string text_body(const std::string& s) { return s + "\n"; }
 
-    http::response<http::string_body> make(unsigned status, std::string body, unsigned version, bool keep_alive) {
+    http::response<http::string_body> make(unsigned status, std::string body, unsigned version,
+                                           bool keep_alive) {
         http::response<http::string_body> res{static_cast<http::status>(status), version};
         res.set(http::field::server, "ntmsim");
         res.set(http::field::content_type, "text/plain; charset=utf-8");
@@ -190,15 +209,18 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     // After a request the parser could not take, answer and close: the rest of the stream is junk.
-    void send_error(unsigned status, const std::string& text) { write(make(status, text_body(text), 11, false)); }
+    void send_error(unsigned status, const std::string& text) {
+        write(make(status, text_body(text), 11, false));
+    }
 
     void write(http::response<http::string_body>&& res) {
         auto sp = std::make_shared<http::response<http::string_body>>(std::move(res));
         m_stream.expires_after(m_options.timeout);
-        http::async_write(m_stream, *sp, [self = shared_from_this(), sp](beast::error_code ec, std::size_t) {
-            if (ec || !sp->keep_alive()) return self->close();
-            self->read();
-        });
+        http::async_write(m_stream, *sp,
+                          [self = shared_from_this(), sp](beast::error_code ec, std::size_t) {
+                              if (ec || !sp->keep_alive()) return self->close();
+                              self->read();
+                          });
     }
 
     void close() {
@@ -225,11 +247,12 @@ struct Server::Impl {
     Impl(ResultsCatalogue& c, ServerOptions o) : catalogue(c), options(std::move(o)) {}
 
     void accept() {
-        acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-            if (!acceptor.is_open()) return;
-            if (!ec) std::make_shared<Session>(std::move(socket), catalogue, options)->start();
-            accept();
-        });
+        acceptor.async_accept(
+            asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+                if (!acceptor.is_open()) return;
+                if (!ec) std::make_shared<Session>(std::move(socket), catalogue, options)->start();
+                accept();
+            });
     }
 };
 
@@ -238,7 +261,10 @@ Server::Server(ResultsCatalogue& catalogue, ServerOptions options)
     auto& o = m_impl->options;
     beast::error_code ec;
     const auto address = asio::ip::make_address(o.host, ec);
-    if (ec) throw UsageError("--host '" + o.host + "' is not an IP address; give e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every network interface)");
+    if (ec)
+        throw UsageError("--host '" + o.host +
+                         "' is not an IP address; give e.g. 127.0.0.1 (this machine only) or "
+                         "0.0.0.0 (every network interface)");
     const tcp::endpoint endpoint(address, o.port);
     auto& a = m_impl->acceptor;
     a.open(endpoint.protocol(), ec);
@@ -246,8 +272,8 @@ Server::Server(ResultsCatalogue& catalogue, ServerOptions options)
     if (!ec) a.bind(endpoint, ec);
     if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
-        throw UsageError("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (" + ec.message() +
-                         "); choose another --port, or 0 for any free one");
+        throw UsageError("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (" +
+                         ec.message() + "); choose another --port, or 0 for any free one");
 }
 
 Server::~Server() = default;
@@ -255,7 +281,9 @@ Server::~Server() = default;
 unsigned short Server::port() const { return m_impl->acceptor.local_endpoint().port(); }
 
 std::string Server::url() const {
-    const std::string host = m_impl->options.host.find(':') != std::string::npos ? "[" + m_impl->options.host + "]" : m_impl->options.host;
+    const std::string host = m_impl->options.host.find(':') != std::string::npos
+                                 ? "[" + m_impl->options.host + "]"
+                                 : m_impl->options.host;
     return "http://" + host + ":" + std::to_string(port()) + "/";
 }
 
@@ -269,7 +297,8 @@ void Server::run() {
         });
     }
     impl.accept();
-    int n = impl.options.threads > 0 ? impl.options.threads : static_cast<int>(std::thread::hardware_concurrency());
+    int n = impl.options.threads > 0 ? impl.options.threads
+                                     : static_cast<int>(std::thread::hardware_concurrency());
     n = std::max(n, 2);
     std::vector<std::thread> pool;
     for (int i = 1; i < n; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });

@@ -15,13 +15,13 @@
 namespace ntm::serve {
 
 struct ServerOptions {
-    std::string host = "127.0.0.1";  // loopback unless told otherwise
-    unsigned short port = 8080;      // 0: any free port (see Server::port())
-    std::string viewer_dir;          // the built viewer (index.html, app.js, vendor/…)
-    int threads = 0;                 // 0: the number of cores, at least 2
+    std::string host = "127.0.0.1";       // loopback unless told otherwise
+    unsigned short port = 8080;           // 0: any free port (see Server::port())
+    std::string viewer_dir;               // the built viewer (index.html, app.js, vendor/…)
+    int threads = 0;                      // 0: the number of cores, at least 2
     std::size_t header_limit = 8 * 1024;  // request line and headers; more: 431
     std::chrono::seconds timeout{30};     // to read a request or write a response
-    bool handle_signals = false;     // stop on SIGINT / SIGTERM (the command line sets it)
+    bool handle_signals = false;          // stop on SIGINT / SIGTERM (the command line sets it)
 };
 
 // What one request gets: a status, a type and a body (already compressed when `deflated`).
@@ -38,10 +38,11 @@ struct Reply {
 std::optional<std::string> clean_path(std::string_view target);
 
 // The reply to a GET for `target` (404 when nothing is there, 400 for a path clean_path refuses).
-Reply route(ResultsCatalogue& catalogue, const std::string& viewer_dir, std::string_view target, bool accepts_deflate);
+Reply route(ResultsCatalogue& catalogue, const std::string& viewer_dir, std::string_view target,
+            bool accepts_deflate);
 
 class Server {
-   public:
+ public:
     // Binds and listens; throws UsageError when the host is not an address or the port is taken.
     Server(ResultsCatalogue& catalogue, ServerOptions options);
     ~Server();
@@ -53,7 +54,7 @@ class Server {
     void run();
     void stop();
 
-   private:
+ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

@@ -61,11 +61,13 @@ std::string_view binding_name(BindingReason r) {
 }
 
 std::uint64_t Aggregate::bytes_for(const SimInput& in) {
-    const std::uint64_t c = in.communes.size(), y = static_cast<std::uint64_t>(std::max(in.years, 0)), k = in.criteria_count();
+    const std::uint64_t c = in.communes.size(),
+                        y = static_cast<std::uint64_t>(std::max(in.years, 0)),
+                        k = in.criteria_count();
     std::uint64_t slots = 0;
     for (const auto& s : in.slots) slots += y * (s.count + 1ULL);
-    return c * y * (4 + 4 + 8 + 4 * (k + 1) + 4 * k + 4) + c * k * kBindingReasons * 4 + slots * 4 + in.slots.size() * 8 + 2 * y * (c + 1) * 4 +
-           y * kMoneyFields * sizeof(MoneySum);
+    return c * y * (4 + 4 + 8 + 4 * (k + 1) + 4 * k + 4) + c * k * kBindingReasons * 4 + slots * 4 +
+           in.slots.size() * 8 + 2 * y * (c + 1) * 4 + y * kMoneyFields * sizeof(MoneySum);
 }
 
 void Aggregate::merge(const Aggregate& o) {

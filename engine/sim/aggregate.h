@@ -83,7 +83,7 @@ struct Aggregate {
     std::vector<std::uint32_t> slot_hist;      // [slot][y][projects completed by the end of y]
     std::vector<std::uint32_t> district_at_standard;  // [y][k communes at the standard]
     std::vector<std::uint32_t> district_reached;      // [y][k communes that reached it by y]
-    std::vector<MoneySum> money;  // [y][field]
+    std::vector<MoneySum> money;                      // [y][field]
     std::vector<std::uint32_t> registered;  // [c][y]: draws in which c was registered in y
     // [c][j][reason]: draws in which criterion j kept target commune c from the standard at its
     // deadline, by the constraint that bound it (BindingReason).

@@ -10,7 +10,8 @@ namespace ntm::sim {
 
 struct DrawTable {
     // The bytes a table of this size holds: draws × (communes + 16 × years).
-    static std::uint64_t bytes_for(std::uint64_t draws, std::uint64_t communes, std::uint64_t years) {
+    static std::uint64_t bytes_for(std::uint64_t draws, std::uint64_t communes,
+                                   std::uint64_t years) {
         return draws * (communes + 2 * sizeof(double) * years);
     }
     std::uint32_t first_draw = 0;
@@ -22,9 +23,14 @@ struct DrawTable {
     // [draw][year]: money spent and the funding gap, bn.
     std::vector<double> spent, gap;
 
-    void resize(std::uint32_t first, std::uint32_t count, std::uint32_t n_communes, std::uint32_t n_years);
-    std::uint8_t& reached_at(std::uint32_t d, std::uint32_t c) { return reached[std::size_t{d} * communes + c]; }
-    std::uint8_t reached_at(std::uint32_t d, std::uint32_t c) const { return reached[std::size_t{d} * communes + c]; }
+    void resize(std::uint32_t first, std::uint32_t count, std::uint32_t n_communes,
+                std::uint32_t n_years);
+    std::uint8_t& reached_at(std::uint32_t d, std::uint32_t c) {
+        return reached[std::size_t{d} * communes + c];
+    }
+    std::uint8_t reached_at(std::uint32_t d, std::uint32_t c) const {
+        return reached[std::size_t{d} * communes + c];
+    }
     // Appends another table of the draws that follow this one (exact).
     void append(const DrawTable& next);
     bool operator==(const DrawTable&) const = default;

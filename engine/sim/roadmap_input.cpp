@@ -38,15 +38,19 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
     std::map<std::uint32_t, Want> wants;
     auto find = [&](const std::string& name, const std::string& key) {
         const int c = area.find_commune(name);
-        if (c < 0) throw ConfigError(sc.path + ", " + key + ": no commune named or coded '" + name + "' in the study area");
+        if (c < 0)
+            throw ConfigError(sc.path + ", " + key + ": no commune named or coded '" + name +
+                              "' in the study area");
         if (!in.communes[static_cast<std::size_t>(c)].assessed)
-            throw ConfigError(sc.path + ", " + key + ": '" + name + "' is a township, which is not assessed against the criteria");
+            throw ConfigError(sc.path + ", " + key + ": '" + name +
+                              "' is a township, which is not assessed against the criteria");
         return static_cast<std::uint32_t>(c);
     };
     auto check_year = [&](int year, const std::string& key) {
         if (year < sc.start || year > sc.end)
-            throw ConfigError(sc.path + ", " + key + ": " + std::to_string(year) + " is outside the period " + std::to_string(sc.start) +
-                              "–" + std::to_string(sc.end));
+            throw ConfigError(sc.path + ", " + key + ": " + std::to_string(year) +
+                              " is outside the period " + std::to_string(sc.start) + "–" +
+                              std::to_string(sc.end));
     };
     if (!sc.targets.empty()) {
         for (const auto& t : sc.targets) {
@@ -66,7 +70,9 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
         for (std::uint32_t c = 0; c < in.communes.size(); ++c)
             if (in.communes[c].assessed) wants[c] = {sc.end, 0, 0};
     } else {
-        throw ConfigError(sc.path + ": the scenario names no targets; add registration: {targets: [{communes: [...], by: YEAR}]} "
+        throw ConfigError(sc.path +
+                          ": the scenario names no targets; add registration: {targets: "
+                          "[{communes: [...], by: YEAR}]} "
                           "or plan with --objective max-communes");
     }
     int last = sc.start;
@@ -79,11 +85,14 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
     double people_per_household_mvnd = 0;
     for (const auto& f : sc.funding) {
         std::vector<double> per_year(Y);
-        for (std::size_t y = 0; y < Y; ++y) per_year[y] = f.amount * std::pow(1 + f.growth, static_cast<double>(y)) * f.uncertainty.expected();
+        for (std::size_t y = 0; y < Y; ++y)
+            per_year[y] = f.amount * std::pow(1 + f.growth, static_cast<double>(y)) *
+                          f.uncertainty.expected();
         if (f.source == scenario::Source::People) {
-            people_per_household_mvnd = (f.per_household_mvnd + f.labour_days_per_household * f.labour_day_mvnd +
-                                         f.donated_land_m2_per_household * f.land_mvnd_per_m2) *
-                                        std::clamp(f.participation.expected(), 0.0, 1.0);
+            people_per_household_mvnd =
+                (f.per_household_mvnd + f.labour_days_per_household * f.labour_day_mvnd +
+                 f.donated_land_m2_per_household * f.land_mvnd_per_m2) *
+                std::clamp(f.participation.expected(), 0.0, 1.0);
         } else if (f.source == scenario::Source::Credit) {
             p.money.credit_per_year = per_year;
             p.money.debt_cap = f.debt_cap;
@@ -103,7 +112,8 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
         plan::Commune commune;
         commune.code = ci.code;
         commune.name = ci.name;
-        commune.people_per_year = static_cast<double>(ci.households) * people_per_household_mvnd / 1000.0;
+        commune.people_per_year =
+            static_cast<double>(ci.households) * people_per_household_mvnd / 1000.0;
         commune.capacity_bn = sc.capacity_per_commune_bn;
         for (std::size_t j = 0; j < ci.criteria.size(); ++j) {
             const auto& parts = ci.criteria[j];
@@ -113,7 +123,9 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
             bool income_short = false;
             if (parts.has_income)
                 for (std::size_t y = 0; y < Y; ++y)
-                    income_short = income_short || !criteria::compare(parts.income0, parts.income_op, parts.income_threshold[y]);
+                    income_short =
+                        income_short || !criteria::compare(parts.income0, parts.income_op,
+                                                           parts.income_threshold[y]);
             cr.soft_open = (parts.has_status && !parts.status_met0) || income_short;
             if (cr.soft_open) {
                 const auto prog = planned_programme(sc, cr.id, lead_quantile);
@@ -127,11 +139,13 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
                 ind.commune = pc;
                 ind.criterion = pj;
                 ind.id = sl.indicator;
-                ind.ge = sl.op == criteria::Op::Ge || sl.op == criteria::Op::Gt || sl.op == criteria::Op::Eq;
+                ind.ge = sl.op == criteria::Op::Ge || sl.op == criteria::Op::Gt ||
+                         sl.op == criteria::Op::Eq;
                 ind.measurable = sl.measurable;
                 ind.x0 = sl.x0;
                 ind.D0 = sl.D0;
-                ind.threshold.assign(sl.threshold.begin(), sl.threshold.begin() + static_cast<std::ptrdiff_t>(Y));
+                ind.threshold.assign(sl.threshold.begin(),
+                                     sl.threshold.begin() + static_cast<std::ptrdiff_t>(Y));
                 slot_indicator[s] = static_cast<std::uint32_t>(p.indicators.size());
                 cr.indicators.push_back(static_cast<std::uint32_t>(p.indicators.size()));
                 p.indicators.push_back(std::move(ind));
@@ -175,21 +189,23 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
                             origin = &area.canals[pr.asset].origin;
                             wk.quantity = pr.dx / 1e4;
                             wk.unit = "ha";
-                            wk.label = std::string(token(area.canals[pr.asset].level)) + " canal lined";
+                            wk.label =
+                                std::string(token(area.canals[pr.asset].level)) + " canal lined";
                             break;
                         case AssetKind::School:
                             origin = &area.schools[pr.asset].origin;
                             wk.quantity = 1;
                             wk.unit = "unit";
-                            wk.label = std::string(token(area.schools[pr.asset].level)) + " school '" + area.schools[pr.asset].name +
+                            wk.label = std::string(token(area.schools[pr.asset].level)) +
+                                       " school '" + area.schools[pr.asset].name +
                                        "' to the standard";
                             break;
                         case AssetKind::Facility:
                             origin = &area.facilities[pr.asset].origin;
                             wk.quantity = 1;
                             wk.unit = "unit";
-                            wk.label = std::string(token(area.facilities[pr.asset].kind)) + " '" + area.facilities[pr.asset].name +
-                                       "' to the standard";
+                            wk.label = std::string(token(area.facilities[pr.asset].kind)) + " '" +
+                                       area.facilities[pr.asset].name + "' to the standard";
                             break;
                         case AssetKind::NewFacility: {
                             wk.quantity = 1;
@@ -197,7 +213,8 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
                             // The kind the indicator's rule asks for.
                             std::string kind = "facility";
                             for (const auto& rule : in.set->criteria[sl.criterion].indicators)
-                                if (rule.id == sl.indicator && rule.kind) kind = std::string(token(*rule.kind));
+                                if (rule.id == sl.indicator && rule.kind)
+                                    kind = std::string(token(*rule.kind));
                             wk.new_facility = kind;
                             wk.label = "new " + kind + " (indicator " + sl.indicator + ")";
                             wk.id = "new:" + sl.indicator;
@@ -210,7 +227,8 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
                         wk.id = origin->layer + ":" + std::to_string(origin->fid);
                         wk.label += " (fid " + std::to_string(origin->fid) + ")";
                     }
-                    if (pr.kind != AssetKind::NewFacility) seen[key] = static_cast<std::uint32_t>(p.works.size());
+                    if (pr.kind != AssetKind::NewFacility)
+                        seen[key] = static_cast<std::uint32_t>(p.works.size());
                     p.works.push_back(std::move(wk));
                     out.project.push_back(pr);
                 }
@@ -218,7 +236,9 @@ RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_qua
     }
     for (const auto& [c, w] : wants) {
         plan::Target t;
-        t.commune = static_cast<std::uint32_t>(std::find(out.area_commune.begin(), out.area_commune.end(), c) - out.area_commune.begin());
+        t.commune = static_cast<std::uint32_t>(
+            std::find(out.area_commune.begin(), out.area_commune.end(), c) -
+            out.area_commune.begin());
         t.by = w.by - sc.start;
         t.min_count = w.count;
         t.min_count_by = w.count > 0 ? w.count_by - sc.start : 0;

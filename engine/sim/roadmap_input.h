@@ -41,7 +41,8 @@ struct RoadmapInput {
 // commune a target by the end of the period (for --objective max-communes); otherwise it is an
 // error. The plan covers the years from the start to the last target year.
 // Programmes are planned for the `lead_quantile` quantile of their lead time (0.5: the median).
-RoadmapInput roadmap_input(const SimInput& in, bool all_if_none, double lead_quantile = kPlannedLeadQuantile);
+RoadmapInput roadmap_input(const SimInput& in, bool all_if_none,
+                           double lead_quantile = kPlannedLeadQuantile);
 
 // The plan's payments as `schedule:` entries (plan.yaml): per commune (in the problem's order) and
 // year, each payment of a work (by layer and fid, or new facility kind) or programme year, with its

@@ -20,12 +20,12 @@ namespace ntm::sim {
 // Thrown on every rank by agree() when the work failed on any: the message names the ranks and
 // their errors; the kind is that of the lowest failing rank.
 class TeamFailed : public Error {
-   public:
+ public:
     using Error::Error;
 };
 
 class Team {
-   public:
+ public:
     Team() = default;
     Team(const Team&) = delete;
     Team& operator=(const Team&) = delete;
@@ -42,7 +42,10 @@ class Team {
     // Gives every rank the root's compiled input; the other ranks' `in` is replaced, its
     // scenario and criteria set pointing at their own copies and its area left null (the
     // simulation reads only the arrays; the area is for traces and for writing results).
-    virtual void share_input(SimInput& in, const scenario::Scenario&, const criteria::CriteriaSet&) { (void)in; }
+    virtual void share_input(SimInput& in, const scenario::Scenario&,
+                             const criteria::CriteriaSet&) {
+        (void)in;
+    }
 
     // Adds every other rank's aggregate and draw table to the root's, in rank order.
     virtual void combine(Aggregate& agg, DrawTable& draws) {

@@ -1,6 +1,5 @@
 #include "synth/recipe.h"
 
-#include <filesystem>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,8 +8,8 @@
 #include <set>
 
 #include "core/error.h"
-#include "core/yaml_reader.h"
 #include "core/text.h"
+#include "core/yaml_reader.h"
 #include "synth/outlines.h"
 
 namespace fs = std::filesystem;
@@ -194,9 +193,9 @@ Recipe read_recipe(const std::string& path, const YAML::Node& root, bool outline
     Recipe r = default_recipe(0, 1);
     r.name = "recipe";
     in.keys(root, "",
-                   {"name", "seed", "communes", "district", "province", "region", "epsg", "centre",
-                    "layout", "population", "roads", "transport", "canals", "irrigation", "schools",
-                    "status", "criteria_met_probability", "communes_from"});
+            {"name", "seed", "communes", "district", "province", "region", "epsg", "centre",
+             "layout", "population", "roads", "transport", "canals", "irrigation", "schools",
+             "status", "criteria_met_probability", "communes_from"});
     if (root["name"]) r.name = in.text(root["name"], "name");
     if (root["seed"]) {
         const long long seed = in.integer(root["seed"], "seed");
@@ -248,8 +247,7 @@ Recipe read_recipe(const std::string& path, const YAML::Node& root, bool outline
                 in.positive(n["persons_per_household"], "population.persons_per_household");
     }
     if (const auto n = root["roads"]) {
-        in.keys(n, "roads",
-                       {"km_per_commune", "piece_m", "alley_share", "extra_link_share"});
+        in.keys(n, "roads", {"km_per_commune", "piece_m", "alley_share", "extra_link_share"});
         if (n["km_per_commune"])
             r.road_km_per_commune = in.positive(n["km_per_commune"], "roads.km_per_commune");
         if (n["piece_m"]) r.road_piece_m = in.positive(n["piece_m"], "roads.piece_m");
@@ -264,9 +262,8 @@ Recipe read_recipe(const std::string& path, const YAML::Node& root, bool outline
             read_transport(in, n["not_met"], "transport.not_met", r.transport_not_met);
     }
     if (const auto n = root["canals"]) {
-        in.keys(
-            n, "canals",
-            {"km_per_commune", "main_spacing_km", "main_lined_share", "service_width_m"});
+        in.keys(n, "canals",
+                {"km_per_commune", "main_spacing_km", "main_lined_share", "service_width_m"});
         if (n["km_per_commune"])
             r.canal_km_per_commune = in.positive(n["km_per_commune"], "canals.km_per_commune");
         if (n["main_spacing_km"])

@@ -10,7 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto dir = ntm::fuzz::work_dir() / "area";
     std::filesystem::create_directories(dir);
     ntm::fuzz::put("area/area.yaml", all.substr(0, cut));
-    ntm::fuzz::put("area/communes.csv", cut == std::string_view::npos ? std::string_view{} : all.substr(cut + 6));
+    ntm::fuzz::put("area/communes.csv",
+                   cut == std::string_view::npos ? std::string_view{} : all.substr(cut + 6));
     ntm::fuzz::expect_clear([&] { (void)ntm::io::load_study_area(dir.string()); });
     return 0;
 }

@@ -19,7 +19,9 @@ namespace ntm::fuzz {
 // A folder of this process's own under /dev/shm (or the temporary folder), removed at exit.
 inline const std::filesystem::path& work_dir() {
     static const std::filesystem::path dir = [] {
-        std::filesystem::path base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+        std::filesystem::path base = std::filesystem::exists("/dev/shm")
+                                         ? "/dev/shm"
+                                         : std::filesystem::temp_directory_path();
         auto d = base / ("ntmsim-fuzz-" + std::to_string(::getpid()));
         std::filesystem::create_directories(d);
         std::atexit([] {
@@ -33,7 +35,8 @@ inline const std::filesystem::path& work_dir() {
 
 inline std::string put(const std::string& name, std::string_view bytes) {
     const auto path = (work_dir() / name).string();
-    std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     return path;
 }
 

@@ -370,7 +370,8 @@ TEST(CanLoc, ShufflingTheFeaturesOfEveryLayerChangesNoResult) {
 TEST(Install, TheInstalledProgramFindsItsDataBesideIt) {
     test::TempDir dir("install");
     const std::string prefix = dir / "prefix";
-    auto r = run("cmake --install " + quote(test::kBinaryDir) + " --prefix " + quote(prefix) + " > /dev/null 2>&1");
+    auto r = run("cmake --install " + quote(test::kBinaryDir) + " --prefix " + quote(prefix) +
+                 " > /dev/null 2>&1");
     ASSERT_EQ(r.exit_code, 0) << r.out;
     const auto sets = std::filesystem::path(prefix) / "share/ntmsim/scenarios/criteria";
     ASSERT_TRUE(std::filesystem::exists(sets / "vn-2016.yaml"));
@@ -387,16 +388,18 @@ TEST(Install, TheInstalledProgramFindsItsDataBesideIt) {
     text.replace(at, id.size(), "\nid: installed-only\n");
     std::ofstream(sets / "installed-only.yaml") << text;
     r = run("env -u NTM_DATA_DIR " + quote(prefix + "/bin/ntmsim") + " assess " +
-            quote(prefix + "/share/ntmsim/datasets/canloc") + " --criteria installed-only --year 2017 -q 2>&1");
+            quote(prefix + "/share/ntmsim/datasets/canloc") +
+            " --criteria installed-only --year 2017 -q 2>&1");
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("against installed-only"), std::string::npos) << r.out;
 }
 
 TEST(CanLoc, SimulateQuietPrintsOnlyTheTable) {
     test::TempDir dir("quiet");
-    const auto r = run(ntmsim("simulate " + quote(std::string(test::kSourceDir) + "/datasets/canloc") + " " +
-                              quote(std::string(test::kSourceDir) + "/scenarios/canloc/baseline.yaml") +
-                              " --draws 20 -q -o " + quote(dir / "out") + " 2>&1"));
+    const auto r =
+        run(ntmsim("simulate " + quote(std::string(test::kSourceDir) + "/datasets/canloc") + " " +
+                   quote(std::string(test::kSourceDir) + "/scenarios/canloc/baseline.yaml") +
+                   " --draws 20 -q -o " + quote(dir / "out") + " 2>&1"));
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_EQ(r.out.find("note:"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("baseline "), std::string::npos) << r.out;

@@ -37,14 +37,14 @@ std::string slurp(const std::string& path) {
 
 // Two Can Lộc scenarios simulated once for the whole suite.
 class Export : public ::testing::Test {
-   protected:
+ protected:
     static void SetUpTestSuite() {
         s_dir = new test::TempDir("export");
         const std::string root = test::kSourceDir;
         const auto r = run(ntmsim("simulate " + quote(root + "/datasets/canloc") + " " +
                                   quote(root + "/scenarios/canloc/baseline.yaml") + " " +
-                                  quote(root + "/scenarios/canloc/targets-first.yaml") + " --draws 200 -o " +
-                                  quote(*s_dir / "out") + " 2>/dev/null"));
+                                  quote(root + "/scenarios/canloc/targets-first.yaml") +
+                                  " --draws 200 -o " + quote(*s_dir / "out") + " 2>/dev/null"));
         ASSERT_EQ(r.exit_code, 0) << r.out;
     }
     static void TearDownTestSuite() { delete s_dir; }
@@ -54,27 +54,32 @@ class Export : public ::testing::Test {
 test::TempDir* Export::s_dir = nullptr;
 
 // The communes layer of a vector output: code → (name, value of `field`).
-std::map<std::string, std::pair<std::string, std::string>> communes_of(const std::string& path, const std::string& layer,
+std::map<std::string, std::pair<std::string, std::string>> communes_of(const std::string& path,
+                                                                       const std::string& layer,
                                                                        const std::string& field) {
     auto src = geo::VectorSource::open(path);
     auto l = layer.empty() ? src.layer(0) : src.layer(layer);
-    const int code = l.field_index("code"), name = l.field_index("name"), value = l.field_index(field);
+    const int code = l.field_index("code"), name = l.field_index("name"),
+              value = l.field_index(field);
     EXPECT_GE(code, 0);
     EXPECT_GE(value, 0) << field;
     std::map<std::string, std::pair<std::string, std::string>> out;
     geo::Feature f;
     while (l.next(f))
-        out[f.values[static_cast<std::size_t>(code)].value_or("")] = {f.values[static_cast<std::size_t>(name)].value_or(""),
-                                                                     f.values[static_cast<std::size_t>(value)].value_or("")};
+        out[f.values[static_cast<std::size_t>(code)].value_or("")] = {
+            f.values[static_cast<std::size_t>(name)].value_or(""),
+            f.values[static_cast<std::size_t>(value)].value_or("")};
     return out;
 }
 
 TEST_F(Export, CompareRanksAndPairsAndRefusesOtherAreas) {
     const std::string cmp = *s_dir / "cmp";
-    const auto r = run(ntmsim("compare " + quote(results("baseline")) + " " + quote(results("targets-first")) +
-                              " --target \"communes at standard by 2019\" -o " + quote(cmp)));
+    const auto r =
+        run(ntmsim("compare " + quote(results("baseline")) + " " + quote(results("targets-first")) +
+                   " --target \"communes at standard by 2019\" -o " + quote(cmp)));
     ASSERT_EQ(r.exit_code, 0) << r.out;
-    for (const char* f : {"district.csv", "communes.csv", "changes.csv", "money.csv", "years.csv", "compare.gpkg"})
+    for (const char* f :
+         {"district.csv", "communes.csv", "changes.csv", "money.csv", "years.csv", "compare.gpkg"})
         EXPECT_TRUE(fs::exists(fs::path(cmp) / f)) << f;
     // The paired interval is tighter than the two runs' own spread would allow, and the target
     // communes are the ones that change most.
@@ -82,46 +87,69 @@ TEST_F(Export, CompareRanksAndPairsAndRefusesOtherAreas) {
     auto src = geo::VectorSource::open(cmp + "/changes.csv");
     auto l = src.layer(0);
     geo::Feature f;
-    const std::set<std::string> targets = {"Gia Hanh", "Phú Lộc", "Xuân Lộc", "Kim Lộc", "Thuần Thiện", "Song Lộc", "Trung Lộc"};
+    const std::set<std::string> targets = {"Gia Hanh",    "Phú Lộc",  "Xuân Lộc", "Kim Lộc",
+                                           "Thuần Thiện", "Song Lộc", "Trung Lộc"};
     int gains = 0;
     while (l.next(f) && gains < 3) {
-        const double diff = *parse_double(*f.values[static_cast<std::size_t>(l.field_index("diff"))]);
+        const double diff =
+            *parse_double(*f.values[static_cast<std::size_t>(l.field_index("diff"))]);
         if (diff <= 0) continue;
         ++gains;
-        EXPECT_TRUE(targets.count(f.values[static_cast<std::size_t>(l.field_index("name"))].value_or(""))) << r.out;
+        EXPECT_TRUE(
+            targets.count(f.values[static_cast<std::size_t>(l.field_index("name"))].value_or("")))
+            << r.out;
     }
     EXPECT_EQ(gains, 3);
     // Different seeds are refused unless allowed.
     const std::string other = *s_dir / "other";
     const std::string root = test::kSourceDir;
-    ASSERT_EQ(run(ntmsim("simulate " + quote(root + "/datasets/canloc") + " " + quote(root + "/scenarios/canloc/shortfall.yaml") +
-                         " --draws 200 --seed 5 -o " + quote(other) + " 2>/dev/null")).exit_code, 0);
-    const auto refused = run(ntmsim("compare " + quote(results("baseline")) + " " + quote(other + "/shortfall") + " -o " +
-                                    quote(*s_dir / "cmp2") + " 2>&1"));
+    ASSERT_EQ(run(ntmsim("simulate " + quote(root + "/datasets/canloc") + " " +
+                         quote(root + "/scenarios/canloc/shortfall.yaml") +
+                         " --draws 200 --seed 5 -o " + quote(other) + " 2>/dev/null"))
+                  .exit_code,
+              0);
+    const auto refused =
+        run(ntmsim("compare " + quote(results("baseline")) + " " + quote(other + "/shortfall") +
+                   " -o " + quote(*s_dir / "cmp2") + " 2>&1"));
     EXPECT_EQ(refused.exit_code, 1);
     EXPECT_NE(refused.out.find("different seeds"), std::string::npos) << refused.out;
     EXPECT_FALSE(fs::exists(*s_dir / "cmp2"));
-    EXPECT_EQ(run(ntmsim("compare " + quote(results("baseline")) + " " + quote(other + "/shortfall") +
-                         " --allow-different-seeds -o " + quote(*s_dir / "cmp2") + " 2>/dev/null")).exit_code, 0);
+    EXPECT_EQ(
+        run(ntmsim("compare " + quote(results("baseline")) + " " + quote(other + "/shortfall") +
+                   " --allow-different-seeds -o " + quote(*s_dir / "cmp2") + " 2>/dev/null"))
+            .exit_code,
+        0);
     // The same area named another way (its area.yaml) is the same area: compared, not refused.
     const std::string alias = *s_dir / "alias";
-    ASSERT_EQ(run(ntmsim("simulate " + quote(root + "/datasets/canloc/area.yaml") + " " + quote(root + "/scenarios/canloc/shortfall.yaml") +
-                         " --draws 200 -o " + quote(alias) + " 2>/dev/null")).exit_code, 0);
-    const auto same = run(ntmsim("compare " + quote(results("baseline")) + " " + quote(alias + "/shortfall") + " -o " +
-                                 quote(*s_dir / "cmp3") + " 2>&1"));
+    ASSERT_EQ(run(ntmsim("simulate " + quote(root + "/datasets/canloc/area.yaml") + " " +
+                         quote(root + "/scenarios/canloc/shortfall.yaml") + " --draws 200 -o " +
+                         quote(alias) + " 2>/dev/null"))
+                  .exit_code,
+              0);
+    const auto same =
+        run(ntmsim("compare " + quote(results("baseline")) + " " + quote(alias + "/shortfall") +
+                   " -o " + quote(*s_dir / "cmp3") + " 2>&1"));
     EXPECT_EQ(same.exit_code, 0) << same.out;
     // Another area (a generated one) is refused, naming both.
-    ASSERT_EQ(run(ntmsim("generate --communes 23 --seed 3 -o " + quote(*s_dir / "gen.gpkg") + " 2>/dev/null")).exit_code, 0);
-    ASSERT_EQ(run(ntmsim("simulate " + quote(*s_dir / "gen.gpkg") + " " + quote(root + "/scenarios/canloc/shortfall.yaml") +
-                         " --draws 200 -o " + quote(*s_dir / "gen") + " 2>/dev/null")).exit_code, 0);
-    const auto other_area = run(ntmsim("compare " + quote(results("baseline")) + " " + quote(*s_dir / "gen/shortfall") + " -o " +
-                                       quote(*s_dir / "cmp4") + " 2>&1"));
+    ASSERT_EQ(run(ntmsim("generate --communes 23 --seed 3 -o " + quote(*s_dir / "gen.gpkg") +
+                         " 2>/dev/null"))
+                  .exit_code,
+              0);
+    ASSERT_EQ(run(ntmsim("simulate " + quote(*s_dir / "gen.gpkg") + " " +
+                         quote(root + "/scenarios/canloc/shortfall.yaml") + " --draws 200 -o " +
+                         quote(*s_dir / "gen") + " 2>/dev/null"))
+                  .exit_code,
+              0);
+    const auto other_area =
+        run(ntmsim("compare " + quote(results("baseline")) + " " + quote(*s_dir / "gen/shortfall") +
+                   " -o " + quote(*s_dir / "cmp4") + " 2>&1"));
     EXPECT_EQ(other_area.exit_code, 1) << other_area.out;
     EXPECT_NE(other_area.out.find("different areas"), std::string::npos) << other_area.out;
 }
 
 TEST_F(Export, VectorFormatsReadBackWithNamesValuesAndCrs) {
-    const auto reference = communes_of(results("baseline") + "/results.gpkg", "communes", "p_std_2019");
+    const auto reference =
+        communes_of(results("baseline") + "/results.gpkg", "communes", "p_std_2019");
     ASSERT_EQ(reference.size(), 23u);
     struct Case {
         const char* format;
@@ -137,10 +165,12 @@ TEST_F(Export, VectorFormatsReadBackWithNamesValuesAndCrs) {
                           {"kml", "e.kml", "", "p_std_2019", 4326}};
     for (const auto& c : cases) {
         const std::string out = *s_dir / c.path;
-        const auto r = run(ntmsim("export " + quote(results("baseline")) + " --format " + c.format + " -o " + quote(out)));
+        const auto r = run(ntmsim("export " + quote(results("baseline")) + " --format " + c.format +
+                                  " -o " + quote(out)));
         ASSERT_EQ(r.exit_code, 0) << c.format << "\n" << r.out;
         const std::string file = std::string(c.file).empty() ? out : out + "/" + c.file;
-        const auto got = communes_of(file, std::string(c.format) == "gpkg" ? "communes" : "", c.field);
+        const auto got =
+            communes_of(file, std::string(c.format) == "gpkg" ? "communes" : "", c.field);
         EXPECT_EQ(got.size(), reference.size()) << c.format;
         for (const auto& [code, v] : reference) {
             ASSERT_TRUE(got.count(code)) << c.format << " " << code;
@@ -157,24 +187,36 @@ TEST_F(Export, VectorFormatsReadBackWithNamesValuesAndCrs) {
 
 TEST_F(Export, StyledGeoPackagePassesTheGeoPackageChecks) {
     const std::string out = *s_dir / "styled.gpkg";
-    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format gpkg --year 2019 -o " + quote(out))).exit_code, 0);
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format gpkg --year 2019 -o " +
+                         quote(out)))
+                  .exit_code,
+              0);
     // GDAL's own validator (Debian's python3-gdal ships it): silent and exit 0 when valid.
-    const std::string validator = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
+    const std::string validator =
+        "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
     if (fs::exists(validator) && fs::exists("/usr/bin/python3")) {
         const auto v = run("/usr/bin/python3 " + validator + " " + quote(out) + " 2>&1");
         EXPECT_EQ(v.exit_code, 0) << v.out;
         EXPECT_EQ(v.out, "") << v.out;
     }
-    // And the checks it makes that matter most to QGIS, in case it is not there: the required tables, the SRS,
-    // contents with extents, an R-tree per spatial layer, and our layer_styles.
+    // And the checks it makes that matter most to QGIS, in case it is not there: the required
+    // tables, the SRS, contents with extents, an R-tree per spatial layer, and our layer_styles.
     auto q = [&](const std::string& sql) {
         return run("ogrinfo -ro -q " + quote(out) + " -sql " + quote(sql)).out;
     };
-    EXPECT_NE(q("SELECT COUNT(*) AS n FROM gpkg_spatial_ref_sys WHERE srs_id = 3405").find("n (Integer) = 1"), std::string::npos);
-    const auto contents = q("SELECT table_name, min_x FROM gpkg_contents WHERE data_type = 'features' AND min_x IS NOT NULL");
-    for (const char* t : {"communes", "road_plan", "canal_plan"}) EXPECT_NE(contents.find(t), std::string::npos) << t;
-    EXPECT_NE(q("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'rtree_communes_geom'").find("n (Integer) = 1"), std::string::npos);
-    const auto styles = q("SELECT f_table_name, styleName, useAsDefault, styleQML FROM layer_styles");
+    EXPECT_NE(q("SELECT COUNT(*) AS n FROM gpkg_spatial_ref_sys WHERE srs_id = 3405")
+                  .find("n (Integer) = 1"),
+              std::string::npos);
+    const auto contents =
+        q("SELECT table_name, min_x FROM gpkg_contents WHERE data_type = 'features' AND min_x IS "
+          "NOT NULL");
+    for (const char* t : {"communes", "road_plan", "canal_plan"})
+        EXPECT_NE(contents.find(t), std::string::npos) << t;
+    EXPECT_NE(q("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'rtree_communes_geom'")
+                  .find("n (Integer) = 1"),
+              std::string::npos);
+    const auto styles =
+        q("SELECT f_table_name, styleName, useAsDefault, styleQML FROM layer_styles");
     EXPECT_NE(styles.find("graduatedSymbol"), std::string::npos);
     EXPECT_NE(styles.find("p_std_2019"), std::string::npos);
     EXPECT_NE(styles.find("road_plan"), std::string::npos);
@@ -184,7 +226,10 @@ TEST_F(Export, StyledGeoPackagePassesTheGeoPackageChecks) {
 
 TEST_F(Export, GeoTiffHoldsTheCommuneValueAtItsCentroid) {
     const std::string out = *s_dir / "p2019.tif";
-    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format tif --year 2019 --cell 50 -o " + quote(out))).exit_code, 0);
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) +
+                         " --format tif --year 2019 --cell 50 -o " + quote(out)))
+                  .exit_code,
+              0);
     auto src = geo::VectorSource::open(results("baseline") + "/results.gpkg");
     auto l = src.layer("communes");
     const int field = l.field_index("p_std_2019");
@@ -203,7 +248,10 @@ TEST_F(Export, GeoTiffHoldsTheCommuneValueAtItsCentroid) {
 
 TEST_F(Export, PngIsARealMapAndHtmlOpensOffline) {
     const std::string png = *s_dir / "map.png";
-    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format png --year 2019 --lang vi -o " + quote(png))).exit_code, 0);
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) +
+                         " --format png --year 2019 --lang vi -o " + quote(png)))
+                  .exit_code,
+              0);
     const auto image = render::decode_png(slurp(png));
     EXPECT_EQ(image.width, 1200);
     EXPECT_EQ(image.height, 900);
@@ -215,13 +263,17 @@ TEST_F(Export, PngIsARealMapAndHtmlOpensOffline) {
         }
     EXPECT_GT(coloured, 2000);  // communes fill a good part of the frame
     const std::string html = *s_dir / "report.html";
-    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format html -o " + quote(html))).exit_code, 0);
+    ASSERT_EQ(
+        run(ntmsim("export " + quote(results("baseline")) + " --format html -o " + quote(html)))
+            .exit_code,
+        0);
     const auto text = slurp(html);
     EXPECT_NE(text.find("<svg"), std::string::npos);
     EXPECT_NE(text.find("Gia Hanh"), std::string::npos);
     // Nothing to fetch: the only URLs are SVG namespace declarations.
     const std::regex url(R"((https?:)?//[A-Za-z0-9.-]+)");
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), url); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), url);
+         it != std::sregex_iterator(); ++it) {
         const auto u = it->str();
         EXPECT_TRUE(u == "http://www.w3.org" || u == "//www.w3.org") << u;
     }
@@ -233,8 +285,11 @@ TEST_F(Export, OnlyTownshipsAreGreyOnTheMedianYearMap) {
     // assessed": both maps must show exactly the same grey (no-data) pixels, the township's.
     auto grey_pixels = [&](const std::string& measure) {
         const std::string png = *s_dir / ("grey-" + measure + ".png");
-        EXPECT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format png --year 2019 --measure " + measure +
-                             " -o " + quote(png))).exit_code, 0);
+        EXPECT_EQ(
+            run(ntmsim("export " + quote(results("baseline")) +
+                       " --format png --year 2019 --measure " + measure + " -o " + quote(png)))
+                .exit_code,
+            0);
         const auto image = render::decode_png(slurp(png));
         long n = 0;
         for (const auto& c : image.pixels) n += c == render::kNoDataGrey;
@@ -248,10 +303,14 @@ TEST_F(Export, OnlyTownshipsAreGreyOnTheMedianYearMap) {
 
 TEST_F(Export, XlsxHasOneSheetPerTableAndVietnameseHeaders) {
     const std::string out = *s_dir / "tables.xlsx";
-    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format xlsx --lang vi -o " + quote(out))).exit_code, 0);
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format xlsx --lang vi -o " +
+                         quote(out)))
+                  .exit_code,
+              0);
     auto src = geo::VectorSource::open(out);
     const auto sheets = src.layer_names();
-    for (const char* s : {"summary", "communes", "funding"}) EXPECT_NE(std::find(sheets.begin(), sheets.end(), s), sheets.end()) << s;
+    for (const char* s : {"summary", "communes", "funding"})
+        EXPECT_NE(std::find(sheets.begin(), sheets.end(), s), sheets.end()) << s;
     auto communes = src.layer("communes");
     EXPECT_GE(communes.field_index("Tên xã"), 0);
     geo::Feature f;
@@ -262,20 +321,29 @@ TEST_F(Export, XlsxHasOneSheetPerTableAndVietnameseHeaders) {
 }
 
 TEST_F(Export, FailedExportLeavesNothingAndNeverOverwrites) {
-    // A folder that does not exist (root ignores permissions, so a read-only folder would not fail).
+    // A folder that does not exist (root ignores permissions, so a read-only folder would not
+    // fail).
     const std::string bad = *s_dir / "no/such/folder/a.gpkg";
-    const auto r = run(ntmsim("export " + quote(results("baseline")) + " --format gpkg -o " + quote(bad) + " 2>&1"));
+    const auto r = run(ntmsim("export " + quote(results("baseline")) + " --format gpkg -o " +
+                              quote(bad) + " 2>&1"));
     EXPECT_EQ(r.exit_code, 1) << r.out;
     EXPECT_FALSE(fs::exists(*s_dir / "no"));
     // /proc refuses new files even to root: nothing is left there either.
-    const auto p = run(ntmsim("export " + quote(results("baseline")) + " --format png -o /proc/ntmsim-test.png 2>&1"));
+    const auto p = run(ntmsim("export " + quote(results("baseline")) +
+                              " --format png -o /proc/ntmsim-test.png 2>&1"));
     EXPECT_NE(p.exit_code, 0);
     EXPECT_FALSE(fs::exists("/proc/ntmsim-test.png"));
     // An existing output is kept unless --overwrite.
     const std::string out = *s_dir / "keep.gpkg";
-    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format gpkg -o " + quote(out))).exit_code, 0);
+    ASSERT_EQ(
+        run(ntmsim("export " + quote(results("baseline")) + " --format gpkg -o " + quote(out)))
+            .exit_code,
+        0);
     const auto size = fs::file_size(out);
-    EXPECT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format gpkg -o " + quote(out) + " 2>/dev/null")).exit_code, 1);
+    EXPECT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format gpkg -o " +
+                         quote(out) + " 2>/dev/null"))
+                  .exit_code,
+              1);
     EXPECT_EQ(fs::file_size(out), size);
     int temps = 0;
     for (const auto& e : fs::directory_iterator(s_dir->path()))

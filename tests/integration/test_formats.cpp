@@ -19,7 +19,8 @@ constexpr std::size_t idx(auto e) { return static_cast<std::size_t>(e); }
 
 // The hand-computed inventory of test::two_communes().
 void expect_two_communes(const io::LoadResult& r, double tol_m = 1e-6) {
-    ASSERT_EQ(r.problems.errors(), 0u) << (r.problems.items().empty() ? "" : r.problems.items()[0].str());
+    ASSERT_EQ(r.problems.errors(), 0u)
+        << (r.problems.items().empty() ? "" : r.problems.items()[0].str());
     const auto& a = r.area;
     ASSERT_EQ(a.communes.size(), 2u);
     EXPECT_EQ(a.communes[0].name, "Gia Hanh");
@@ -79,7 +80,8 @@ TEST(Formats, ShapefileKeepsVietnameseNames) {
 }
 
 TEST(Formats, GeoJsonFlatGeobufAndCsv) {
-    for (const auto f : {io::AreaFormat::GeoJson, io::AreaFormat::FlatGeobuf, io::AreaFormat::Csv}) {
+    for (const auto f :
+         {io::AreaFormat::GeoJson, io::AreaFormat::FlatGeobuf, io::AreaFormat::Csv}) {
         TempDir dir("fmt" + std::to_string(static_cast<int>(f)));
         io::write_study_area(test::two_communes(), dir / "area", f);
         SCOPED_TRACE(static_cast<int>(f));
@@ -123,8 +125,11 @@ TEST(Formats, StatusFromXlsx) {
         auto sink = geo::VectorSink::create(dir / "area/status.xlsx", "XLSX");
         using T = geo::FieldDef::Type;
         auto w = sink.create_layer("status", nullptr, geo::GeomKind::None, false,
-                                   {{"commune_code", T::String}, {"year", T::Integer},
-                                    {"indicator", T::String}, {"value", T::Real}, {"met", T::String}});
+                                   {{"commune_code", T::String},
+                                    {"year", T::Integer},
+                                    {"indicator", T::String},
+                                    {"value", T::Real},
+                                    {"met", T::String}});
         w.write({std::string("A01"), 2017LL, std::string("10"), 32.5, {}}, nullptr);
         w.write({std::string("B02"), 2017LL, std::string("13"), {}, std::string("có")}, nullptr);
         sink.commit();
@@ -138,8 +143,9 @@ TEST(Formats, OutputIsNeverOverwrittenByDefault) {
     TempDir dir("nooverwrite");
     io::write_study_area(test::two_communes(), dir / "area.gpkg", io::AreaFormat::GeoPackage);
     const auto size = fs::file_size(dir / "area.gpkg");
-    EXPECT_THROW(io::write_study_area(test::two_communes(), dir / "area.gpkg", io::AreaFormat::GeoPackage),
-                 InputError);
+    EXPECT_THROW(
+        io::write_study_area(test::two_communes(), dir / "area.gpkg", io::AreaFormat::GeoPackage),
+        InputError);
     EXPECT_EQ(fs::file_size(dir / "area.gpkg"), size);
     // No temporary file is left behind.
     int files = 0;

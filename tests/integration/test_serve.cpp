@@ -46,7 +46,8 @@ struct Answer {
 };
 
 // One request on its own connection.
-Answer get(unsigned short port, const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers = {},
+Answer get(unsigned short port, const std::string& target,
+           const std::vector<std::pair<std::string, std::string>>& headers = {},
            http::verb verb = http::verb::get, const std::string& body = "") {
     asio::io_context ioc;
     tcp::socket socket(ioc);
@@ -81,22 +82,24 @@ std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path
     geo::Feature f;
     while (layer.next(f)) {
         std::map<std::string, std::string> row;
-        for (std::size_t i = 0; i < layer.field_names().size(); ++i) row[layer.field_names()[i]] = f.values[i].value_or("");
+        for (std::size_t i = 0; i < layer.field_names().size(); ++i)
+            row[layer.field_names()[i]] = f.values[i].value_or("");
         rows.push_back(std::move(row));
     }
     return rows;
 }
 
 class Serve : public ::testing::Test {
-   protected:
+ protected:
     static void SetUpTestSuite() {
         s_dir = new test::TempDir("serve");
         const std::string root = test::kSourceDir;
         // Results two levels down, as `ntmsim run` leaves them (out/scenarios/<scenario>/).
-        const auto r = test::run(std::string(test::kNtmsim) + " simulate " + test::quote(root + "/datasets/canloc") + " " +
-                                 test::quote(root + "/scenarios/canloc/targets-first.yaml") + " " +
-                                 test::quote(root + "/scenarios/canloc/baseline.yaml") + " --draws 100 -o " +
-                                 test::quote(*s_dir / "out/scenarios") + " 2>/dev/null");
+        const auto r = test::run(
+            std::string(test::kNtmsim) + " simulate " + test::quote(root + "/datasets/canloc") +
+            " " + test::quote(root + "/scenarios/canloc/targets-first.yaml") + " " +
+            test::quote(root + "/scenarios/canloc/baseline.yaml") + " --draws 100 -o " +
+            test::quote(*s_dir / "out/scenarios") + " 2>/dev/null");
         ASSERT_EQ(r.exit_code, 0) << r.out;
         fs::create_directories(*s_dir / "viewer");
         test::write_text(*s_dir / "viewer/index.html", "<!doctype html><title>viewer</title>");
@@ -137,9 +140,11 @@ std::future<void> Serve::s_running;
 TEST(CleanPath, RefusesTraversalInAnySpelling) {
     EXPECT_EQ(serve::clean_path("/"), "/");
     EXPECT_EQ(serve::clean_path("/api/values/baseline.json?x=1"), "/api/values/baseline.json");
-    EXPECT_EQ(serve::clean_path("/api/commune/baseline/18%2001.json"), "/api/commune/baseline/18 01.json");
-    for (const char* bad : {"/../etc/passwd", "/a/../../b", "/%2e%2e/etc/passwd", "/%2E%2E%2fetc", "/a/%2e/b", "/a//b",
-                            "/a\\..\\b", "/a%5c..", "/a%00b", "/a%zz", "/a%2", "relative", ""})
+    EXPECT_EQ(serve::clean_path("/api/commune/baseline/18%2001.json"),
+              "/api/commune/baseline/18 01.json");
+    for (const char* bad :
+         {"/../etc/passwd", "/a/../../b", "/%2e%2e/etc/passwd", "/%2E%2E%2fetc", "/a/%2e/b",
+          "/a//b", "/a\\..\\b", "/a%5c..", "/a%00b", "/a%zz", "/a%2", "relative", ""})
         EXPECT_FALSE(serve::clean_path(bad)) << bad;
 }
 
@@ -154,7 +159,8 @@ TEST_F(Serve, IndexListsTheScenariosBaselineFirstWithTheCriteriaSet) {
     EXPECT_TRUE(j["basemap"].is_null());
     // The set's criteria are those criteria.csv reports on.
     std::set<std::string> in_csv;
-    for (const auto& row : csv_rows(results("baseline") + "/criteria.csv")) in_csv.insert(row.at("criterion"));
+    for (const auto& row : csv_rows(results("baseline") + "/criteria.csv"))
+        in_csv.insert(row.at("criterion"));
     const auto& set = j["criteria_sets"][std::string(j["scenarios"][0]["criteria"])];
     std::set<std::string> served;
     for (const auto& c : set["criteria"]) {
@@ -170,13 +176,17 @@ TEST_F(Serve, ValuesAgreeWithCommunesCsv) {
     const auto rows = csv_rows(results("targets-first") + "/communes.csv");
     const int start = j["start"];
     std::map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < j["communes"]["code"].size(); ++i) index[j["communes"]["code"][i]] = i;
+    for (std::size_t i = 0; i < j["communes"]["code"].size(); ++i)
+        index[j["communes"]["code"][i]] = i;
     ASSERT_EQ(rows.size(), index.size() * static_cast<std::size_t>(int(j["end"]) - start + 1));
     for (const auto& row : rows) {
         const std::size_t i = index.at(row.at("code"));
         const auto y = static_cast<std::size_t>(*parse_int(row.at("year")) - start);
-        EXPECT_NEAR(double(j["communes"]["p"][i][y]), *parse_double(row.at("p_standard_by_year")), 0.0005 + 1e-12) << row.at("code");
-        EXPECT_NEAR(double(j["communes"]["met"][i][y]), *parse_double(row.at("criteria_met_mean")), 0.0005 + 1e-12);
+        EXPECT_NEAR(double(j["communes"]["p"][i][y]), *parse_double(row.at("p_standard_by_year")),
+                    0.0005 + 1e-12)
+            << row.at("code");
+        EXPECT_NEAR(double(j["communes"]["met"][i][y]), *parse_double(row.at("criteria_met_mean")),
+                    0.0005 + 1e-12);
     }
     // The median year: the first year with P ≥ 0.5, from the CSV's own numbers.
     for (const auto& [code, i] : index) {
@@ -195,13 +205,15 @@ TEST_F(Serve, AreaIsOneWgs84FeaturePerCommuneOfTheResults) {
     const auto j = json::parse(a.body);
     auto src = geo::VectorSource::open(results("baseline") + "/results.gpkg");
     EXPECT_EQ(static_cast<long long>(j["features"].size()), src.layer("communes").feature_count());
-    // Can Lộc lies near 105.7° E, 18.4° N: every vertex must be there, in longitude, latitude order.
+    // Can Lộc lies near 105.7° E, 18.4° N: every vertex must be there, in longitude, latitude
+    // order.
     std::size_t vertices = 0;
     for (const auto& f : j["features"]) {
         EXPECT_FALSE(std::string(f["properties"]["code"]).empty());
         const bool multi = f["geometry"]["type"] == "MultiPolygon";
         ASSERT_TRUE(multi || f["geometry"]["type"] == "Polygon") << f["geometry"]["type"];
-        const json polygons = multi ? f["geometry"]["coordinates"] : json::array({f["geometry"]["coordinates"]});
+        const json polygons =
+            multi ? f["geometry"]["coordinates"] : json::array({f["geometry"]["coordinates"]});
         for (const auto& poly : polygons)
             for (const auto& ring : poly)
                 for (const auto& p : ring) {
@@ -218,9 +230,11 @@ TEST_F(Serve, AreaIsOneWgs84FeaturePerCommuneOfTheResults) {
 TEST_F(Serve, CommuneHasEveryCriterionAndItsProjects) {
     // An assessed commune (townships have candidate works but no forecast) with candidate works.
     std::set<std::string> assessed;
-    for (const auto& row : csv_rows(results("baseline") + "/communes.csv")) assessed.insert(row.at("code"));
+    for (const auto& row : csv_rows(results("baseline") + "/communes.csv"))
+        assessed.insert(row.at("code"));
     const auto rows = csv_rows(results("baseline") + "/assets.csv");
-    const auto first = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return assessed.count(r.at("code")) > 0; });
+    const auto first = std::find_if(
+        rows.begin(), rows.end(), [&](const auto& r) { return assessed.count(r.at("code")) > 0; });
     ASSERT_NE(first, rows.end());
     const std::string code = first->at("code");
     std::size_t n_projects = 0;
@@ -257,13 +271,15 @@ TEST_F(Serve, PlanLayersAreServedAndOthersAreNot) {
 
 TEST_F(Serve, DeflatedWhenAskedAndTheSameBytesInflated) {
     const auto plain = get(port(), "/api/area/baseline.geojson");
-    const auto packed = get(port(), "/api/area/baseline.geojson", {{"Accept-Encoding", "gzip, deflate"}});
+    const auto packed =
+        get(port(), "/api/area/baseline.geojson", {{"Accept-Encoding", "gzip, deflate"}});
     ASSERT_EQ(packed.encoding, "deflate");
     EXPECT_TRUE(plain.encoding.empty());
     ASSERT_LT(packed.body.size(), plain.body.size());
     std::string out(plain.body.size() + 16, '\0');
     size_t n = 0;
-    ASSERT_NE(CPLZLibInflate(packed.body.data(), packed.body.size(), out.data(), out.size(), &n), nullptr);
+    ASSERT_NE(CPLZLibInflate(packed.body.data(), packed.body.size(), out.data(), out.size(), &n),
+              nullptr);
     out.resize(n);
     EXPECT_EQ(out, plain.body);
 }
@@ -271,8 +287,8 @@ TEST_F(Serve, DeflatedWhenAskedAndTheSameBytesInflated) {
 TEST_F(Serve, StaticFilesOnlyFromTheViewerFolder) {
     EXPECT_EQ(get(port(), "/").body, "<!doctype html><title>viewer</title>");
     EXPECT_EQ(get(port(), "/index.html").type, "text/html; charset=utf-8");
-    for (const char* bad : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/api/values/..%2f..%2fsecret.txt",
-                            "/..%5csecret.txt"}) {
+    for (const char* bad : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt",
+                            "/api/values/..%2f..%2fsecret.txt", "/..%5csecret.txt"}) {
         const auto a = get(port(), bad);
         EXPECT_EQ(a.status, 400u) << bad;
         EXPECT_EQ(a.body.find("not to be served"), std::string::npos) << bad;
@@ -312,7 +328,8 @@ TEST_F(Serve, ManyClientsAtOnceGetTheSameBytes) {
             socket.connect({asio::ip::make_address("127.0.0.1"), port()});
             beast::flat_buffer buffer;
             for (int k = 0; k < kEach; ++k) {
-                http::request<http::empty_body> req{http::verb::get, "/api/values/baseline.json", 11};
+                http::request<http::empty_body> req{http::verb::get, "/api/values/baseline.json",
+                                                    11};
                 req.set(http::field::host, "127.0.0.1");
                 http::write(socket, req);
                 http::response<http::string_body> res;
@@ -359,7 +376,9 @@ TEST(ServeCatalogue, HalfARoadmapIsNotServed) {
         serve::ResultsCatalogue c(dir.path().string());
         FAIL() << "a roadmap without works.gpkg was accepted";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("roadmap folders (with roadmap.csv and works.gpkg)"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("roadmap folders (with roadmap.csv and works.gpkg)"),
+                  std::string::npos)
+            << e.what();
         EXPECT_NE(std::string(e.what()).find("ntmsim plan"), std::string::npos) << e.what();
     }
 }
@@ -369,9 +388,10 @@ TEST(ServeCatalogue, HalfARoadmapIsNotServed) {
 TEST(ServeCatalogue, RoadmapAloneAgreesWithRoadmapCsv) {
     test::TempDir dir("serve-roadmap");
     const std::string root = test::kSourceDir;
-    const auto r = test::run(std::string(test::kNtmsim) + " plan " + test::quote(root + "/datasets/canloc") + " " +
-                             test::quote(root + "/scenarios/canloc/district-plan.yaml") + " --time-limit 5 -o " +
-                             test::quote(dir.path() / "plan") + " 2>&1");
+    const auto r =
+        test::run(std::string(test::kNtmsim) + " plan " + test::quote(root + "/datasets/canloc") +
+                  " " + test::quote(root + "/scenarios/canloc/district-plan.yaml") +
+                  " --time-limit 5 -o " + test::quote(dir.path() / "plan") + " 2>&1");
     ASSERT_EQ(r.exit_code, 0) << r.out;
     serve::ResultsCatalogue c((dir.path() / "plan").string());
     EXPECT_TRUE(c.scenarios().empty());
@@ -385,7 +405,8 @@ TEST(ServeCatalogue, RoadmapAloneAgreesWithRoadmapCsv) {
         const double cost = *parse_double(row.at("cost_bn"));
         total += cost;
         money[row.at("commune_code")][row.at("source")] += cost;
-        if (!row.at("layer").empty()) placed.insert(row.at("commune_code") + "/" + row.at("layer") + "/" + row.at("fid"));
+        if (!row.at("layer").empty())
+            placed.insert(row.at("commune_code") + "/" + row.at("layer") + "/" + row.at("fid"));
     }
     const auto index = json::parse(c.get("index.json")->body);
     ASSERT_EQ(index["roadmaps"].size(), 1u);
@@ -400,7 +421,8 @@ TEST(ServeCatalogue, RoadmapAloneAgreesWithRoadmapCsv) {
     EXPECT_EQ(works["features"].size(), placed.size());
     for (const auto& f : works["features"]) {
         const auto& p = f["properties"];
-        EXPECT_TRUE(placed.count(p["commune_code"].get<std::string>() + "/" + p["layer"].get<std::string>() + "/" +
+        EXPECT_TRUE(placed.count(p["commune_code"].get<std::string>() + "/" +
+                                 p["layer"].get<std::string>() + "/" +
                                  std::to_string(p["src_fid"].get<long long>())));
         // Can Lộc lies near 105.7° E, 18.4° N: WGS 84, not the area's metres.
         const auto& g = f["geometry"];
@@ -420,7 +442,8 @@ TEST(ServeCatalogue, RoadmapAloneAgreesWithRoadmapCsv) {
             EXPECT_NEAR(got, bn, 1e-3) << commune["code"] << " " << source;
         }
     }
-    for (const auto& t : summary["targets"]) EXPECT_EQ(t["met"].get<bool>(), t["why"].is_null()) << t.dump();
+    for (const auto& t : summary["targets"])
+        EXPECT_EQ(t["met"].get<bool>(), t["why"].is_null()) << t.dump();
     EXPECT_EQ(c.get("roadmap/nope/summary.json"), nullptr);
     EXPECT_EQ(c.get("roadmap/plan/other.json"), nullptr);
 }

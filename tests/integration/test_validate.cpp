@@ -32,8 +32,8 @@ std::string collection(const std::string& features) {
            features + "]}";
 }
 
-std::string commune(int id, const std::string& code, const std::string& name, const std::string& coords,
-                    const std::string& extra = R"("population":1000)") {
+std::string commune(int id, const std::string& code, const std::string& name,
+                    const std::string& coords, const std::string& extra = R"("population":1000)") {
     return R"({"type":"Feature","id":)" + std::to_string(id) + R"(,"properties":{"code":")" + code +
            R"(","name":")" + name + R"(","region":"BTB",)" + extra +
            R"(},"geometry":{"type":"Polygon","coordinates":[)" + coords + "]}}";
@@ -42,7 +42,9 @@ std::string commune(int id, const std::string& code, const std::string& name, co
 // The square [x0,x0+1000]×[0,1000] around the test origin, as GeoJSON ring text.
 std::string square(double x0) {
     const double X = test::kX0 + x0, Y = test::kY0;
-    auto pt = [](double x, double y) { return "[" + std::to_string(x) + "," + std::to_string(y) + "]"; };
+    auto pt = [](double x, double y) {
+        return "[" + std::to_string(x) + "," + std::to_string(y) + "]";
+    };
     return "[" + pt(X, Y) + "," + pt(X, Y + 1000) + "," + pt(X + 1000, Y + 1000) + "," +
            pt(X + 1000, Y) + "," + pt(X, Y) + "]";
 }
@@ -50,7 +52,9 @@ std::string square(double x0) {
 // A bow-tie: self-intersecting, invalid.
 std::string bowtie(double x0) {
     const double X = test::kX0 + x0, Y = test::kY0;
-    auto pt = [](double x, double y) { return "[" + std::to_string(x) + "," + std::to_string(y) + "]"; };
+    auto pt = [](double x, double y) {
+        return "[" + std::to_string(x) + "," + std::to_string(y) + "]";
+    };
     return "[" + pt(X, Y) + "," + pt(X + 1000, Y + 1000) + "," + pt(X + 1000, Y) + "," +
            pt(X, Y + 1000) + "," + pt(X, Y) + "]";
 }
@@ -60,8 +64,8 @@ std::string road(int id, const std::string& cls, double x0, double y0, double x1
         return "[" + std::to_string(test::kX0 + x) + "," + std::to_string(test::kY0 + y) + "]";
     };
     return R"({"type":"Feature","id":)" + std::to_string(id) + R"(,"properties":{"class":")" + cls +
-           R"(","surface":"concrete"},"geometry":{"type":"LineString","coordinates":[)" + pt(x0, y0) +
-           "," + pt(x1, y1) + "]}}";
+           R"(","surface":"concrete"},"geometry":{"type":"LineString","coordinates":[)" +
+           pt(x0, y0) + "," + pt(x1, y1) + "]}}";
 }
 
 TEST(Validate, CleanAreaHasNoProblems) {
@@ -78,13 +82,14 @@ TEST(Validate, ReportsEveryProblemWithItsPlace) {
                           commune(2, "B02", "Thuần Thiện", bowtie(1000)) + "," +
                           commune(3, "A01", "Kim Lộc", square(2000)) + "," +
                           commune(4, "C04", "Song Lộc", square(3000), R"("population":-5)")));
-    write_text(dir / "roads.geojson",
-               collection(road(1, "village_axis", 100, 100, 900, 100) + "," +
-                          road(2, "highway", 100, 200, 900, 200) + "," +
-                          road(3, "Trục thôn", 100, 300, 900, 300) + "," +
-                          road(4, "alley", 50000, 0, 51000, 0)));
-    write_text(dir / "schools.geojson",
-               collection(R"({"type":"Feature","id":1,"properties":{"level":"primary"},"geometry":{"type":"Point","coordinates":[577500,2038500]}})"));
+    write_text(dir / "roads.geojson", collection(road(1, "village_axis", 100, 100, 900, 100) + "," +
+                                                 road(2, "highway", 100, 200, 900, 200) + "," +
+                                                 road(3, "Trục thôn", 100, 300, 900, 300) + "," +
+                                                 road(4, "alley", 50000, 0, 51000, 0)));
+    write_text(
+        dir / "schools.geojson",
+        collection(
+            R"({"type":"Feature","id":1,"properties":{"level":"primary"},"geometry":{"type":"Point","coordinates":[577500,2038500]}})"));
     write_text(dir / "status.csv",
                "commune_code,year,indicator,value,met\n"
                "A01,2017,10,32.5,\n"
@@ -141,8 +146,7 @@ TEST(Validate, ReportsEveryProblemWithItsPlace) {
 
 TEST(Validate, RepairFixesInvalidPolygonsAndSaysSo) {
     TempDir dir("repair");
-    write_text(dir / "communes.geojson",
-               collection(commune(1, "A01", "Gia Hanh", bowtie(0))));
+    write_text(dir / "communes.geojson", collection(commune(1, "A01", "Gia Hanh", bowtie(0))));
     const auto broken = io::load_study_area(dir.path().string());
     EXPECT_EQ(broken.problems.count("invalid-geometry"), 1u);
     EXPECT_TRUE(broken.problems.has_errors());
@@ -165,7 +169,8 @@ TEST(Validate, MissingCrsIsAProblemUnlessAreaYamlGivesOne) {
     TempDir dir("nocrs");
     write_text(dir / "communes.csv",
                "WKT,code,name,region,population\n\"" +
-                   std::string("POLYGON((577000 2038000,577000 2039000,578000 2039000,578000 2038000,577000 2038000))") +
+                   std::string("POLYGON((577000 2038000,577000 2039000,578000 2039000,578000 "
+                               "2038000,577000 2038000))") +
                    "\",A01,Gia Hanh,BTB,5825\n");
     const auto r = io::load_study_area(dir.path().string());
     EXPECT_NE(find(r, "missing-crs"), nullptr) << all(r);
@@ -178,11 +183,15 @@ TEST(Validate, MissingCrsIsAProblemUnlessAreaYamlGivesOne) {
 
 TEST(Validate, AreaYamlMapsFieldsAndValues) {
     TempDir dir("manifest");
-    write_text(dir / "xa.geojson",
-               collection(R"({"type":"Feature","id":1,"properties":{"MA_XA":"28777","TEN_XA":"Thanh Lộc","DAN_SO":4663,"VUNG":"Bắc Trung Bộ"},"geometry":{"type":"Polygon","coordinates":[)" +
-                          square(0) + "]}}"));
-    write_text(dir / "duong.geojson",
-               collection(R"({"type":"Feature","id":1,"properties":{"LOAI":"ĐT thôn","MAT":"BT"},"geometry":{"type":"LineString","coordinates":[[577100,2038100],[577100,2038900]]}})"));
+    write_text(
+        dir / "xa.geojson",
+        collection(
+            R"({"type":"Feature","id":1,"properties":{"MA_XA":"28777","TEN_XA":"Thanh Lộc","DAN_SO":4663,"VUNG":"Bắc Trung Bộ"},"geometry":{"type":"Polygon","coordinates":[)" +
+            square(0) + "]}}"));
+    write_text(
+        dir / "duong.geojson",
+        collection(
+            R"({"type":"Feature","id":1,"properties":{"LOAI":"ĐT thôn","MAT":"BT"},"geometry":{"type":"LineString","coordinates":[[577100,2038100],[577100,2038900]]}})"));
     write_text(dir / "area.yaml", R"(name: Thanh Lộc test
 layers:
   communes:

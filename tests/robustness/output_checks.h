@@ -24,9 +24,13 @@ namespace ntm::test {
 
 namespace fs = std::filesystem;
 
-inline std::string ntmsim(const std::string& args) { return std::string(test::kNtmsim) + " " + args; }
+inline std::string ntmsim(const std::string& args) {
+    return std::string(test::kNtmsim) + " " + args;
+}
 inline std::string canloc() { return std::string(test::kSourceDir) + "/datasets/canloc"; }
-inline std::string baseline() { return std::string(test::kSourceDir) + "/scenarios/canloc/baseline.yaml"; }
+inline std::string baseline() {
+    return std::string(test::kSourceDir) + "/scenarios/canloc/baseline.yaml";
+}
 
 // Runs a shell command; stdout and stderr together.
 inline test::RunResult sh(const std::string& command) { return test::run(command + " 2>&1"); }
@@ -51,7 +55,8 @@ inline std::map<std::string, std::string> tree(const fs::path& root) {
     return out;
 }
 
-// What ntmsim leaves beside a target apart from the target itself (temporaries, aside copies, locks).
+// What ntmsim leaves beside a target apart from the target itself (temporaries, aside copies,
+// locks).
 inline std::vector<std::string> leftovers(const fs::path& dir) {
     std::vector<std::string> out;
     for (const auto& e : fs::directory_iterator(dir)) {
@@ -63,7 +68,8 @@ inline std::vector<std::string> leftovers(const fs::path& dir) {
 
 // Starts `argv` with NTM_TEST_KILL_AT (if any) set, kills it with SIGKILL after `delay` (if it
 // is still running), and returns its wait status.
-inline int run_and_kill(const std::vector<std::string>& args, std::chrono::microseconds delay, const std::string& kill_at = {}) {
+inline int run_and_kill(const std::vector<std::string>& args, std::chrono::microseconds delay,
+                        const std::string& kill_at = {}) {
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
     if (!kill_at.empty()) env_strings.push_back("NTM_TEST_KILL_AT=" + kill_at);
@@ -90,15 +96,17 @@ inline int run_and_kill(const std::vector<std::string>& args, std::chrono::micro
 }
 
 inline std::vector<std::string> simulate_args(const std::string& out, int seed) {
-    return {kNtmsim, "simulate", canloc(), baseline(), "--draws", "60", "--threads", "2", "--seed",
-            std::to_string(seed), "--overwrite", "-o", out};
+    return {kNtmsim,       "simulate",  canloc(), baseline(), "--draws",
+            "60",          "--threads", "2",      "--seed",   std::to_string(seed),
+            "--overwrite", "-o",        out};
 }
 
 // What a run with `seed` writes for the baseline (a reference to compare with).
 inline std::map<std::string, std::string> simulate_reference(const TempDir& dir, int seed) {
     const std::string out = dir / ("ref" + std::to_string(seed));
-    const auto r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 60 --threads 2 --seed " +
-                             std::to_string(seed) + " -o " + quote(out)));
+    const auto r =
+        sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
+                  " --draws 60 --threads 2 --seed " + std::to_string(seed) + " -o " + quote(out)));
     EXPECT_EQ(r.exit_code, 0) << r.out;
     return tree(std::filesystem::path(out) / "baseline");
 }

@@ -19,8 +19,8 @@ TEST(Outputs, AScenarioNamedDotDotYamlNeverTouchesTheFolderAbove) {
     test::write_text(dir / "keep/out/also.txt", "more results");
     for (const char* name : {"...yaml", "..yaml"}) {
         fs::copy_file(baseline(), dir / name, fs::copy_options::overwrite_existing);
-        const auto r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(dir / name) + " --draws 20 --overwrite -o " +
-                                 quote(dir / "keep/out")));
+        const auto r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(dir / name) +
+                                 " --draws 20 --overwrite -o " + quote(dir / "keep/out")));
         EXPECT_EQ(r.exit_code, 2) << name << ": " << r.out;
         EXPECT_NE(r.out.find("output name"), std::string::npos) << r.out;
         EXPECT_EQ(slurp(dir / "keep/precious.txt"), "years of results") << name;
@@ -30,23 +30,30 @@ TEST(Outputs, AScenarioNamedDotDotYamlNeverTouchesTheFolderAbove) {
 
 TEST(Outputs, AnOutputThatIsContainsOrLiesInsideAnInputIsRefusedBeforeReading) {
     test::TempDir dir("apart");
-    ASSERT_EQ(sh(ntmsim("generate --communes 3 --seed 1 -o " + quote(dir / "A.gpkg"))).exit_code, 0);
+    ASSERT_EQ(sh(ntmsim("generate --communes 3 --seed 1 -o " + quote(dir / "A.gpkg"))).exit_code,
+              0);
     const auto area = slurp(dir / "A.gpkg");
     // assess A.gpkg -o A.gpkg --overwrite used to replace the study area with the assessment.
-    auto r = sh(ntmsim("assess " + quote(dir / "A.gpkg") + " --criteria vn-2016 --year 2017 --overwrite -o " + quote(dir / "A.gpkg")));
+    auto r = sh(ntmsim("assess " + quote(dir / "A.gpkg") +
+                       " --criteria vn-2016 --year 2017 --overwrite -o " + quote(dir / "A.gpkg")));
     EXPECT_EQ(r.exit_code, 2) << r.out;
     EXPECT_NE(r.out.find("is the input"), std::string::npos) << r.out;
     EXPECT_EQ(slurp(dir / "A.gpkg"), area);
     // export DIR -o DIR --overwrite used to lose results.gpkg and draws.bin.
-    ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 20 -o " + quote(dir / "out"))).exit_code, 0);
+    ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
+                        " --draws 20 -o " + quote(dir / "out")))
+                  .exit_code,
+              0);
     const auto before = tree(dir / "out/baseline");
     for (const std::string out : {dir / "out/baseline", dir / "out/baseline/inside", dir / "out"}) {
-        r = sh(ntmsim("export " + quote(dir / "out/baseline") + " --format csv --overwrite -o " + quote(out)));
+        r = sh(ntmsim("export " + quote(dir / "out/baseline") + " --format csv --overwrite -o " +
+                      quote(out)));
         EXPECT_EQ(r.exit_code, 2) << out << ": " << r.out;
         EXPECT_EQ(tree(dir / "out/baseline"), before) << out;
     }
     // simulate into the area's own folder.
-    r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 20 --overwrite -o " + quote(canloc())));
+    r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
+                  " --draws 20 --overwrite -o " + quote(canloc())));
     EXPECT_EQ(r.exit_code, 2) << r.out;
 }
 
@@ -54,7 +61,8 @@ TEST(Outputs, OverwriteNeverReplacesAFolderWithAFileNorTheReverse) {
     test::TempDir dir("kinds");
     fs::create_directories(dir / "folder.gpkg");
     test::write_text(dir / "folder.gpkg/keep.txt", "kept");
-    const auto r = sh(ntmsim("generate --communes 3 --seed 1 --overwrite -o " + quote(dir / "folder.gpkg")));
+    const auto r =
+        sh(ntmsim("generate --communes 3 --seed 1 --overwrite -o " + quote(dir / "folder.gpkg")));
     EXPECT_EQ(r.exit_code, 1) << r.out;
     EXPECT_NE(r.out.find("is a folder"), std::string::npos) << r.out;
     EXPECT_EQ(slurp(dir / "folder.gpkg/keep.txt"), "kept");
@@ -63,15 +71,19 @@ TEST(Outputs, OverwriteNeverReplacesAFolderWithAFileNorTheReverse) {
 TEST(Outputs, OutputErrorsAreClearAndComeBeforeTheWork) {
     test::TempDir dir("early");
     test::write_text(dir / "file", "x");
-    // An output under a file, and in a read-only folder: exit 1 and a message naming it (not "internal error").
-    auto r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 20 -o " + quote(dir / "file/out")));
+    // An output under a file, and in a read-only folder: exit 1 and a message naming it (not
+    // "internal error").
+    auto r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 20 -o " +
+                       quote(dir / "file/out")));
     EXPECT_EQ(r.exit_code, 1) << r.out;
     EXPECT_EQ(r.out.find("internal error"), std::string::npos) << r.out;
-    EXPECT_EQ(r.out.find("measuring"), std::string::npos) << "reported only after loading the area: " << r.out;
+    EXPECT_EQ(r.out.find("measuring"), std::string::npos)
+        << "reported only after loading the area: " << r.out;
     if (::geteuid() != 0) {  // root writes anywhere
         fs::create_directories(dir / "ro");
         fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec);
-        r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 20 -o " + quote(dir / "ro")));
+        r = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 20 -o " +
+                      quote(dir / "ro")));
         EXPECT_EQ(r.exit_code, 1) << r.out;
         fs::permissions(dir / "ro", fs::perms::owner_all);
     }
@@ -98,7 +110,8 @@ TEST(Outputs, SimulateKilledAtAnyPointLeavesTheOldOrTheNewResultWhole) {
             // Between the renames the old result is whole aside, and the next run puts it back.
             EXPECT_TRUE(now.empty());
             EXPECT_EQ(tree(fs::path(out) / ".ntmsim-old-baseline"), a);
-            const auto again = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 60 -o " + quote(out)));
+            const auto again = sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
+                                         " --draws 60 -o " + quote(out)));
             EXPECT_EQ(again.exit_code, 1) << again.out;  // restored, then "already exists"
             EXPECT_EQ(tree(result), a);
         } else {
@@ -110,13 +123,18 @@ TEST(Outputs, SimulateKilledAtAnyPointLeavesTheOldOrTheNewResultWhole) {
 TEST(Outputs, ExportKilledAtAnyPointLeavesTheOldOrTheNewFileWhole) {
     test::TempDir dir("kill-export");
     for (const int seed : {1, 2})
-        ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 30 --seed " + std::to_string(seed) +
-                            " -o " + quote(dir / ("r" + std::to_string(seed))))).exit_code, 0);
+        ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
+                            " --draws 30 --seed " + std::to_string(seed) + " -o " +
+                            quote(dir / ("r" + std::to_string(seed)))))
+                      .exit_code,
+                  0);
     for (const std::string format : {"gpkg", "csv"}) {
         const std::string out = dir / ("out." + format);
         auto args = [&](int seed) {
-            return std::vector<std::string>{test::kNtmsim, "export", dir / ("r" + std::to_string(seed) + "/baseline"), "--format",
-                                            format, "--overwrite", "-o", out};
+            return std::vector<std::string>{
+                test::kNtmsim, "export", dir / ("r" + std::to_string(seed) + "/baseline"),
+                "--format",    format,   "--overwrite",
+                "-o",          out};
         };
         ASSERT_EQ(WEXITSTATUS(run_and_kill(args(2), {})), 0);
         const auto b = tree(out);
@@ -125,7 +143,8 @@ TEST(Outputs, ExportKilledAtAnyPointLeavesTheOldOrTheNewFileWhole) {
         for (const char* point : {"staged", "aside", "swapped"}) {
             ASSERT_EQ(WEXITSTATUS(run_and_kill(args(1), {})), 0);
             run_and_kill(args(2), {}, point);
-            ASSERT_EQ(WEXITSTATUS(run_and_kill(args(1), {})), 0) << "the next run after a kill at " << point;
+            ASSERT_EQ(WEXITSTATUS(run_and_kill(args(1), {})), 0)
+                << "the next run after a kill at " << point;
             EXPECT_EQ(tree(out), a) << point;
         }
     }
@@ -136,10 +155,12 @@ TEST(Outputs, TwoRunsIntoOneFolderGiveOneWholeResultAndOneClearError) {
     const auto a = simulate_reference(dir, 1);
     const std::string out = dir / "out";
     for (int trial = 0; trial < 3; ++trial) {
-        const std::string cmd = ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
-                                       " --draws 60 --threads 2 --seed 1 --overwrite -o " + quote(out));
-        const auto r = sh("(" + cmd + " > " + quote(dir / "one.txt") + " 2>&1; echo $? > " + quote(dir / "one.rc") + ") & (" + cmd +
-                          " > " + quote(dir / "two.txt") + " 2>&1; echo $? > " + quote(dir / "two.rc") + ") & wait");
+        const std::string cmd =
+            ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
+                   " --draws 60 --threads 2 --seed 1 --overwrite -o " + quote(out));
+        const auto r = sh("(" + cmd + " > " + quote(dir / "one.txt") + " 2>&1; echo $? > " +
+                          quote(dir / "one.rc") + ") & (" + cmd + " > " + quote(dir / "two.txt") +
+                          " 2>&1; echo $? > " + quote(dir / "two.rc") + ") & wait");
         const int one = std::stoi(slurp(dir / "one.rc")), two = std::stoi(slurp(dir / "two.rc"));
         EXPECT_EQ(one + two, 1) << "exit codes " << one << " and " << two;
         const std::string loser = slurp(dir / (one ? "one.txt" : "two.txt"));
@@ -151,7 +172,7 @@ TEST(Outputs, TwoRunsIntoOneFolderGiveOneWholeResultAndOneClearError) {
 
 // A file system of `kb` kilobytes mounted at `dir` (root only; otherwise the test is skipped).
 class SmallDisk {
-   public:
+ public:
     SmallDisk(const fs::path& dir, int kb) : m_dir(dir) {
         fs::create_directories(dir);
         const std::string opts = "size=" + std::to_string(kb) + "k";
@@ -162,7 +183,7 @@ class SmallDisk {
     }
     bool mounted() const { return m_mounted; }
 
-   private:
+ private:
     fs::path m_dir;
     bool m_mounted = false;
 };
@@ -170,8 +191,10 @@ class SmallDisk {
 TEST(Outputs, AFullDiskGivesAClearErrorAndNoFileThatLooksValid) {
     test::TempDir dir("full");
     const std::string roads = std::string(test::kSourceDir) + "/scenarios/canloc/roads-first.yaml";
-    ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " " + quote(roads) + " --draws 30 -o " +
-                        quote(dir / "r"))).exit_code, 0);
+    ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " " +
+                        quote(roads) + " --draws 30 -o " + quote(dir / "r")))
+                  .exit_code,
+              0);
     const std::string results = dir / "r/baseline";
     // Each command's output, written once to a roomy place for reference, then on small disks.
     const std::vector<std::pair<std::string, std::string>> cases = {
@@ -208,16 +231,19 @@ TEST(Outputs, AFullDiskGivesAClearErrorAndNoFileThatLooksValid) {
                 // It fitted: then it is exactly what the roomy run wrote.
                 EXPECT_EQ(written.size(), reference.size()) << cmd << name << " on " << kb << " kB";
                 for (const auto& [leaf, bytes] : reference)
-                    if (leaf.find(".html") == std::string::npos) EXPECT_EQ(written.at(leaf).size(), bytes.size()) << leaf;
+                    if (leaf.find(".html") == std::string::npos)
+                        EXPECT_EQ(written.at(leaf).size(), bytes.size()) << leaf;
             } else {
                 EXPECT_EQ(r.exit_code, 1) << cmd << name << " on " << kb << " kB: " << r.out;
                 EXPECT_EQ(r.out.find("internal error"), std::string::npos) << r.out;
-                EXPECT_TRUE(written.empty()) << cmd << name << " on " << kb << " kB left a partial output";
+                EXPECT_TRUE(written.empty())
+                    << cmd << name << " on " << kb << " kB left a partial output";
                 EXPECT_TRUE(leftovers(disk).empty()) << cmd << name << " on " << kb << " kB";
             }
         }
     }
-    if (!any_mount) GTEST_SKIP() << "mounting a small tmpfs needs root: the full-disk cases were not run";
+    if (!any_mount)
+        GTEST_SKIP() << "mounting a small tmpfs needs root: the full-disk cases were not run";
 }
 
 }  // namespace

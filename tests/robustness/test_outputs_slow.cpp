@@ -29,7 +29,8 @@ TEST(OutputsSlow, SimulateKilledAtManyMomentsLeavesTheOldOrTheNewResultWhole) {
         const auto at = whole * i / kills + whole / 10;
         run_and_kill(simulate_args(out, 2), at);
         // A run into the folder undoes an interrupted swap (then refuses: the result exists).
-        sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 5 -o " + quote(out)));
+        sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 5 -o " +
+                  quote(out)));
         const auto now = tree(result);
         EXPECT_TRUE(now == a || now == b) << "killed after " << at.count() << " µs";
         old_seen += now == a;
@@ -43,13 +44,18 @@ TEST(OutputsSlow, SimulateKilledAtManyMomentsLeavesTheOldOrTheNewResultWhole) {
 TEST(OutputsSlow, ExportKilledAtManyMomentsLeavesTheOldOrTheNewOutputWhole) {
     TempDir dir("kill-export-times");
     for (const int seed : {1, 2})
-        ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) + " --draws 30 --seed " + std::to_string(seed) +
-                            " -o " + quote(dir / ("r" + std::to_string(seed))))).exit_code, 0);
+        ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
+                            " --draws 30 --seed " + std::to_string(seed) + " -o " +
+                            quote(dir / ("r" + std::to_string(seed)))))
+                      .exit_code,
+                  0);
     for (const std::string format : {"gpkg", "csv", "xlsx"}) {
         const std::string out = dir / ("out." + format);
         auto args = [&](int seed) {
-            return std::vector<std::string>{kNtmsim, "export", dir / ("r" + std::to_string(seed) + "/baseline"), "--format",
-                                            format, "--overwrite", "-o", out};
+            return std::vector<std::string>{
+                kNtmsim,    "export", dir / ("r" + std::to_string(seed) + "/baseline"),
+                "--format", format,   "--overwrite",
+                "-o",       out};
         };
         ASSERT_EQ(WEXITSTATUS(run_and_kill(args(2), {})), 0);
         const auto b = tree(out);

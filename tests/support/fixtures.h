@@ -16,8 +16,11 @@ inline constexpr double kX0 = 577000;
 inline constexpr double kY0 = 2038000;
 
 inline Polygon rect(double x0, double y0, double x1, double y1) {
-    return Polygon{{{kX0 + x0, kY0 + y0}, {kX0 + x0, kY0 + y1}, {kX0 + x1, kY0 + y1},
-                    {kX0 + x1, kY0 + y0}, {kX0 + x0, kY0 + y0}},
+    return Polygon{{{kX0 + x0, kY0 + y0},
+                    {kX0 + x0, kY0 + y1},
+                    {kX0 + x1, kY0 + y1},
+                    {kX0 + x1, kY0 + y0},
+                    {kX0 + x0, kY0 + y0}},
                    {}};
 }
 
@@ -90,7 +93,7 @@ inline StudyArea two_communes() {
 
 // A fresh empty folder under the build tree's temp area, removed when the object dies.
 class TempDir {
-   public:
+ public:
     explicit TempDir(const std::string& name) {
         m_path = std::filesystem::temp_directory_path() /
                  ("ntmsim-test-" + name + "-" + std::to_string(::getpid()));
@@ -101,7 +104,7 @@ class TempDir {
     std::string operator/(const std::string& leaf) const { return (m_path / leaf).string(); }
     const std::filesystem::path& path() const { return m_path; }
 
-   private:
+ private:
     std::filesystem::path m_path;
 };
 

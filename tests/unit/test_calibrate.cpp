@@ -533,8 +533,9 @@ TEST_F(Recovery, PriorsLetTwoObservationsFitThreeParameters) {
 }
 
 // A parameter the observations do not respond to (the programme of criterion 1, planning, which
-// every Can Lộc commune meets at the start) with a normal prior: its profile is the prior's parabola ((x − 0.3) / 0.05)², its fit the
-// prior's mean, its intervals the prior's 0.3 ± 1.645 × 0.05 (ΔQ = 2.706 = 1.645²).
+// every Can Lộc commune meets at the start) with a normal prior: its profile is the prior's
+// parabola ((x − 0.3) / 0.05)², its fit the prior's mean, its intervals the prior's 0.3 ± 1.645 ×
+// 0.05 (ΔQ = 2.706 = 1.645²).
 TEST_F(Recovery, ProfileAroundAKnownOptimum) {
     auto base = canloc_baseline();
     base.end = 2020;

@@ -10,7 +10,8 @@ TEST(Geometry, LengthAndAreaByHand) {
     LineString l{{{0, 0}, {3, 4}, {3, 10}}};
     EXPECT_DOUBLE_EQ(length(l), 11.0);
     // 10 × 10 square with a 2 × 3 hole, outer clockwise, hole counter-clockwise.
-    Polygon p{{{0, 0}, {0, 10}, {10, 10}, {10, 0}, {0, 0}}, {{{1, 1}, {3, 1}, {3, 4}, {1, 4}, {1, 1}}}};
+    Polygon p{{{0, 0}, {0, 10}, {10, 10}, {10, 0}, {0, 0}},
+              {{{1, 1}, {3, 1}, {3, 4}, {1, 4}, {1, 1}}}};
     EXPECT_DOUBLE_EQ(area(p), 94.0);
     const Point c = centroid(MultiPolygon{{Polygon{{{0, 0}, {4, 0}, {4, 2}, {0, 2}, {0, 0}}, {}}}});
     EXPECT_DOUBLE_EQ(c.x, 2.0);

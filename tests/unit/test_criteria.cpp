@@ -6,8 +6,8 @@
 #include "core/error.h"
 #include "criteria/criteria_set.h"
 #include "criteria/evaluate.h"
-#include "scenario/scenario.h"
 #include "io/catalogue.h"
+#include "scenario/scenario.h"
 #include "support/fixtures.h"
 #include "test_paths.h"
 
@@ -294,11 +294,12 @@ TEST(YamlReading, WrongKindsAreConfigErrorsWithFileAndLine) {
             "id: t\nname: {vi: a, en: b}\ncriteria:\n  - id: \"1\"\n    name: {vi: a, en: b}\n"
             "    indicators:\n      - {id: \"1\", measure: status, indicator: \"1\", op: \"==\"}\n",
             criteria, {"line 7", "threshold", "missing"});
-    refused("year-key.yaml",
-            "id: t\nname: {vi: a, en: b}\ncriteria:\n  - id: \"1\"\n    name: {vi: a, en: b}\n"
-            "    indicators:\n      - id: \"1\"\n        measure: status\n        indicator: \"1\"\n"
-            "        op: \"==\"\n        threshold: {by_year: {[2017]: true}}\n",
-            criteria, {"line 11", "plain name"});
+    refused(
+        "year-key.yaml",
+        "id: t\nname: {vi: a, en: b}\ncriteria:\n  - id: \"1\"\n    name: {vi: a, en: b}\n"
+        "    indicators:\n      - id: \"1\"\n        measure: status\n        indicator: \"1\"\n"
+        "        op: \"==\"\n        threshold: {by_year: {[2017]: true}}\n",
+        criteria, {"line 11", "plain name"});
     // The fuzzers' reproducers.
     for (const auto* f : {"scenario-bad-conversion.yaml", "criteria-no-threshold.yaml"}) {
         const auto path = std::string(test::kSourceDir) + "/tests/fuzz/findings/" + f;

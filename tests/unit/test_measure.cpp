@@ -1,6 +1,5 @@
 // Spatial measurement per commune on fixtures whose answers are worked out by hand.
 #include <gtest/gtest.h>
-
 #include <omp.h>
 
 #include <cmath>
@@ -18,8 +17,10 @@ constexpr std::size_t idx(auto e) { return static_cast<std::size_t>(e); }
 TEST(Measure, RoadsCrossingABoundaryAreSplitByLength) {
     const auto m = indicators::measure_area(test::two_communes());
     // The commune axis runs 500 → 1500 along y = 500: 500 m each side of x = 1000.
-    EXPECT_NEAR(m.communes[0].road_m[idx(RoadClass::CommuneAxis)][idx(Surface::Concrete)], 500, 1e-9);
-    EXPECT_NEAR(m.communes[1].road_m[idx(RoadClass::CommuneAxis)][idx(Surface::Concrete)], 500, 1e-9);
+    EXPECT_NEAR(m.communes[0].road_m[idx(RoadClass::CommuneAxis)][idx(Surface::Concrete)], 500,
+                1e-9);
+    EXPECT_NEAR(m.communes[1].road_m[idx(RoadClass::CommuneAxis)][idx(Surface::Concrete)], 500,
+                1e-9);
     // Pieces: one per road and commune it touches, in commune order.
     ASSERT_EQ(m.road_pieces.size(), 4u);
     EXPECT_EQ(m.road_pieces[0].commune, 0u);
@@ -40,10 +41,13 @@ TEST(Measure, RoadOnASharedBoundaryCountsOnceForTheFirstCode) {
     auto area = test::two_communes();
     area.roads.clear();
     // 600 m along the shared edge x = 1000; 300 m along A's outer edge y = 0 (not shared).
-    area.roads.push_back({RoadClass::VillageAxis, Surface::Concrete, 3, line({{1000, 200}, {1000, 800}}), {}});
-    area.roads.push_back({RoadClass::VillageAxis, Surface::Earth, 3, line({{100, 0}, {400, 0}}), {}});
+    area.roads.push_back(
+        {RoadClass::VillageAxis, Surface::Concrete, 3, line({{1000, 200}, {1000, 800}}), {}});
+    area.roads.push_back(
+        {RoadClass::VillageAxis, Surface::Earth, 3, line({{100, 0}, {400, 0}}), {}});
     auto m = indicators::measure_area(area);
-    EXPECT_NEAR(m.communes[0].road_m[idx(RoadClass::VillageAxis)][idx(Surface::Concrete)], 600, 1e-9);
+    EXPECT_NEAR(m.communes[0].road_m[idx(RoadClass::VillageAxis)][idx(Surface::Concrete)], 600,
+                1e-9);
     EXPECT_NEAR(m.communes[1].road_m[idx(RoadClass::VillageAxis)][idx(Surface::Concrete)], 0, 1e-9);
     EXPECT_NEAR(m.communes[0].road_m[idx(RoadClass::VillageAxis)][idx(Surface::Earth)], 300, 1e-9);
     EXPECT_NEAR(m.total.road_total_m(), 900, 1e-9);
@@ -52,7 +56,8 @@ TEST(Measure, RoadOnASharedBoundaryCountsOnceForTheFirstCode) {
     area.rebuild_index();
     m = indicators::measure_area(area);
     EXPECT_NEAR(m.communes[0].road_m[idx(RoadClass::VillageAxis)][idx(Surface::Concrete)], 0, 1e-9);
-    EXPECT_NEAR(m.communes[1].road_m[idx(RoadClass::VillageAxis)][idx(Surface::Concrete)], 600, 1e-9);
+    EXPECT_NEAR(m.communes[1].road_m[idx(RoadClass::VillageAxis)][idx(Surface::Concrete)], 600,
+                1e-9);
 }
 
 TEST(Measure, OverlappingServiceStripsCountOnce) {
@@ -99,12 +104,15 @@ TEST(Measure, MultipolygonWithIslandAndHole) {
     c.geometry = MultiPolygon{{main, rect(2000, 0, 2500, 500)}};
     area.communes = {c};
     // Along y = 500 from x = -100 to 2600: inside [0,400] + [600,1000] + [2000,2500] = 1300 m.
-    area.roads.push_back({RoadClass::CommuneAxis, Surface::Asphalt, 6, line({{-100, 500}, {2600, 500}}), {}});
+    area.roads.push_back(
+        {RoadClass::CommuneAxis, Surface::Asphalt, 6, line({{-100, 500}, {2600, 500}}), {}});
     // Farmland over the hole counts only outside it: [300,700]² less the hole = 16 − 4 = 12 ha.
     area.farmland.push_back({LandUse::Rice, MultiPolygon{{rect(300, 300, 700, 700)}}, {}});
     // A school in the hole belongs to no commune; one on the island belongs to A.
-    area.schools.push_back({"in the hole", SchoolLevel::Primary, true, 100, test::at(500, 500), {}});
-    area.schools.push_back({"on the island", SchoolLevel::Primary, true, 100, test::at(2200, 200), {}});
+    area.schools.push_back(
+        {"in the hole", SchoolLevel::Primary, true, 100, test::at(500, 500), {}});
+    area.schools.push_back(
+        {"on the island", SchoolLevel::Primary, true, 100, test::at(2200, 200), {}});
     area.rebuild_index();
     const auto m = indicators::measure_area(area);
     EXPECT_NEAR(m.communes[0].area_m2, 1e6 - 4e4 + 2.5e5, 1e-6);

@@ -41,8 +41,8 @@ struct Builder {
         return static_cast<std::uint32_t>(p.communes.size() - 1);
     }
     // A criterion with one indicator x/D ≥ threshold (the same every year); returns the indicator.
-    std::uint32_t criterion(std::uint32_t c, double x0, double D0, double threshold, bool soft = false, int lead = 0,
-                            double cost_per_year = 0) {
+    std::uint32_t criterion(std::uint32_t c, double x0, double D0, double threshold,
+                            bool soft = false, int lead = 0, double cost_per_year = 0) {
         Criterion cr;
         cr.commune = c;
         cr.id = std::to_string(p.criteria.size() + 1);
@@ -72,8 +72,12 @@ struct Builder {
         w.effects.push_back({indicator, dx, 0});
         p.works.push_back(w);
     }
-    void money(Source s, std::vector<double> per_year) { p.money.pooled[idx(s)] = std::move(per_year); }
-    void target(std::uint32_t c, int by, int count = 0, int count_by = 0) { p.targets.push_back({c, by, count, count_by}); }
+    void money(Source s, std::vector<double> per_year) {
+        p.money.pooled[idx(s)] = std::move(per_year);
+    }
+    void target(std::uint32_t c, int by, int count = 0, int count_by = 0) {
+        p.targets.push_back({c, by, count, count_by});
+    }
 };
 
 // Every schedule of a small problem: each work unpaid or paid in a year, each programme pushed in
@@ -100,7 +104,8 @@ double brute_force(const Problem& p, bool& found) {
             return;
         }
         for (int mask = 0; mask < (1 << Y); ++mask) {
-            for (int y = 0; y < Y; ++y) s.pushed[soft[k]][static_cast<std::size_t>(y)] = (mask >> y) & 1;
+            for (int y = 0; y < Y; ++y)
+                s.pushed[soft[k]][static_cast<std::size_t>(y)] = (mask >> y) & 1;
             programmes(k + 1);
         }
     };
@@ -125,16 +130,21 @@ Problem random_case(std::mt19937& rng) {
     const int nc = 1 + static_cast<int>(rng() % 3);
     int works = 0;
     for (int c = 0; c < nc; ++c) {
-        const auto cc = b.commune("C" + std::to_string(c), u(rng) < 0.5 ? 0.0 : std::round(u(rng) * 20) / 10,
-                                  u(rng) < 0.3 ? 6.0 : INFINITY);
+        const auto cc =
+            b.commune("C" + std::to_string(c), u(rng) < 0.5 ? 0.0 : std::round(u(rng) * 20) / 10,
+                      u(rng) < 0.3 ? 6.0 : INFINITY);
         const int ncrit = 1 + static_cast<int>(rng() % 2);
         for (int j = 0; j < ncrit && works < 6; ++j) {
-            const auto i = b.criterion(cc, std::round(u(rng) * 4), 10, 0.5 + 0.1 * static_cast<double>(rng() % 4));
+            const auto i = b.criterion(cc, std::round(u(rng) * 4), 10,
+                                       0.5 + 0.1 * static_cast<double>(rng() % 4));
             const int nw = 1 + static_cast<int>(rng() % 3);
             for (int k = 0; k < nw && works < 6; ++k, ++works)
-                b.work(i, 2 + static_cast<double>(rng() % 4), 1 + static_cast<double>(rng() % 5), static_cast<int>(rng() % 2));
+                b.work(i, 2 + static_cast<double>(rng() % 4), 1 + static_cast<double>(rng() % 5),
+                       static_cast<int>(rng() % 2));
         }
-        if (u(rng) < 0.5) b.criterion(cc, 1, 1, 1, true, 1 + static_cast<int>(rng() % 2), 0.5 + static_cast<double>(rng() % 2));
+        if (u(rng) < 0.5)
+            b.criterion(cc, 1, 1, 1, true, 1 + static_cast<int>(rng() % 2),
+                        0.5 + static_cast<double>(rng() % 2));
         const int by = Y - 1 - static_cast<int>(rng() % 2);
         if (u(rng) < 0.4) {
             b.target(cc, by, 1, 0);
@@ -142,8 +152,10 @@ Problem random_case(std::mt19937& rng) {
             b.target(cc, by);
         }
     }
-    b.money(Source::Central, std::vector<double>(static_cast<std::size_t>(Y), std::round(u(rng) * 120) / 10));
-    b.money(Source::Province, std::vector<double>(static_cast<std::size_t>(Y), std::round(u(rng) * 30) / 10));
+    b.money(Source::Central,
+            std::vector<double>(static_cast<std::size_t>(Y), std::round(u(rng) * 120) / 10));
+    b.money(Source::Province,
+            std::vector<double>(static_cast<std::size_t>(Y), std::round(u(rng) * 30) / 10));
     b.p.index();
     return b.p;
 }
@@ -183,7 +195,8 @@ TEST(Plan, OptimumEqualsBruteForceOnSmallCases) {
             ++short_of_money;
         }
     }
-    std::printf("%d cases compared with the brute force, %d short of money\n", compared, short_of_money);
+    std::printf("%d cases compared with the brute force, %d short of money\n", compared,
+                short_of_money);
     EXPECT_GE(compared, 8);  // the cases cover both answers
     EXPECT_GE(short_of_money, 3);
 }
@@ -298,9 +311,11 @@ TEST(Plan, MoneyBalancesBySourceAndYear) {
             double carried = 0;
             for (int y = 0; y < p.years; ++y) {
                 const auto yy = static_cast<std::size_t>(y);
-                EXPECT_NEAR(carried + L.available[idx(src)][yy], L.spent[idx(src)][yy] + L.repaid[idx(src)][yy] + L.carried[idx(src)][yy],
-                            1e-9)
-                    << "trial " << trial << ", source " << scenario::source_name(src) << ", year " << y;
+                EXPECT_NEAR(
+                    carried + L.available[idx(src)][yy],
+                    L.spent[idx(src)][yy] + L.repaid[idx(src)][yy] + L.carried[idx(src)][yy], 1e-9)
+                    << "trial " << trial << ", source " << scenario::source_name(src) << ", year "
+                    << y;
                 EXPECT_GE(L.carried[idx(src)][yy], -1e-9);
                 carried = L.carried[idx(src)][yy];
             }
@@ -354,7 +369,8 @@ TEST(Plan, SameInputSameAnswer) {
     EXPECT_EQ(a.schedule.pushed, b.schedule.pushed);
     EXPECT_EQ(a.outcome.cost_bn, b.outcome.cost_bn);
     ASSERT_EQ(a.outcome.payments.size(), b.outcome.payments.size());
-    for (std::size_t k = 0; k < a.outcome.payments.size(); ++k) EXPECT_EQ(a.outcome.payments[k].amount_bn, b.outcome.payments[k].amount_bn);
+    for (std::size_t k = 0; k < a.outcome.payments.size(); ++k)
+        EXPECT_EQ(a.outcome.payments[k].amount_bn, b.outcome.payments[k].amount_bn);
 }
 
 TEST(PlanCover, BoundAndCoverAgainstEnumeration) {
@@ -369,7 +385,8 @@ TEST(PlanCover, BoundAndCoverAgainstEnumeration) {
         std::vector<CoverItem> items;
         for (std::size_t k = 0; k < n; ++k) {
             const double gain = trial % 3 == 0 ? -0.1 + u(rng) : 0.05 + u(rng);
-            items.push_back({gain, trial >= 30 ? 0.9 * std::max(gain, 0.0) + 1e-3 * u(rng) : 0.1 + 5 * u(rng)});
+            items.push_back(
+                {gain, trial >= 30 ? 0.9 * std::max(gain, 0.0) + 1e-3 * u(rng) : 0.1 + 5 * u(rng)});
         }
         const double shortfall = 0.5 + u(rng) * static_cast<double>(n) / 4;
         double least = INFINITY;
@@ -451,12 +468,15 @@ TEST(PlanModel, PiecesAreAddedOneByOne) {
 
 TEST(ScenarioPlan, RegistrationAndScheduleAreRead) {
     test::TempDir dir("plan-scenario");
-    std::ofstream(dir / "base.yaml") << "funding: [{source: central, amount: 1}]\nperiod: {start: 2017, end: 2020}\n";
+    std::ofstream(dir / "base.yaml")
+        << "funding: [{source: central, amount: 1}]\nperiod: {start: 2017, end: 2020}\n";
     std::ofstream(dir / "plan.yaml")
         << "extends: base\n"
-           "registration:\n  targets:\n    - {communes: [A, B], by: 2019, min_criteria: {count: 10, by: 2017}}\n"
+           "registration:\n  targets:\n    - {communes: [A, B], by: 2019, min_criteria: {count: "
+           "10, by: 2017}}\n"
            "schedule:\n"
-           "  - {commune: \"001\", year: 2017, layer: roads, fid: 12, source: people, cost_bn: 0.5}\n"
+           "  - {commune: \"001\", year: 2017, layer: roads, fid: 12, source: people, cost_bn: "
+           "0.5}\n"
            "  - {commune: \"001\", year: 2018, programme: \"13\", source: province, cost_bn: 1}\n"
            "  - {commune: \"002\", year: 2019, new_facility: market, source: central}\n";
     const auto s = scenario::load_scenario(dir / "plan.yaml");
@@ -478,7 +498,8 @@ TEST(ScenarioPlan, RegistrationAndScheduleAreRead) {
 TEST(ScenarioPlan, BadScheduleEntriesNameLineAndKey) {
     test::TempDir dir("plan-bad");
     auto fails = [&](const std::string& entry, const std::string& expected) {
-        std::ofstream(dir / "bad.yaml") << "funding: [{source: central, amount: 1}]\nperiod: {start: 2017, end: 2020}\nschedule:\n  - "
+        std::ofstream(dir / "bad.yaml") << "funding: [{source: central, amount: 1}]\nperiod: "
+                                           "{start: 2017, end: 2020}\nschedule:\n  - "
                                         << entry << "\n";
         try {
             scenario::load_scenario(dir / "bad.yaml");
@@ -490,9 +511,10 @@ TEST(ScenarioPlan, BadScheduleEntriesNameLineAndKey) {
         }
     };
     fails("{commune: \"1\", year: 2018, layer: roads, source: central}", "fid");
-    fails("{commune: \"1\", year: 2018, layer: roads, fid: 1, programme: \"13\", source: central}", "exactly one");
+    fails("{commune: \"1\", year: 2018, layer: roads, fid: 1, programme: \"13\", source: central}",
+          "exactly one");
     fails("{commune: \"1\", year: 2030, programme: \"13\", source: central}", "outside the period");
     fails("{commune: \"1\", year: 2018, programme: \"13\", source: bank}", "unknown source");
-    fails("{commune: \"1\", year: 2018, layer: rivers, fid: 1, source: central}", "not a layer with works");
+    fails("{commune: \"1\", year: 2018, layer: rivers, fid: 1, source: central}",
+          "not a layer with works");
 }
-
