@@ -405,6 +405,58 @@ TEST(CanLoc, SimulateQuietPrintsOnlyTheTable) {
     EXPECT_NE(r.out.find("baseline "), std::string::npos) << r.out;
 }
 
+// The roadmap's handouts on Can Lộc's district plan: the same bytes on 1 and 2 solver threads,
+// a workbook a planner can use (openpyxl: Vietnamese sheets and headers, frozen header rows,
+// widths, number formats) and a GeoPackage that carries its QGIS styles.
+TEST(PlanCli, CanLocRoadmapIsTheSameOnAnyThreadsAndFormatted) {
+    test::TempDir dir("plan-cli");
+    const std::string src = test::kSourceDir;
+    for (const char* threads : {"1", "2"}) {
+        const auto r = run(ntmsim("plan " + quote(src + "/datasets/canloc") + " " +
+                                  quote(src + "/scenarios/canloc/district-plan.yaml") + " --draws 40 --solver-threads " +
+                                  threads + " -o " + quote(dir / (std::string("t") + threads)) + " 2>&1"));
+        ASSERT_EQ(r.exit_code, 0) << r.out;
+        EXPECT_NE(r.out.find("optimal"), std::string::npos) << r.out;
+    }
+    for (const char* f : {"roadmap.csv", "plan.yaml", "targets.csv"}) {
+        std::ifstream a(dir / (std::string("t1/") + f), std::ios::binary), b(dir / (std::string("t2/") + f), std::ios::binary);
+        std::stringstream sa, sb;
+        sa << a.rdbuf();
+        sb << b.rdbuf();
+        EXPECT_FALSE(sa.str().empty()) << f;
+        EXPECT_EQ(sa.str(), sb.str()) << f << " differs between 1 and 2 solver threads";
+    }
+    const std::string check = R"PY(
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+names = [ws.title for ws in wb.worksheets]
+assert names[:2] == ["Tổng hợp huyện", "Cân đối nguồn vốn"], names
+assert "Kim Lộc" in names, names
+money = 0
+for ws in wb.worksheets:
+    assert ws.freeze_panes, ws.title + ": no frozen header rows"
+    widths = [d.width for d in ws.column_dimensions.values() if d.width]
+    assert widths and max(widths) > 12, ws.title + ": default widths"
+    for row in ws.iter_rows():
+        for c in row:
+            if c.number_format == "#,##0.000":
+                money += 1
+            if isinstance(c.value, str):
+                assert c.value not in ("commune", "year", "cost", "source"), ws.title + ": English header " + c.value
+assert money > 20, money
+print("ok", len(names), money)
+)PY";
+    {
+        std::ofstream(dir / "check.py") << check;
+    }
+    auto r = run("/usr/bin/python3 " + quote(dir / "check.py") + " " + quote(dir / "t1/roadmap.xlsx") + " 2>&1");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    std::set<std::string> styled;
+    for (const auto& row : ogr_sql(dir / "t1/works.gpkg", "SELECT f_table_name FROM layer_styles WHERE useAsDefault"))
+        styled.insert(row.at("f_table_name"));
+    EXPECT_EQ(styled, (std::set<std::string>{"plan_lines", "plan_points"}));
+}
+
 TEST(CanLoc, BundledSampleValidates) {
     const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
     const auto r = run(ntmsim("validate " + quote(canloc)));

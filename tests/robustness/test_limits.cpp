@@ -170,6 +170,12 @@ TEST(Limits, InputsThatWereIgnoredInSilenceAreRefused) {
     EXPECT_NE(r.out.find("warning: the latest status rows up to 2071 are from 2017"),
               std::string::npos)
         << r.out;
+    // Status rows no indicator of the set reads (Hà Tĩnh's criterion 20 under the national set).
+    r = sh(ntmsim("assess " + quote(canloc()) + " --criteria vn-2016 --year 2017 -q"));
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("warning: 1 indicator id(s) of the status table are read by no indicator of vn-2016 (20)"),
+              std::string::npos)
+        << r.out;
     // A scenario that starts years after the status table's rows says so.
     r = sh(ntmsim("simulate " + quote(canloc()) + " " +
                   quote(std::string(test::kSourceDir) + "/scenarios/hatinh/2026-2030.yaml") +
