@@ -10,7 +10,8 @@
 namespace ntm::yaml {
 
 YAML::Node load_file(const std::string& path, std::string_view what) {
-    if (std::filesystem::is_directory(path))
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
         throw ConfigError(path + ": is a folder, not a YAML file; give the file's path");
     try {
         return YAML::LoadFile(path);

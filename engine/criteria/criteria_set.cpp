@@ -290,12 +290,13 @@ class Reader : public yaml::Reader {
 };
 
 std::string resolve(const std::string& name_or_path, const std::string& folder) {
-    if (fs::exists(name_or_path) && fs::is_regular_file(name_or_path)) return name_or_path;
+    std::error_code ec;  // a name too long or unreadable is a set not found, not an exception
+    if (fs::is_regular_file(name_or_path, ec)) return name_or_path;
     const std::string dir = folder.empty() ? data_dir() + "/scenarios/criteria" : folder;
     const std::string p = dir + "/" + name_or_path + ".yaml";
-    if (fs::exists(p)) return p;
+    if (fs::exists(p, ec)) return p;
     std::vector<std::string> known;
-    if (fs::is_directory(dir))
+    if (fs::is_directory(dir, ec))
         for (const auto& e : fs::directory_iterator(dir))
             if (e.path().extension() == ".yaml" && e.path().stem() != "indicators")
                 known.push_back(e.path().stem().string());
@@ -309,7 +310,9 @@ constexpr std::size_t kMaxCriteria = 1000;
 CriteriaSet load(const std::string& path, std::vector<std::string>& chain);
 
 CriteriaSet read_set(const std::string& path, std::vector<std::string>& chain) {
-    const std::string canonical = fs::weakly_canonical(path).string();
+    std::error_code ec;
+    std::string canonical = fs::weakly_canonical(path, ec).string();
+    if (ec) canonical = path;
     if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
         throw ConfigError(path + ": 'extends' goes round in a circle (" + join(chain, " → ") + ")");
     }
@@ -419,9 +422,10 @@ CriteriaSet merge_criteria_sets(const std::vector<CriteriaSet>& sets, const std:
 
 CriteriaSet load_criteria_set(const std::string& name_or_path, const std::string& folder) {
     std::vector<std::string> chain;
+    std::error_code ec;
     // "a+b": the union of sets a and b, as a run that changes set writes it in its results.
     if (const auto plus = name_or_path.find('+');
-        plus != std::string::npos && !fs::exists(name_or_path)) {
+        plus != std::string::npos && !fs::exists(name_or_path, ec)) {
         std::vector<CriteriaSet> parts;
         std::size_t from = 0;
         while (true) {

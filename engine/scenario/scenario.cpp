@@ -570,7 +570,11 @@ class Reader : public yaml::Reader {
 };
 
 void load_into(const std::string& path, Scenario& s, std::vector<std::string>& chain) {
-    const auto canonical = fs::weakly_canonical(path).string();
+    // Paths from the file are probed with error codes: a name too long or unreadable is a
+    // missing file here, reported by load_file() or below, never a filesystem exception.
+    std::error_code ec;
+    auto canonical = fs::weakly_canonical(path, ec).string();
+    if (ec) canonical = path;
     if (std::find(chain.begin(), chain.end(), canonical) != chain.end())
         throw ConfigError(path + ": 'extends' goes round in a circle");
     chain.push_back(canonical);
@@ -581,8 +585,8 @@ void load_into(const std::string& path, Scenario& s, std::vector<std::string>& c
     if (const auto ext = root["extends"]) {
         const auto parent = r.text(ext, "extends");
         fs::path p = fs::path(path).parent_path() / parent;
-        if (!fs::exists(p)) p += ".yaml";
-        if (!fs::exists(p))
+        if (!fs::exists(p, ec)) p += ".yaml";
+        if (!fs::exists(p, ec))
             r.fail(ext, "extends",
                    "no scenario '" + parent + "' beside this file (looked for " + p.string() + ")");
         load_into(p.string(), s, chain);  // the parent first, then this file's keys on top
