@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <mutex>
 
 #include "core/error.h"
@@ -327,6 +329,38 @@ std::vector<std::string> VectorSource::layer_names() const {
     std::vector<std::string> out;
     auto* ds = as_dataset(m_dataset.get());
     for (int i = 0; i < ds->GetLayerCount(); ++i) out.emplace_back(ds->GetLayer(i)->GetName());
+    return out;
+}
+
+std::vector<long long> VectorSource::text_in_numeric_column(const std::string& layer,
+                                                            const std::string& column) const {
+    std::vector<long long> out;
+    auto* ds = as_dataset(m_dataset.get());
+    const std::string driver = ds->GetDriver()->GetDescription();
+    if (driver != "GPKG" && driver != "SQLite") return out;
+    auto* l = ds->GetLayerByName(layer.c_str());
+    if (!l) return out;
+    const int index = l->GetLayerDefn()->GetFieldIndex(column.c_str());
+    if (index < 0) return out;
+    const OGRFieldType type = l->GetLayerDefn()->GetFieldDefn(index)->GetType();
+    if (type != OFTReal && type != OFTInteger && type != OFTInteger64) return out;
+    auto quoted = [](const std::string& name) {
+        std::string q = "\"";
+        for (const char ch : name) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        return q + "\"";
+    };
+    const std::string fid = *l->GetFIDColumn() ? l->GetFIDColumn() : "rowid";
+    const std::string sql = "SELECT " + quoted(fid) + " FROM " + quoted(layer) + " WHERE typeof(" +
+                            quoted(column) + ") = 'text'";
+    const std::unique_ptr<OGRLayer, std::function<void(OGRLayer*)>> result(
+        ds->ExecuteSQL(sql.c_str(), nullptr, nullptr),
+        [ds](OGRLayer* r) { ds->ReleaseResultSet(r); });
+    if (!result) return out;
+    const bool as_field = result->GetLayerDefn()->GetFieldCount() > 0;
+    for (std::unique_ptr<OGRFeature, decltype(&OGRFeature::DestroyFeature)> f(
+             result->GetNextFeature(), &OGRFeature::DestroyFeature);
+         f; f.reset(result->GetNextFeature()))
+        out.push_back(as_field ? f->GetFieldAsInteger64(0) : f->GetFID());
     return out;
 }
 

@@ -81,6 +81,11 @@ class VectorSource {
     bool has_layer(const std::string& name) const;
     LayerReader layer(const std::string& name) const;  // throws InputError when missing
     LayerReader layer(int index) const;
+    // The feature ids of `layer` whose numeric `column` holds text: SQLite keeps what it is
+    // given, so a GeoPackage REAL column can hold 'abc', which OGR reads as 0. Empty for sources
+    // that are not SQLite-based, and for columns that are not numeric.
+    std::vector<long long> text_in_numeric_column(const std::string& layer,
+                                                  const std::string& column) const;
 
  private:
     std::shared_ptr<void> m_dataset;

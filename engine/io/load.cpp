@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -452,6 +453,14 @@ class Loader {
         report.driver = source->driver_name();
         const std::string file = loc->source;
         FieldReader fields(spec, *reader, lm, problems, file);
+        // A GeoPackage's numeric status value can hold text that OGR reads as 0: found by SQL.
+        std::set<long long> text_values;
+        if (std::string(spec.name) == "status") {
+            const std::string column =
+                lm && lm->fields.count("value") ? lm->fields.at("value") : "value";
+            for (const auto fid : source->text_in_numeric_column(reader->name(), column))
+                text_values.insert(fid);
+        }
 
         // CRS of this layer.
         geo::Crs layer_crs = reader->crs();
@@ -556,8 +565,14 @@ class Loader {
                 s.year = year ? static_cast<int>(std::lround(*year)) : 0;
                 s.indicator = fields.required_text(f, "indicator").value_or("");
                 s.value = fields.number(f, "value", false);
+                if (text_values.count(f.fid)) {
+                    problems.error("bad-number", fields.where(f, "value"),
+                                   "the value is text in a numeric column (read as 0 by GDAL)",
+                                   "give a number, or leave it empty and fill in met");
+                    s.value.reset();
+                }
                 s.met = fields.boolean(f, "met", false);
-                if (!s.value && !s.met) {
+                if (!s.value && !s.met && !text_values.count(f.fid)) {
                     problems.error(
                         "missing-value",
                         Location{file, reader->name(), f.fid, "value", fields.line_of(f)},

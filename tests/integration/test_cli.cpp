@@ -413,13 +413,15 @@ TEST(PlanCli, CanLocRoadmapIsTheSameOnAnyThreadsAndFormatted) {
     const std::string src = test::kSourceDir;
     for (const char* threads : {"1", "2"}) {
         const auto r = run(ntmsim("plan " + quote(src + "/datasets/canloc") + " " +
-                                  quote(src + "/scenarios/canloc/district-plan.yaml") + " --draws 40 --solver-threads " +
-                                  threads + " -o " + quote(dir / (std::string("t") + threads)) + " 2>&1"));
+                                  quote(src + "/scenarios/canloc/district-plan.yaml") +
+                                  " --draws 40 --solver-threads " + threads + " -o " +
+                                  quote(dir / (std::string("t") + threads)) + " 2>&1"));
         ASSERT_EQ(r.exit_code, 0) << r.out;
         EXPECT_NE(r.out.find("optimal"), std::string::npos) << r.out;
     }
     for (const char* f : {"roadmap.csv", "plan.yaml", "targets.csv"}) {
-        std::ifstream a(dir / (std::string("t1/") + f), std::ios::binary), b(dir / (std::string("t2/") + f), std::ios::binary);
+        std::ifstream a(dir / (std::string("t1/") + f), std::ios::binary),
+            b(dir / (std::string("t2/") + f), std::ios::binary);
         std::stringstream sa, sb;
         sa << a.rdbuf();
         sb << b.rdbuf();
@@ -446,13 +448,13 @@ for ws in wb.worksheets:
 assert money > 20, money
 print("ok", len(names), money)
 )PY";
-    {
-        std::ofstream(dir / "check.py") << check;
-    }
-    auto r = run("/usr/bin/python3 " + quote(dir / "check.py") + " " + quote(dir / "t1/roadmap.xlsx") + " 2>&1");
+    { std::ofstream(dir / "check.py") << check; }
+    auto r = run("/usr/bin/python3 " + quote(dir / "check.py") + " " +
+                 quote(dir / "t1/roadmap.xlsx") + " 2>&1");
     EXPECT_EQ(r.exit_code, 0) << r.out;
     std::set<std::string> styled;
-    for (const auto& row : ogr_sql(dir / "t1/works.gpkg", "SELECT f_table_name FROM layer_styles WHERE useAsDefault"))
+    for (const auto& row :
+         ogr_sql(dir / "t1/works.gpkg", "SELECT f_table_name FROM layer_styles WHERE useAsDefault"))
         styled.insert(row.at("f_table_name"));
     EXPECT_EQ(styled, (std::set<std::string>{"plan_lines", "plan_points"}));
 }

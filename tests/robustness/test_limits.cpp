@@ -173,7 +173,8 @@ TEST(Limits, InputsThatWereIgnoredInSilenceAreRefused) {
     // Status rows no indicator of the set reads (Hà Tĩnh's criterion 20 under the national set).
     r = sh(ntmsim("assess " + quote(canloc()) + " --criteria vn-2016 --year 2017 -q"));
     EXPECT_EQ(r.exit_code, 0) << r.out;
-    EXPECT_NE(r.out.find("warning: 1 indicator id(s) of the status table are read by no indicator of vn-2016 (20)"),
+    EXPECT_NE(r.out.find("warning: 1 indicator id(s) of the status table are read by no indicator "
+                         "of vn-2016 (20)"),
               std::string::npos)
         << r.out;
     // A scenario that starts years after the status table's rows says so.
@@ -182,6 +183,17 @@ TEST(Limits, InputsThatWereIgnoredInSilenceAreRefused) {
                   " --draws 5 -q -o " + quote(dir / "late")));
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("starts in 2026 from status rows of 2017"), std::string::npos) << r.out;
+    // A status value that is text in the GeoPackage's numeric column (GDAL reads it as 0).
+    fs::copy_file(std::string(test::kSourceDir) + "/datasets/canloc/canloc.gpkg",
+                  dir / "text.gpkg");
+    ASSERT_EQ(sh("ogrinfo -q " + quote(dir / "text.gpkg") +
+                 " -sql \"UPDATE status SET value = 'abc' WHERE fid = 2\"")
+                  .exit_code,
+              0);
+    r = sh(ntmsim("validate " + quote(dir / "text.gpkg")));
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.out.find("[bad-number]"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("layer 'status', feature 2, field 'value'"), std::string::npos) << r.out;
     // A status row observed in year -5.
     fs::copy_file(std::string(test::kSourceDir) + "/datasets/canloc/canloc.gpkg",
                   dir / "year.gpkg");

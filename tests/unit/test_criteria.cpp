@@ -301,7 +301,8 @@ TEST(YamlReading, WrongKindsAreConfigErrorsWithFileAndLine) {
         "        op: \"==\"\n        threshold: {by_year: {[2017]: true}}\n",
         criteria, {"line 11", "plain name"});
     // The fuzzers' reproducers.
-    for (const auto* f : {"scenario-bad-conversion.yaml", "criteria-no-threshold.yaml", "scenario-long-extends.yaml"}) {
+    for (const auto* f : {"scenario-bad-conversion.yaml", "criteria-no-threshold.yaml",
+                          "scenario-long-extends.yaml"}) {
         const auto path = std::string(test::kSourceDir) + "/tests/fuzz/findings/" + f;
         try {
             if (std::string(f).rfind("scenario", 0) == 0)
