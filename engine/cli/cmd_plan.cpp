@@ -436,30 +436,13 @@ void write_gpkg(const std::string& path, const StudyArea& area, const sim::Roadm
                                                 join(sources, "; ")};
         (is_line ? line_layer : point_layer).write(v, &g);
     }
-    auto styles = sink.create_layer("layer_styles", nullptr, geo::GeomKind::None, false,
-                                    {{"f_table_catalog", T::String},
-                                     {"f_table_schema", T::String},
-                                     {"f_table_name", T::String},
-                                     {"f_geometry_column", T::String},
-                                     {"styleName", T::String},
-                                     {"styleQML", T::String},
-                                     {"styleSLD", T::String},
-                                     {"useAsDefault", T::Integer},
-                                     {"description", T::String},
-                                     {"owner", T::String},
-                                     {"ui", T::String},
-                                     {"update_time", T::String}},
-                                    {"FID=id"});
+    report::QgisStyles styles(sink);
     const int first_year = p.start, last_year = p.start + p.years - 1;
     for (const auto& [table, is_lines] :
          {std::pair<const char*, bool>{"plan_lines", true}, {"plan_points", false}})
-        styles.write(
-            {std::string(""), std::string(""), std::string(table), std::string("geom"),
-             std::string("year"),
-             report::qml_graduated_years("year", first_year, last_year, is_lines),
-             geo::FieldValue(), 1LL, std::string("works coloured by the year they are paid"),
-             std::string("ntmsim"), geo::FieldValue(), std::string("2000-01-01T00:00:00Z")},
-            nullptr);
+        styles.add(table, "year",
+                   report::qml_graduated_years("year", first_year, last_year, is_lines), true,
+                   "works coloured by the year they are paid");
     sink.commit();
 }
 

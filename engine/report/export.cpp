@@ -244,6 +244,31 @@ ExportFormat parse_export_format(const std::string& name) {
     return it->second;
 }
 
+QgisStyles::QgisStyles(geo::VectorSink& sink)
+    : m_layer(sink.create_layer("layer_styles", nullptr, geo::GeomKind::None, false,
+                                {{"f_table_catalog", T::String},
+                                 {"f_table_schema", T::String},
+                                 {"f_table_name", T::String},
+                                 {"f_geometry_column", T::String},
+                                 {"styleName", T::String},
+                                 {"styleQML", T::String},
+                                 {"styleSLD", T::String},
+                                 {"useAsDefault", T::Integer},
+                                 {"description", T::String},
+                                 {"owner", T::String},
+                                 {"ui", T::String},
+                                 {"update_time", T::String}},
+                                {"FID=id"})) {}
+
+void QgisStyles::add(const std::string& table, const std::string& name, const std::string& qml,
+                     bool is_default, const std::string& description) {
+    // A fixed update_time keeps the file the same bytes from run to run.
+    m_layer.write({std::string(""), std::string(""), table, std::string("geom"), name, qml,
+                   FieldValue(), static_cast<long long>(is_default ? 1 : 0), description,
+                   std::string("ntmsim"), FieldValue(), std::string("2000-01-01T00:00:00Z")},
+                  nullptr);
+}
+
 std::string qml_graduated_probability(const std::string& field, const std::string&) {
     std::vector<std::tuple<double, double, std::string>> ranges = {{0, 0.2, "0–20%"},
                                                                    {0.2, 0.4, "20–40%"},
@@ -466,28 +491,11 @@ std::string export_results(const std::string& folder, const ExportOptions& o) {
                 copy_layer(funding, funding.layer_names().front(), sink, "funding", co);
             }
             // QGIS reads its styles from layer_styles and opens each layer with its default one.
-            auto styles = sink.create_layer("layer_styles", nullptr, geo::GeomKind::None, false,
-                                            {{"f_table_catalog", T::String},
-                                             {"f_table_schema", T::String},
-                                             {"f_table_name", T::String},
-                                             {"f_geometry_column", T::String},
-                                             {"styleName", T::String},
-                                             {"styleQML", T::String},
-                                             {"styleSLD", T::String},
-                                             {"useAsDefault", T::Integer},
-                                             {"description", T::String},
-                                             {"owner", T::String},
-                                             {"ui", T::String},
-                                             {"update_time", T::String}},
-                                            {"FID=id"});
+            QgisStyles styles(sink);
             auto style = [&](const std::string& table, const std::string& name,
                              const std::string& qml, bool is_default,
                              const std::string& description) {
-                styles.write(
-                    {std::string(""), std::string(""), table, std::string("geom"), name, qml,
-                     FieldValue(), static_cast<long long>(is_default ? 1 : 0), description,
-                     std::string("ntmsim"), FieldValue(), std::string("2000-01-01T00:00:00Z")},
-                    nullptr);
+                styles.add(table, name, qml, is_default, description);
             };
             if (comparison) {
                 style("communes", "difference", qml_graduated_probability("p_" + compare_label, ""),
