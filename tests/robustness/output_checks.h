@@ -35,6 +35,17 @@ inline std::string baseline() {
 // Runs a shell command; stdout and stderr together.
 inline test::RunResult sh(const std::string& command) { return test::run(command + " 2>&1"); }
 
+// Two Can Lộc baseline results, seeds 1 and 2, in DIR/r1 and DIR/r2: an old and a new result for
+// the export kill tests.
+inline void simulate_two_seeds(const test::TempDir& dir) {
+    for (const int seed : {1, 2})
+        ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
+                            " --draws 30 --seed " + std::to_string(seed) + " -o " +
+                            quote(dir / ("r" + std::to_string(seed)))))
+                      .exit_code,
+                  0);
+}
+
 inline std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     std::ostringstream s;

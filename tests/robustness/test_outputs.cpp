@@ -122,12 +122,8 @@ TEST(Outputs, SimulateKilledAtAnyPointLeavesTheOldOrTheNewResultWhole) {
 
 TEST(Outputs, ExportKilledAtAnyPointLeavesTheOldOrTheNewFileWhole) {
     test::TempDir dir("kill-export");
-    for (const int seed : {1, 2})
-        ASSERT_EQ(sh(ntmsim("simulate " + quote(canloc()) + " " + quote(baseline()) +
-                            " --draws 30 --seed " + std::to_string(seed) + " -o " +
-                            quote(dir / ("r" + std::to_string(seed)))))
-                      .exit_code,
-                  0);
+    simulate_two_seeds(dir);
+    if (HasFatalFailure()) return;
     for (const std::string format : {"gpkg", "csv"}) {
         const std::string out = dir / ("out." + format);
         auto args = [&](int seed) {
