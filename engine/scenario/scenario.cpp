@@ -370,7 +370,7 @@ class Reader : public yaml::Reader {
     }
 
     void registration(const YAML::Node& r, Scenario& s) const {
-        keys(r, "registration", {"targets", "quota", "min_criteria"});
+        keys(r, "registration", {"targets", "quota", "min_criteria", "floor"});
         if (const auto t = r["targets"]) targets(t, "registration.targets", s);
         if (const auto q = r["quota"]) {
             keys(q, "registration.quota", {"share"});
@@ -387,6 +387,8 @@ class Reader : public yaml::Reader {
         if (r["min_criteria"])
             s.registration.min_criteria =
                 integer(r["min_criteria"], "registration.min_criteria", 0, 1000);
+        if (r["floor"])
+            s.registration.floor_criteria = integer(r["floor"], "registration.floor", 0, 1000);
     }
 
     FundingSource funding(const YAML::Node& n) const {

@@ -68,6 +68,10 @@ struct Registration {
     // commune frees its place), drawn once per draw (the province's pace); unset: no rule.
     std::optional<Distribution> quota_share;
     int min_criteria = 0;  // the rule picks only communes meeting at least this many criteria
+    // The floor (DOMAIN.md §2.1, §6: "no commune below 5 criteria"): the programmes of every
+    // commune meeting fewer criteria than this are paid before any work, as the province's support
+    // for its weakest communes; 0: no floor. It brings no campaign.
+    int floor_criteria = 0;
 };
 
 // What registration brings to a commune, per year it stays registered.

@@ -259,11 +259,15 @@ bool DrawRunner::slot_met(std::size_t s, double x, double D, int y) const {
 }
 
 bool DrawRunner::criterion_met(std::size_t c, std::size_t j, int y) const {
-    if (!m_in.criterion_applies(j, y)) return false;  // counted only under the set in force
     const std::size_t cj = c * m_in.criteria_count() + j;
-    const auto kind = m_crit_kind[cj];
-    if ((kind & kCritStatus) && !m_status_met[cj]) return false;
-    if (kind & kCritIncome) {
+    if ((m_crit_kind[cj] & kCritStatus) && !m_status_met[cj]) return false;
+    return only_programme_open(c, j, y);  // counted only under the set in force
+}
+
+bool DrawRunner::only_programme_open(std::size_t c, std::size_t j, int y) const {
+    if (!m_in.criterion_applies(j, y)) return false;
+    const std::size_t cj = c * m_in.criteria_count() + j;
+    if (m_crit_kind[cj] & kCritIncome) {
         const auto& parts = m_in.communes[c].criteria[j];
         const double t = parts.income_threshold[static_cast<std::size_t>(y)];
         if (!std::isnan(t) && !criteria::compare(m_income[cj], parts.income_op, t)) return false;
@@ -879,18 +883,22 @@ void DrawRunner::allocate(Year& t) {
     ++m_stamp;
     // Registered communes' soft-criteria programmes are paid first (they are cheap beside works
     // and take years): from the commune's own money, then the pool.
+    auto pay_programme = [&](std::size_t c, std::uint32_t i) {
+        if (m_prog_paid[i] || m_status_met[c * nj + m_status_j[i]] ||
+            !in.criterion_applies(m_status_j[i], t.y))
+            return false;
+        const double cost = m_soft_cost[i];
+        if (cost > m_local[c] + t.pool.total() + kEps) return false;
+        const double own = std::min(m_local[c], cost);
+        m_local[c] -= own;
+        t.pool.withdraw(cost - own);
+        t.L.spent_programmes += cost;
+        m_prog_paid[i] = 1;
+        return true;
+    };
     auto pay_programmes = [&](std::size_t c) {
-        for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i) {
-            if (m_status_met[c * nj + m_status_j[i]] || !in.criterion_applies(m_status_j[i], t.y))
-                continue;
-            const double cost = m_soft_cost[i];
-            if (cost > m_local[c] + t.pool.total() + kEps) continue;
-            const double own = std::min(m_local[c], cost);
-            m_local[c] -= own;
-            t.pool.withdraw(cost - own);
-            t.L.spent_programmes += cost;
-            m_prog_paid[i] = 1;
-        }
+        for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i)
+            pay_programme(c, i);
     };
     for (const std::uint8_t kind : {kRegisteredTarget, kRegisteredRule})
         for (const auto c : closest_order([&](std::size_t c) {
@@ -902,6 +910,33 @@ void DrawRunner::allocate(Year& t) {
         for (const auto c :
              closest_order([&](std::size_t c) { return has_plan(c) && m_registered[c] == kind; }))
             fund(t, c, &t.pool);
+    // Then the floor: a commune below it, the weakest first, has as many programmes pushed as it
+    // lacks criteria to reach it, so the province lifts it to the floor, not to the standard:
+    // first those whose criterion waits on the programme alone (no work or income missing), then
+    // those with the most effort behind them (ties: criterion order).
+    if (const int floor = sc.registration.floor_criteria; floor > 0) {
+        const auto& order = closest_order([&](std::size_t c) {
+            return below_floor(c, floor) && m_status_open[c] > 0 && !is_scheduled(c);
+        });
+        for (auto it = order.rbegin(); it != order.rend(); ++it) {
+            const std::size_t c = *it;
+            m_floor_items.clear();
+            for (std::uint32_t i = m_status_first[c]; i < m_status_first[c + 1]; ++i)
+                if (!m_status_met[c * nj + m_status_j[i]]) m_floor_items.push_back(i);
+            std::stable_sort(m_floor_items.begin(), m_floor_items.end(),
+                             [&](std::uint32_t a, std::uint32_t b) {
+                                 const bool alone_a = only_programme_open(c, m_status_j[a], t.y);
+                                 const bool alone_b = only_programme_open(c, m_status_j[b], t.y);
+                                 if (alone_a != alone_b) return alone_a;
+                                 return m_effort[a] > m_effort[b];
+                             });
+            auto lacking = floor - static_cast<int>(m_met_count[c]);
+            for (const auto i : m_floor_items) {
+                if (lacking <= 0) break;
+                lacking -= pay_programme(c, i) ? 1 : 0;
+            }
+        }
+    }
     auto rest = [&](std::size_t c) { return has_plan(c) && m_registered[c] == kNotRegistered; };
     switch (sc.policy) {
         case scenario::Policy::ClosestToStandardFirst:

@@ -60,6 +60,9 @@ class DrawRunner {
     bool slot_met(std::size_t s, double x, double D, int y) const;
     void plan_commune(std::size_t c, int y, double overrun, std::vector<PlanItem>& out);
     bool criterion_met(std::size_t c, std::size_t j, int y) const;
+    // Whether criterion j of commune c, in force in year y, lacks nothing but its programme: every
+    // asset part and the income met (its status part is not looked at).
+    bool only_programme_open(std::size_t c, std::size_t j, int y) const;
     std::string describe(const Project& p) const;
 
     void run_draw(std::uint32_t draw, Aggregate& agg, bool differences,
@@ -87,6 +90,11 @@ class DrawRunner {
     void record(Year& t, Aggregate& agg, bool differences);  // money, works, the year's ledger
 
     bool is_scheduled(std::size_t c) const { return !m_in.scheduled.empty() && m_in.scheduled[c]; }
+    // A commune the floor supports: assessed, not registered, meeting fewer than `floor` criteria.
+    bool below_floor(std::size_t c, int floor) const {
+        return floor > 0 && m_in.communes[c].assessed && m_registered[c] == kNotRegistered &&
+               m_met_count[c] < floor;
+    }
     bool thresholds_move(std::size_t c, int y) const {
         return m_thresholds_move[c * static_cast<std::size_t>(m_in.years) +
                                  static_cast<std::size_t>(y)] != 0;
@@ -155,7 +163,8 @@ class DrawRunner {
     double m_quota_share = 0;
     std::vector<double> m_effort, m_lead;  // per status criterion: years of effort so far, needed
     std::vector<char> m_prog_paid;         // per status criterion: this year's push is paid
-    std::vector<std::uint8_t> m_reason;    // [c][j]: BindingReason of the year, when not met
+    std::vector<std::uint32_t> m_floor_items;  // scratch: a floor commune's open programmes
+    std::vector<std::uint8_t> m_reason;        // [c][j]: BindingReason of the year, when not met
     struct Funded {
         std::uint32_t slot;
         double dx, dD;

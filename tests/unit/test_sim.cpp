@@ -251,6 +251,62 @@ registration:
     EXPECT_EQ(agg.binding[0 * sim::kBindingReasons + sim::kBindMoney], 10u);
 }
 
+// The floor (registration.floor): the programmes of a commune below it are paid after the
+// registered communes' works and before the other communes' works. A meets neither criterion (its
+// programme for 13 open, an 800 m earth road); B meets 13 and needs its 1 km road hardened
+// (0.9 bn). With 1 bn a year, closest first: without a floor B's road takes 0.9 bn and A's
+// programme (0.3) does not fit in the 0.1 left; with floor 1, A's programme is paid first and B's
+// road waits a year (0.7 left in 2017; 1.4 in 2018).
+TEST(Simulate, FloorPaysTheWeakestCommunesProgrammesBeforeOtherWorks) {
+    const std::string set = std::string(kRoadsOnly) + R"(  - id: "13"
+    name: {vi: Tổ chức sản xuất, en: Production}
+    indicators:
+      - {id: "13", measure: status, indicator: "13", op: "==", threshold: true}
+)";
+    auto area = [] {
+        StudyArea a;
+        a.communes = {square_commune("A", 0, 100), square_commune("B", 1000, 100)};
+        a.roads.push_back(
+            {RoadClass::VillageAxis, Surface::Earth, 3, line({{100, 500}, {900, 500}}), {}});
+        a.roads.push_back(
+            {RoadClass::VillageAxis, Surface::Earth, 3, line({{1000, 500}, {2000, 500}}), {}});
+        a.status.push_back({"A", 2017, "13", std::nullopt, false, {}});
+        a.status.push_back({"B", 2017, "13", std::nullopt, true, {}});
+        return a;
+    };
+    const std::string head = R"(name: floor
+criteria: roads-only-and-13
+period: {start: 2017, end: 2019}
+draws: 2
+funding:
+  - {source: district, amount: 1.0}
+costs:
+  road: {village_axis: 0.9}
+soft_criteria:
+  "13": {lead_years: 3, cost_bn: 0.3, background: 0}
+)";
+    auto ledger_of = [&](const std::string& tail) {
+        TempDir dir("sim-floor");
+        std::string s = set;
+        s.replace(s.find("id: roads-only"), 14, "id: roads-only-and-13");
+        Fixture f(area(), s, head + tail, dir);
+        std::vector<sim::YearLedger> ledger;
+        sim::DrawRunner runner(f.input);
+        sim::Aggregate agg(f.input);
+        runner.run(0, agg, &ledger);
+        return ledger;
+    };
+    const auto none = ledger_of("");
+    EXPECT_NEAR(none[0].spent, 0.9, 1e-12);  // B's road
+    EXPECT_NEAR(none[0].spent_programmes, 0.0, 1e-12);
+    const auto floor = ledger_of("registration: {floor: 1}\n");
+    EXPECT_NEAR(floor[0].spent_programmes, 0.3, 1e-12);  // A's programme first
+    EXPECT_NEAR(floor[0].spent, 0.0, 1e-12);             // B's road (0.9) does not fit in 0.7
+    EXPECT_NEAR(floor[1].spent_programmes, 0.3, 1e-12);
+    EXPECT_NEAR(floor[1].spent, 0.9, 1e-12);  // 0.7 carried + 1.0 − 0.3 = 1.4: B's road
+    EXPECT_NEAR(floor[2].spent_programmes, 0.3, 1e-12);
+}
+
 // A law: a run that changes criteria set in year Y equals, up to Y − 1, a run with the first set
 // alone; from Y on, every commune is measured against the second set (a stricter road threshold
 // and a criterion of its own), and a commune recognised before keeps its title.
@@ -590,6 +646,16 @@ TEST(Scenario, ErrorsNameFileLineAndKey) {
         FAIL();
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("line 5, key 'allocation.polcy'"), std::string::npos)
+            << e.what();
+    }
+    write_text(dir / "floor.yaml",
+               "name: x\nfunding:\n  - {source: central, amount: 12}\nregistration:\n  floor: "
+               "-1\n");
+    try {
+        scenario::load_scenario(dir / "floor.yaml");
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("line 5, key 'registration.floor'"), std::string::npos)
             << e.what();
     }
     write_text(dir / "base.yaml",
