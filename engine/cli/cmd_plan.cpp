@@ -23,6 +23,7 @@
 #include "plan/optimise.h"
 #include "report/csv_table.h"
 #include "report/export.h"
+#include "report/qgis_style.h"
 #include "sim/roadmap_input.h"
 #include "sim/targets.h"
 
@@ -437,12 +438,7 @@ void write_gpkg(const std::string& path, const StudyArea& area, const sim::Roadm
         (is_line ? line_layer : point_layer).write(v, &g);
     }
     report::QgisStyles styles(sink);
-    const int first_year = p.start, last_year = p.start + p.years - 1;
-    for (const auto& [table, is_lines] :
-         {std::pair<const char*, bool>{"plan_lines", true}, {"plan_points", false}})
-        styles.add(table, "year",
-                   report::qml_graduated_years("year", first_year, last_year, is_lines), true,
-                   "works coloured by the year they are paid");
+    styles.add(report::roadmap_styles(p.start, p.start + p.years - 1));
     sink.commit();
 }
 

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "geo/gdal.h"
 #include "report/csv_table.h"
+#include "report/qgis_style.h"
 
 namespace fs = std::filesystem;
 
@@ -314,9 +315,26 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
             while (layer.next(f)) {
                 const auto code = f.values[static_cast<std::size_t>(code_field)].value_or("");
                 const auto it = by_code.find(code);
-                if (it == by_code.end()) continue;  // townships are not compared
-                w.write(commune_rows[it->second], &f.geometry);
+                if (it != by_code.end()) {
+                    w.write(commune_rows[it->second], &f.geometry);
+                    continue;
+                }
+                // A township is not compared: kept with no values, so maps show it as not
+                // assessed rather than as a hole.
+                std::vector<FieldValue> row(fields.size());
+                row[0] = code;
+                const int name_field = layer.field_index("name");
+                if (name_field >= 0)
+                    if (const auto& n = f.values[static_cast<std::size_t>(name_field)]) row[1] = *n;
+                w.write(row, &f.geometry);
             }
+            std::vector<std::string> diffs, ps;
+            for (const auto& r : rs) {
+                ps.push_back(r.label);
+                if (&r != &ref) diffs.push_back(r.label);
+            }
+            QgisStyles styles(sink);
+            styles.add(comparison_styles(diffs, ps, target));
             sink.commit();
         }
     }
