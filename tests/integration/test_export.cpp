@@ -361,6 +361,51 @@ TEST_F(Export, PngIsARealMapAndHtmlOpensOffline) {
     EXPECT_EQ(text.find("src=\"http"), std::string::npos);
 }
 
+// The reports lead with what a reader needs (issue 18): the baseline report names the area, not
+// a file path; the comparison report starts with what changes and where, communes sorted by the
+// difference, readable column labels, and the difference map.
+TEST_F(Export, ReportsNameTheAreaAndLeadWithWhatChanged) {
+    const std::string html = *s_dir / "named.html";
+    ASSERT_EQ(
+        run(ntmsim("export " + quote(results("baseline")) + " --format html -o " + quote(html)))
+            .exit_code,
+        0);
+    const auto text = slurp(html);
+    EXPECT_NE(text.find("Area: Can Lộc (Hà Tĩnh)"), std::string::npos);
+    EXPECT_EQ(text.find("datasets/canloc"), std::string::npos);
+    const std::string cmp = *s_dir / "report-cmp";
+    ASSERT_EQ(run(ntmsim("compare " + quote(results("baseline")) + " " +
+                         quote(results("targets-first")) + " -o " + quote(cmp)))
+                  .exit_code,
+              0);
+    const std::string report = *s_dir / "cmp.html";
+    ASSERT_EQ(run(ntmsim("export " + quote(cmp) + " --format html -o " + quote(report))).exit_code,
+              0);
+    const auto r = slurp(report);
+    const auto what = r.find("What changes"), where = r.find("Where: the communes"),
+               map = r.find("<svg"), ranking = r.find("Ranking");
+    ASSERT_NE(what, std::string::npos);
+    EXPECT_LT(what, where);
+    EXPECT_LT(where, map);
+    EXPECT_LT(map, ranking);
+    EXPECT_NE(r.find("more communes at the standard by 2025"), std::string::npos);
+    // Readable headers, not the CSV's column names.
+    for (const char* raw : {"diff_vs_baseline", "cost_per_criterion_bn", "expected_at_standard"})
+        EXPECT_EQ(r.find(std::string("<th>") + raw), std::string::npos) << raw;
+    EXPECT_NE(r.find("Cost per criterion gained (bn VND)"), std::string::npos);
+    // The communes' differences in the order of their size.
+    const std::regex row(R"(<td>([+−]\d+) pt</td>)");
+    std::vector<int> sizes;
+    for (auto it = std::sregex_iterator(r.begin(), r.end(), row); it != std::sregex_iterator();
+         ++it) {
+        std::string v = (*it)[1];
+        if (v.rfind("−", 0) == 0) v = v.substr(3);
+        sizes.push_back(std::stoi(v[0] == '+' ? v.substr(1) : v));
+    }
+    ASSERT_GE(sizes.size(), 3u);
+    EXPECT_TRUE(std::is_sorted(sizes.rbegin(), sizes.rend()));
+}
+
 TEST_F(Export, OnlyTownshipsAreGreyOnTheMedianYearMap) {
     // A commune whose median year falls after the period is "after the period", not "not
     // assessed": both maps must show exactly the same grey (no-data) pixels, the township's.
