@@ -181,6 +181,26 @@ std::size_t characters(const std::string& s) {
 
 }  // namespace
 
+NewWorkbook start_workbook(const std::string& path, const std::string& title) {
+    lxw_workbook_options options = {};
+    options.constant_memory = LXW_FALSE;
+    lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
+    if (!wb) throw InputError(path + ": cannot create the workbook; check the folder and the disk");
+    lxw_doc_properties props = {};
+    props.title = const_cast<char*>(title.c_str());
+    props.author = const_cast<char*>("ntmsim");
+    props.created = 946684800;  // 2000-01-01: the same bytes on every run
+    workbook_set_properties(wb, &props);
+    lxw_format* head = workbook_add_format(wb);
+    format_set_bold(head);
+    format_set_text_wrap(head);
+    format_set_align(head, LXW_ALIGN_CENTER);
+    format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_bg_color(head, 0xDDEBF7);
+    format_set_border(head, LXW_BORDER_THIN);
+    return {wb, head};
+}
+
 std::string column_header(const std::string& table, const std::string& f, const std::string& lang) {
     const bool vi = lang == "vi";
     if (table == "district" && f == "name") return vi ? "Tên kịch bản" : "Scenario name";
@@ -217,21 +237,7 @@ int write_workbook(const std::vector<std::pair<std::string, std::string>>& table
     const fs::path temp =
         fs::temp_directory_path() / ("ntmsim-" + std::to_string(std::hash<std::string>{}(path)) +
                                      "-" + std::to_string(::getpid()) + ".xlsx");
-    lxw_workbook_options options = {};
-    options.constant_memory = LXW_FALSE;
-    lxw_workbook* wb = workbook_new_opt(temp.c_str(), &options);
-    if (!wb) throw InputError(temp.string() + ": cannot create the workbook; check the disk");
-    lxw_doc_properties props = {};
-    props.author = const_cast<char*>("ntmsim");
-    props.created = 946684800;  // 2000-01-01: the same bytes on every run
-    workbook_set_properties(wb, &props);
-    lxw_format* head = workbook_add_format(wb);
-    format_set_bold(head);
-    format_set_text_wrap(head);
-    format_set_align(head, LXW_ALIGN_CENTER);
-    format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
-    format_set_bg_color(head, 0xDDEBF7);
-    format_set_border(head, LXW_BORDER_THIN);
+    const auto [wb, head] = start_workbook(temp.string(), vi ? "Kết quả ntmsim" : "ntmsim results");
     std::map<Kind, lxw_format*> formats;
     for (const auto& [k, num] :
          std::vector<std::pair<Kind, const char*>>{{Kind::Whole, "0"},

@@ -7,7 +7,19 @@
 #include <utility>
 #include <vector>
 
+struct lxw_workbook;
+struct lxw_format;
+
 namespace ntm::report {
+
+// A libxlsxwriter workbook as ntmsim starts them: fixed document properties (title, author, a
+// creation date of 2000-01-01, so the file is the same bytes on every run) and the header format
+// every sheet shares (bold, wrapped, centred, light blue, boxed). Throws InputError naming `path`.
+struct NewWorkbook {
+    lxw_workbook* workbook = nullptr;
+    lxw_format* header = nullptr;
+};
+NewWorkbook start_workbook(const std::string& path, const std::string& title);
 
 // `tables`: (table name, CSV path) in sheet order; `lang`: vi or en. Written to `path` through a
 // temporary file (core/output.h); tables longer than Excel's 1,048,576 rows are left out.
