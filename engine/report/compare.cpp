@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "core/error.h"
@@ -239,7 +240,28 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
         };
         std::vector<Change> changes;
         std::vector<std::vector<FieldValue>> commune_rows;
+        // The draws tables hold every commune of the area, townships too, in the area's order
+        // (results.gpkg's); ref.communes (communes.csv) only the assessed ones: pair each by code.
+        std::map<std::string, std::uint32_t> draw_index;
+        {
+            const std::string gpkg = (fs::path(ref.dir) / "results.gpkg").string();
+            auto src = geo::VectorSource::open(gpkg);
+            auto layer = src.layer("communes");
+            const int code_field = layer.field_index("code");
+            if (code_field < 0)
+                throw InputError(gpkg + ", layer communes: no field 'code'; run simulate again");
+            geo::Feature f;
+            std::uint32_t i = 0;
+            while (layer.next(f))
+                draw_index[f.values[static_cast<std::size_t>(code_field)].value_or("")] = i++;
+        }
         for (std::size_t c = 0; c < ref.communes.size(); ++c) {
+            const auto at = draw_index.find(ref.communes[c].code);
+            if (at == draw_index.end())
+                throw InputError(ref.dir + "/results.gpkg: commune " + ref.communes[c].code +
+                                 " of communes.csv is not in its communes layer; run simulate "
+                                 "again");
+            const std::uint32_t dc = at->second;
             std::vector<FieldValue> row = {text(ref.communes[c].code), text(ref.communes[c].name)};
             for (std::size_t s = 0; s < rs.size(); ++s) {
                 const auto& r = rs[s];
@@ -258,10 +280,8 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
                 std::vector<double> d;
                 if (ta.draws == tb.draws && r.seed == ref.seed) {
                     for (std::uint32_t k = 0; k < ta.draws; ++k)
-                        d.push_back(static_cast<double>(
-                                        reached_by(ta, k, static_cast<std::uint32_t>(c), ti)) -
-                                    static_cast<double>(
-                                        reached_by(tb, k, static_cast<std::uint32_t>(c), ti)));
+                        d.push_back(static_cast<double>(reached_by(ta, k, dc, ti)) -
+                                    static_cast<double>(reached_by(tb, k, dc, ti)));
                 }
                 const auto p = paired_interval(d);
                 const double diff = r.communes[c].p_reached[static_cast<std::size_t>(ti)] -

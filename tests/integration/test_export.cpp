@@ -147,6 +147,30 @@ TEST_F(Export, CompareRanksAndPairsAndRefusesOtherAreas) {
     EXPECT_NE(other_area.out.find("different areas"), std::string::npos) << other_area.out;
 }
 
+// Each commune's paired 95% interval is its own: it holds the commune's difference. (The draws
+// tables count the township too; pairing by position shifted every interval by one commune.)
+TEST_F(Export, EachCommunesIntervalHoldsItsDifference) {
+    const std::string cmp = *s_dir / "interval-cmp";
+    ASSERT_EQ(run(ntmsim("compare " + quote(results("baseline")) + " " +
+                         quote(results("targets-first")) + " -o " + quote(cmp)))
+                  .exit_code,
+              0);
+    auto src = geo::VectorSource::open(cmp + "/communes.csv", {"AUTODETECT_TYPE=YES"});
+    auto l = src.layer(0);
+    const int d = l.field_index("diff_targets-first"), lo = l.field_index("lo_targets-first"),
+              hi = l.field_index("hi_targets-first"), name = l.field_index("name");
+    geo::Feature f;
+    int moved = 0;
+    while (l.next(f)) {
+        auto v = [&](int i) { return *parse_double(*f.values[static_cast<std::size_t>(i)]); };
+        const auto who = f.values[static_cast<std::size_t>(name)].value_or("");
+        EXPECT_LE(v(lo), v(d) + 1e-6) << who;
+        EXPECT_GE(v(hi), v(d) - 1e-6) << who;
+        moved += std::abs(v(d)) > 0.05;
+    }
+    EXPECT_GE(moved, 3);
+}
+
 TEST_F(Export, VectorFormatsReadBackWithNamesValuesAndCrs) {
     const auto reference =
         communes_of(results("baseline") + "/results.gpkg", "communes", "p_std_2019");
