@@ -17,6 +17,9 @@ packages=(
   nlohmann-json3-dev chromium
   # the roadmap optimiser (ntmsim plan): COIN-OR CBC, and libxlsxwriter for its Excel workbook
   coinor-libcbc-dev coinor-libclp-dev libxlsxwriter-dev python3-openpyxl
+  # QGIS and its Python API: the test that draws every output GeoPackage with QGIS's own renderer
+  # (tests/qgis/) and the QGIS screenshots of the docs
+  qgis python3-qgis
   # the checks that stay (docs/fuzzing.md): libFuzzer harnesses built with clang, and Random123's
   # published known-answer vectors for the Philox test
   clang clang-format libclang-rt-14-dev librandom123-doc

@@ -10,4 +10,6 @@ trap 'rm -rf "$work"' EXIT
 for f in "$work"/assess-*.csv; do cp "$f" "tests/golden/$(basename "$f")"; done
 "$bin" simulate datasets/canloc scenarios/canloc/baseline.yaml --draws 40 --seed 7 --threads 2 -o "$work/sim" >/dev/null
 for f in "$work"/sim/baseline/*.csv; do cp "$f" "tests/golden/simulate-$(basename "$f")"; done
-ls tests/golden
+# The QGIS styles (tests/unit/test_styles.cpp writes them when asked).
+NTM_UPDATE_GOLDEN=1 "$(dirname "$bin")/tests/test_styles" --gtest_filter=Styles.Golden >/dev/null
+ls tests/golden tests/golden/styles

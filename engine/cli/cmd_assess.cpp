@@ -35,7 +35,7 @@ int cmd_assess(const Args& args) {
         "write OUT.gpkg (communes, indicators, gaps) and OUT-*.csv")(
         "overwrite", "replace existing outputs")("threads", po::value(&threads),
                                                  "threads to use (default: all cores)")(
-        "quiet,q", "print only the per-commune table, not the gaps");
+        "quiet,q", "print only the per-commune table, not the gaps, and no progress");
     po::variables_map vm;
     if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
     if (area_path.empty())
@@ -46,6 +46,7 @@ int cmd_assess(const Args& args) {
     if (year < 1990 || year > 2100)
         throw UsageError("--year " + std::to_string(year) +
                          ": give the four-digit year to assess, between 1990 and 2100 (e.g. 2017)");
+    if (vm.count("quiet")) Progress::set_enabled(false);
     set_threads(threads);
     // The outputs are checked and locked before anything is read (core/output.h).
     std::vector<OutputReservation> reserved;

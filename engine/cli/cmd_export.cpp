@@ -22,7 +22,7 @@ int cmd_export(const Args& args) {
         "  shp      Shapefiles (UTF-8 .cpg, short field names): a folder of layers\n"
         "  fgb      FlatGeobuf: a folder of layers, or the communes if PATH ends in .fgb\n"
         "  csv      the tables, as a folder\n"
-        "  xlsx     one sheet per table (--lang vi for Vietnamese headers)\n"
+        "  xlsx     one formatted sheet per table, in Vietnamese (--lang en for English)\n"
         "  tif      GeoTIFF of a commune measure (--measure, --year) at --cell metres\n"
         "  kml      the communes for Google Earth\n"
         "  png, svg a map of a commune measure with legend, scale bar and north arrow\n"
@@ -38,7 +38,9 @@ int cmd_export(const Args& args) {
         "year", po::value(&year), "the year to map or rasterise (default: the last)")(
         "measure", po::value(&measure), "p_standard (default), criteria_met or median_year")(
         "cell", po::value(&cell), "GeoTIFF cell size in metres (default 100)")(
-        "lang", po::value(&lang), "en (default) or vi")("overwrite", "replace an existing output");
+        "lang", po::value(&lang),
+        "en or vi: the words of maps, reports and workbooks (default: en; vi for xlsx)")(
+        "overwrite", "replace an existing output");
     po::variables_map vm;
     if (!parse_args(args, opts, "folder", po::value(&folder), 1, vm)) return kExitOk;
     if (folder.empty())
@@ -52,7 +54,8 @@ int cmd_export(const Args& args) {
     o.year = year;
     o.measure = measure;
     o.cell_size = cell;
-    o.lang = lang;
+    // A workbook is handed on in Vietnamese unless English is asked for.
+    o.lang = !vm.count("lang") && o.format == report::ExportFormat::Xlsx ? "vi" : lang;
     o.overwrite = vm.count("overwrite") > 0;
     std::printf("%s\n", report::export_results(folder, o).c_str());
     return kExitOk;

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/progress.h"
 #include "core/text.h"
 #include "indicators/measure.h"
 #include "io/load.h"
@@ -99,10 +100,12 @@ int cmd_info(const Args& args) {
         "format", po::value(&format),
         "text (default) or csv: one row per commune, then 'inside' "
         "(sum over communes) and 'layer' (each layer's own totals)")(
-        "threads", po::value(&threads), "threads to use (default: all cores)");
+        "threads", po::value(&threads), "threads to use (default: all cores)")(
+        "quiet,q", "no progress (it is shown on a terminal only)");
     po::variables_map vm;
     if (!parse_args(args, opts, "area", po::value(&area_path), 1, vm)) return kExitOk;
     if (area_path.empty()) throw UsageError("give the study area: ntmsim info AREA");
+    if (vm.count("quiet")) Progress::set_enabled(false);
     if (format != "text" && format != "csv") throw UsageError("--format is text or csv");
     set_threads(threads);
 

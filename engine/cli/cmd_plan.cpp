@@ -23,6 +23,8 @@
 #include "plan/optimise.h"
 #include "report/csv_table.h"
 #include "report/export.h"
+#include "report/qgis_style.h"
+#include "report/workbook.h"
 #include "sim/roadmap_input.h"
 #include "sim/targets.h"
 
@@ -167,22 +169,7 @@ void write_plan_yaml(const std::string& path, const std::string& extends,
 // commune in the layout of a district's "lộ trình" table.
 void write_xlsx(const std::string& path, const plan::Problem& p, const plan::PlanResult& r,
                 const std::vector<Line>& lines, const std::string& title) {
-    lxw_workbook_options options = {};
-    options.constant_memory = LXW_FALSE;
-    lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
-    if (!wb) throw InputError(path + ": cannot create the workbook");
-    lxw_doc_properties props = {};
-    props.title = const_cast<char*>(title.c_str());
-    props.author = const_cast<char*>("ntmsim");
-    props.created = 946684800;  // 2000-01-01: the same bytes on every run
-    workbook_set_properties(wb, &props);
-    lxw_format* head = workbook_add_format(wb);
-    format_set_bold(head);
-    format_set_text_wrap(head);
-    format_set_align(head, LXW_ALIGN_CENTER);
-    format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
-    format_set_bg_color(head, 0xDDEBF7);
-    format_set_border(head, LXW_BORDER_THIN);
+    const auto [wb, head] = report::start_workbook(path, title);
     lxw_format* title_f = workbook_add_format(wb);
     format_set_bold(title_f);
     format_set_font_size(title_f, 13);
@@ -437,12 +424,7 @@ void write_gpkg(const std::string& path, const StudyArea& area, const sim::Roadm
         (is_line ? line_layer : point_layer).write(v, &g);
     }
     report::QgisStyles styles(sink);
-    const int first_year = p.start, last_year = p.start + p.years - 1;
-    for (const auto& [table, is_lines] :
-         {std::pair<const char*, bool>{"plan_lines", true}, {"plan_points", false}})
-        styles.add(table, "year",
-                   report::qml_graduated_years("year", first_year, last_year, is_lines), true,
-                   "works coloured by the year they are paid");
+    styles.add(report::roadmap_styles(p.start, p.start + p.years - 1));
     sink.commit();
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/error.h"
+#include "core/progress.h"
 
 namespace po = boost::program_options;
 
@@ -14,6 +15,13 @@ bool parse_args(const Args& args, const po::options_description& opts,
                 po::variables_map& vm) {
     po::options_description all;
     all.add(opts);
+    // -q on every command: those without their own get it here (no progress, no notes).
+    po::options_description common("Common options");
+    const bool own_quiet = opts.find_nothrow("quiet", false) != nullptr;
+    if (!own_quiet)
+        common.add_options()("quiet,q",
+                             "no progress and no notes (progress shows on a terminal only)");
+    all.add(common);
     po::positional_options_description pos;
     if (!positional.empty()) {
         po::options_description hidden;
@@ -25,7 +33,12 @@ bool parse_args(const Args& args, const po::options_description& opts,
     po::notify(vm);
     if (vm.count("help")) {
         std::cout << opts << "\n";
+        if (!own_quiet) std::cout << common << "\n";
         return false;
+    }
+    if (!own_quiet && vm.count("quiet")) {
+        set_quiet(true);
+        Progress::set_enabled(false);
     }
     return true;
 }

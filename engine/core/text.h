@@ -24,4 +24,7 @@ std::size_t display_width(std::string_view s);
 std::string pad_right(std::string_view s, std::size_t width);
 std::string pad_left(std::string_view s, std::size_t width);
 
+// & < > " ' as XML entities: text and attribute values of SVG, HTML and QGIS styles.
+std::string xml_escape(std::string_view s);
+
 }  // namespace ntm

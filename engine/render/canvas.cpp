@@ -383,33 +383,6 @@ std::string valid_utf8(std::string_view s) {
     return out;
 }
 
-std::string xml_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 double nice_floor(double v) {
     const double p = std::pow(10.0, std::floor(std::log10(v)));
     for (const double m : {5.0, 2.0, 1.0}) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.h"
 #include "render/style.h"
 
 namespace ntm::render::detail {
@@ -72,7 +73,6 @@ double font_ascent(cairo_t* cr);
 double font_descent(cairo_t* cr);
 
 std::string valid_utf8(std::string_view s);
-std::string xml_escape(std::string_view s);
 
 // Round numbers for axes and scale bars: the largest 1, 2 or 5 × 10^k not above v (v > 0) ...
 double nice_floor(double v);

@@ -33,6 +33,14 @@ constexpr std::array<Color, 11> kRdBu = {{{0x67, 0x00, 0x1f},
                                           {0x43, 0x93, 0xc3},
                                           {0x21, 0x66, 0xac},
                                           {0x05, 0x30, 0x61}}};
+// YlOrRd from its dark end: the works' years, apart from the communes' blues.
+constexpr std::array<Color, 7> kYlOrRdDark = {{{0x80, 0x00, 0x26},
+                                               {0xbd, 0x00, 0x26},
+                                               {0xe3, 0x1a, 0x1c},
+                                               {0xfc, 0x4e, 0x2a},
+                                               {0xfd, 0x8d, 0x3c},
+                                               {0xfe, 0xb2, 0x4c},
+                                               {0xfe, 0xd9, 0x76}}};
 // Okabe & Ito (2008), "Color Universal Design"; yellow last but one as it is faint on white.
 constexpr std::array<Color, 8> kOkabeIto = {{{0x00, 0x72, 0xb2},
                                              {0xd5, 0x5e, 0x00},
@@ -165,6 +173,64 @@ ColorRamp year_ramp(std::string title, int first_year, int last_year, std::strin
     r.colors.push_back(kAfterPeriod);
     r.labels.push_back(std::move(after_label));
     return r;
+}
+
+ColorRamp probability_ramp(std::string title) { return sequential_ramp(std::move(title), 5); }
+
+ColorRamp count_ramp(std::string title, int total) {
+    if (total < 1) total = 1;
+    ColorRamp r = classed(std::move(title), kYlGnBu, 5, 0, total, false);
+    for (std::size_t i = 0; i < r.labels.size(); ++i)
+        r.labels[i] = format_fixed(std::round(r.breaks[i]), 0) + "\xE2\x80\x93" +
+                      format_fixed(std::round(r.breaks[i + 1]), 0);
+    return r;
+}
+
+ColorRamp works_year_ramp(std::string title, int first_year, int last_year) {
+    ColorRamp r = year_ramp(std::move(title), first_year, last_year, "");
+    // One class per year along the reds; no "after the period" class: a work with no median
+    // year has none (NaN) and is drawn in the no-data class.
+    r.colors.pop_back();
+    r.labels.pop_back();
+    r.breaks.pop_back();
+    const std::size_t n = r.colors.size();
+    for (std::size_t i = 0; i < n; ++i)
+        r.colors[i] =
+            sample(kYlOrRdDark, n == 1 ? 0 : static_cast<double>(i) / static_cast<double>(n - 1));
+    r.no_data = kNotBuiltGrey;
+    r.no_data_label = "not built in most draws";
+    return r;
+}
+
+ColorRamp difference_ramp(std::string title) {
+    ColorRamp r;
+    r.title = std::move(title);
+    r.continuous = false;
+    r.breaks = {-1, -0.5, -0.2, -0.05, 0.05, 0.2, 0.5, 1};
+    // RdBu's classes 1, 2, 3, 5 (neutral), 7, 8, 9: strong enough at both ends to read.
+    for (const int i : {1, 2, 3, 5, 7, 8, 9})
+        r.colors.push_back(kRdBu[static_cast<std::size_t>(i)]);
+    // Percentage points, signed: "−50 to −20 pt", "±5 pt", "+5 to +20 pt".
+    auto points = [](double v) {
+        const std::string s = percent(v, true);
+        return s.substr(0, s.size() - 1);  // without the % sign
+    };
+    for (std::size_t i = 0; i + 1 < r.breaks.size(); ++i) {
+        const double a = r.breaks[i], b = r.breaks[i + 1];
+        r.labels.push_back(a < 0 && b > 0 ? "\xC2\xB1" + points(b).substr(1) + " pt"
+                                          : points(a) + " to " + points(b) + " pt");
+    }
+    return r;
+}
+
+std::string hex(Color c) {
+    static const char* kDigits = "0123456789abcdef";
+    std::string s = "#";
+    for (const std::uint8_t v : {c.r, c.g, c.b}) {
+        s += kDigits[v >> 4];
+        s += kDigits[v & 15];
+    }
+    return s;
 }
 
 Color palette_color(std::size_t index) { return kOkabeIto[index % kOkabeIto.size()]; }

@@ -14,6 +14,8 @@ struct Color {
 
 inline constexpr Color kWhite{255, 255, 255};
 inline constexpr Color kNoDataGrey{217, 217, 217};
+// Works not built in most draws: a mid grey, visible as a thin line on the communes' fills.
+inline constexpr Color kNotBuiltGrey{150, 150, 150};
 
 // A rectangle in image pixels, y down.
 struct Rect {
@@ -61,6 +63,27 @@ ColorRamp diverging_ramp(std::string title, int classes = 0);
 // class for values after last_year labelled after_label. A value is a year (2019.0), rounded.
 ColorRamp year_ramp(std::string title, int first_year, int last_year,
                     std::string after_label = "after the period");
+
+// The palette of each measure, defined here once and used by the PNG/SVG maps, the HTML report,
+// the QGIS styles written into every GeoPackage (report/qgis_style.h) and the viewer (served in
+// api/index.json). Every ramp below is classed, so a class means the same colour everywhere.
+//
+// P(standard by a year): five 20 % classes of YlGnBu.
+ColorRamp probability_ramp(std::string title);
+// Criteria met (a count, or its mean over draws) out of `total`: five equal classes of YlGnBu
+// labelled in criteria ("0–4", …, "16–20").
+ColorRamp count_ramp(std::string title, int total);
+// The median year a commune reaches the standard: year_ramp (YlGnBu, early dark).
+// The median year a work is built: one class per year, early dark red to late light orange
+// (YlOrRd), apart from the communes' blues; works with no median year (not built in most draws)
+// have their own class, drawn grey and thin, never left out.
+ColorRamp works_year_ramp(std::string title, int first_year, int last_year);
+// A difference of probabilities between two scenarios (−1…+1): RdBu in seven classes centred on
+// zero (±5, ±20, ±50 percentage points), the middle class neutral, red for worse, blue for better.
+ColorRamp difference_ramp(std::string title);
+
+// "#rrggbb".
+std::string hex(Color c);
 
 // The colours charts give series and stacks in order (Okabe–Ito, readable by colour-blind
 // readers), repeating after eight.

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "geo/gdal.h"
+#include "report/qgis_style.h"
 
 namespace fs = std::filesystem;
 
@@ -153,6 +154,8 @@ std::vector<std::string> write_assessment(const Assessment& a, const std::string
         run.write({text("criteria_set_file"), text(a.set->path)}, nullptr);
         run.write({text("year"), text(std::to_string(a.year))}, nullptr);
         run.write({text("crs"), text(a.area->crs.label())}, nullptr);
+        QgisStyles styles(sink);
+        styles.add(assessment_styles(static_cast<int>(a.set->criteria.size())));
         sink.commit();
     }
     auto csv = [&](const std::string& path, const std::vector<FieldDef>& fields, auto rows) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "core/error.h"
@@ -10,6 +11,7 @@
 #include "core/text.h"
 #include "geo/gdal.h"
 #include "report/csv_table.h"
+#include "report/qgis_style.h"
 
 namespace fs = std::filesystem;
 
@@ -238,7 +240,28 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
         };
         std::vector<Change> changes;
         std::vector<std::vector<FieldValue>> commune_rows;
+        // The draws tables hold every commune of the area, townships too, in the area's order
+        // (results.gpkg's); ref.communes (communes.csv) only the assessed ones: pair each by code.
+        std::map<std::string, std::uint32_t> draw_index;
+        {
+            const std::string gpkg = (fs::path(ref.dir) / "results.gpkg").string();
+            auto src = geo::VectorSource::open(gpkg);
+            auto layer = src.layer("communes");
+            const int code_field = layer.field_index("code");
+            if (code_field < 0)
+                throw InputError(gpkg + ", layer communes: no field 'code'; run simulate again");
+            geo::Feature f;
+            std::uint32_t i = 0;
+            while (layer.next(f))
+                draw_index[f.values[static_cast<std::size_t>(code_field)].value_or("")] = i++;
+        }
         for (std::size_t c = 0; c < ref.communes.size(); ++c) {
+            const auto at = draw_index.find(ref.communes[c].code);
+            if (at == draw_index.end())
+                throw InputError(ref.dir + "/results.gpkg: commune " + ref.communes[c].code +
+                                 " of communes.csv is not in its communes layer; run simulate "
+                                 "again");
+            const std::uint32_t dc = at->second;
             std::vector<FieldValue> row = {text(ref.communes[c].code), text(ref.communes[c].name)};
             for (std::size_t s = 0; s < rs.size(); ++s) {
                 const auto& r = rs[s];
@@ -257,10 +280,8 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
                 std::vector<double> d;
                 if (ta.draws == tb.draws && r.seed == ref.seed) {
                     for (std::uint32_t k = 0; k < ta.draws; ++k)
-                        d.push_back(static_cast<double>(
-                                        reached_by(ta, k, static_cast<std::uint32_t>(c), ti)) -
-                                    static_cast<double>(
-                                        reached_by(tb, k, static_cast<std::uint32_t>(c), ti)));
+                        d.push_back(static_cast<double>(reached_by(ta, k, dc, ti)) -
+                                    static_cast<double>(reached_by(tb, k, dc, ti)));
                 }
                 const auto p = paired_interval(d);
                 const double diff = r.communes[c].p_reached[static_cast<std::size_t>(ti)] -
@@ -314,9 +335,26 @@ void write_comparison(const std::vector<ResultsFolder>& rs, const CompareOptions
             while (layer.next(f)) {
                 const auto code = f.values[static_cast<std::size_t>(code_field)].value_or("");
                 const auto it = by_code.find(code);
-                if (it == by_code.end()) continue;  // townships are not compared
-                w.write(commune_rows[it->second], &f.geometry);
+                if (it != by_code.end()) {
+                    w.write(commune_rows[it->second], &f.geometry);
+                    continue;
+                }
+                // A township is not compared: kept with no values, so maps show it as not
+                // assessed rather than as a hole.
+                std::vector<FieldValue> row(fields.size());
+                row[0] = code;
+                const int name_field = layer.field_index("name");
+                if (name_field >= 0)
+                    if (const auto& n = f.values[static_cast<std::size_t>(name_field)]) row[1] = *n;
+                w.write(row, &f.geometry);
             }
+            std::vector<std::string> diffs, ps;
+            for (const auto& r : rs) {
+                ps.push_back(r.label);
+                if (&r != &ref) diffs.push_back(r.label);
+            }
+            QgisStyles styles(sink);
+            styles.add(comparison_styles(diffs, ps, target));
             sink.commit();
         }
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -15,7 +16,9 @@
 #include "geo/gdal.h"
 #include "render/chart.h"
 #include "render/map.h"
+#include "report/qgis_style.h"
 #include "report/results_reader.h"
+#include "report/workbook.h"
 
 namespace fs = std::filesystem;
 
@@ -27,57 +30,115 @@ using geo::FieldDef;
 using geo::FieldValue;
 using T = geo::FieldDef::Type;
 
-// Vietnamese column headers for XLSX and the report (--lang vi).
-const std::map<std::string, std::string>& vietnamese() {
-    static const std::map<std::string, std::string> kNames = {
-        {"code", "Mã xã"},
-        {"name", "Tên xã"},
-        {"kind", "Loại"},
-        {"year", "Năm"},
-        {"median_year", "Năm đạt chuẩn (trung vị)"},
-        {"p_standard_by_year", "Xác suất đạt chuẩn đến năm"},
-        {"p_at_standard", "Xác suất đạt chuẩn trong năm"},
-        {"criteria_met_mean", "Số tiêu chí đạt (trung bình)"},
-        {"criteria_met_p5", "Số tiêu chí đạt (5%)"},
-        {"criteria_met_p50", "Số tiêu chí đạt (trung vị)"},
-        {"criteria_met_p95", "Số tiêu chí đạt (95%)"},
-        {"criteria_lost_mean", "Số tiêu chí bị mất (trung bình)"},
-        {"criteria_met_start", "Số tiêu chí đạt ban đầu"},
-        {"criterion", "Tiêu chí"},
-        {"p_met", "Xác suất đạt"},
-        {"expected_reached", "Số xã đạt chuẩn (kỳ vọng)"},
-        {"expected_at_standard", "Số xã đang đạt chuẩn (kỳ vọng)"},
-        {"p_all_reached", "Xác suất tất cả các xã đạt chuẩn"},
-        {"spent_bn", "Chi (tỷ đồng)"},
-        {"gap_bn", "Thiếu hụt vốn (tỷ đồng)"},
-        {"debt_bn", "Nợ (tỷ đồng)"},
-        {"item", "Khoản mục"},
-        {"mean_bn", "Trung bình (tỷ đồng)"},
-        {"key", "Khóa"},
-        {"value", "Giá trị"},
-        {"kind_asset", "Loại công trình"},
-        {"asset", "Công trình"},
-        {"fid", "FID"},
-        {"indicator", "Chỉ tiêu"},
-        {"cost_bn", "Chi phí (tỷ đồng)"}};
-    return kNames;
+// Shapefile field names stop at 10 characters. GDAL would cut `p_high-mobilisation` and
+// `p_high-something` both to `p_high-mob`; instead each field gets a documented short name
+// (docs/formats.md), written beside the .shp in <layer>-names.csv:
+// - fixed names: median_year → med_year, criteria_met_mean → met_mean, …;
+// - per year: p_std_2019, met_2019, p_2019 (already short);
+// - per scenario (a comparison): p_, met_, year_ (→ yr_), diff_, lo_, hi_ followed by the
+//   scenario's abbreviation: the initials of its words (high-mobilisation → hm), or the first
+//   four letters of a one-word name (baseline → base), with a digit added when two collide.
+struct ShortName {
+    std::string full, short_name, meaning;
+};
+
+std::string scenario_abbreviation(const std::string& label) {
+    std::vector<std::string> words(1);
+    for (const char c : label) {
+        if (c == '-' || c == '_' || c == ' ' || c == '.') {
+            if (!words.back().empty()) words.emplace_back();
+        } else {
+            words.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    if (words.back().empty()) words.pop_back();
+    std::string a;
+    if (words.size() == 1)
+        a = words[0].substr(0, 4);
+    else
+        for (const auto& w : words) a += w.substr(0, 1);
+    return a.substr(0, 4);
 }
 
-std::string header(const std::string& field, const std::string& lang) {
-    if (lang != "vi") return field;
-    const auto& m = vietnamese();
-    const auto it = m.find(field);
-    if (it != m.end()) return it->second;
-    if (field.rfind("p_std_", 0) == 0) return "Xác suất đạt chuẩn đến " + field.substr(6);
-    if (field.rfind("met_", 0) == 0) return "Số tiêu chí đạt " + field.substr(4);
-    if (field.rfind("p_", 0) == 0) return "Xác suất " + field.substr(2);
-    return field;
+std::vector<ShortName> shapefile_names(const std::vector<std::string>& fields) {
+    static const std::map<std::string, std::pair<std::string, std::string>> kFixed = {
+        {"median_year", {"med_year", "median year the standard is reached (or the work built)"}},
+        {"criteria_met_mean", {"met_mean", "criteria met, mean over draws"}},
+        {"criteria_met_start", {"met_start", "criteria met at the start"}},
+        {"criteria_lost_mean", {"lost_mean", "criteria lost, mean over draws"}},
+        {"p_standard_by_year", {"p_std_by", "P(standard by the year)"}},
+        {"expected_reached", {"exp_reach", "communes expected at the standard"}}};
+    static const std::vector<std::pair<std::string, std::pair<std::string, std::string>>>
+        kPerScenario = {{"diff_", {"diff_", "P(standard) minus the reference's, under "}},
+                        {"year_", {"yr_", "median year the standard is reached under "}},
+                        {"met_", {"met_", "criteria met, mean, under "}},
+                        {"lo_", {"lo_", "lower end of the 95% interval of the difference, "}},
+                        {"hi_", {"hi_", "upper end of the 95% interval of the difference, "}},
+                        {"p_", {"p_", "P(standard by the target year) under "}}};
+    std::vector<ShortName> out;
+    std::map<std::string, std::string> abbreviations;  // scenario label → abbreviation
+    std::set<std::string> taken_abbreviations;
+    auto abbreviation = [&](const std::string& label) {
+        const auto it = abbreviations.find(label);
+        if (it != abbreviations.end()) return it->second;
+        std::string a = scenario_abbreviation(label);
+        for (int k = 2; taken_abbreviations.count(a); ++k)
+            a = scenario_abbreviation(label).substr(0, 3) + std::to_string(k);
+        taken_abbreviations.insert(a);
+        return abbreviations[label] = a;
+    };
+    auto is_year = [](const std::string& s) {
+        return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) {
+                   return std::isdigit(static_cast<unsigned char>(c));
+               });
+    };
+    std::set<std::string> taken;
+    for (const auto& f : fields) {
+        ShortName n{f, f, ""};
+        if (const auto it = kFixed.find(f); it != kFixed.end()) {
+            n.short_name = it->second.first;
+            n.meaning = it->second.second;
+        } else if (f.rfind("p_std_", 0) == 0 && is_year(f.substr(6))) {
+            n.meaning = "P(standard by " + f.substr(6) + ")";
+        } else if (f.rfind("met_", 0) == 0 && is_year(f.substr(4))) {
+            n.meaning = "criteria met in " + f.substr(4) + ", mean over draws";
+        } else if (f.rfind("p_", 0) == 0 && is_year(f.substr(2))) {
+            n.meaning = "P(built by " + f.substr(2) + ")";
+        } else if (f.size() > 10) {
+            for (const auto& [prefix, short_meaning] : kPerScenario) {
+                if (f.rfind(prefix, 0) != 0) continue;
+                const std::string label = f.substr(prefix.size());
+                n.short_name = short_meaning.first + abbreviation(label);
+                n.meaning = short_meaning.second + label;
+                break;
+            }
+        }
+        if (n.short_name.size() > 10) n.short_name = n.short_name.substr(0, 10);
+        // Whatever is left colliding gets a number, still within 10 characters.
+        const std::string base = n.short_name;
+        for (int k = 2; taken.count(n.short_name); ++k) {
+            const std::string suffix = std::to_string(k);
+            n.short_name = base.substr(0, 10 - suffix.size()) + suffix;
+        }
+        taken.insert(n.short_name);
+        out.push_back(std::move(n));
+    }
+    return out;
 }
 
-// Shapefile field names stop at 10 characters: the documented short names (docs/formats.md).
-std::string shapefile_name(const std::string& f) {
-    if (f == "median_year") return "med_year";
-    return f.substr(0, 10);
+// <layer>-names.csv beside a Shapefile: short name, full name, meaning.
+void write_name_table(const fs::path& path, const std::vector<ShortName>& names) {
+    std::ostringstream o;
+    o << "shapefile_name,full_name,meaning\n";
+    auto cell = [](const std::string& s) {
+        if (s.find_first_of(",\"\n") == std::string::npos) return s;
+        std::string q = "\"";
+        for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return q + "\"";
+    };
+    for (const auto& n : names)
+        o << cell(n.short_name) << "," << cell(n.full) << "," << cell(n.meaning) << "\n";
+    std::ofstream(path, std::ios::binary) << o.str();
 }
 
 FieldValue typed(const std::optional<std::string>& text, int type) {
@@ -96,7 +157,7 @@ FieldValue typed(const std::optional<std::string>& text, int type) {
 struct CopyOptions {
     const geo::Crs* to = nullptr;  // reproject into this CRS
     bool shapefile_names = false;
-    std::string lang = "en";
+    fs::path name_table;  // with shapefile_names: where the short-name table goes
     std::vector<std::string> layer_options;
 };
 
@@ -105,10 +166,14 @@ void copy_layer(const geo::VectorSource& src, const std::string& name, geo::Vect
                 const std::string& out_name, const CopyOptions& o) {
     auto layer = src.layer(name);
     std::vector<FieldDef> fields;
+    std::vector<ShortName> short_names;
+    if (o.shapefile_names) {
+        short_names = shapefile_names(layer.field_names());
+        if (!o.name_table.empty()) write_name_table(o.name_table, short_names);
+    }
     for (std::size_t i = 0; i < layer.field_names().size(); ++i) {
         std::string f = layer.field_names()[i];
-        if (o.shapefile_names) f = shapefile_name(f);
-        f = header(f, o.lang);
+        if (o.shapefile_names) f = short_names[i].short_name;
         fields.push_back({f, static_cast<T>(layer.field_types()[i])});
     }
     const geo::Crs from = layer.crs();
@@ -147,84 +212,43 @@ std::vector<std::pair<std::string, std::string>> csv_tables(const std::string& f
     return out;
 }
 
-std::string xml_escape(const std::string& s) {
-    std::string o;
-    for (const char c : s) {
-        switch (c) {
-            case '&':
-                o += "&amp;";
-                break;
-            case '<':
-                o += "&lt;";
-                break;
-            case '>':
-                o += "&gt;";
-                break;
-            case '"':
-                o += "&quot;";
-                break;
-            default:
-                o += c;
+// The number of criteria of a results folder: the criteria of its first commune and year in
+// criteria.csv (code, year, criterion, p_met), read no further.
+// The year a comparison is made for: target_year of its district.csv.
+int comparison_year(const std::string& folder) {
+    std::ifstream in(fs::path(folder) / "district.csv");
+    std::string head, row;
+    std::getline(in, head);
+    std::getline(in, row);
+    const auto cells = [](const std::string& line) {
+        std::vector<std::string> out(1);
+        for (const char c : line) {
+            if (c == ',')
+                out.emplace_back();
+            else
+                out.back() += c;
         }
-    }
-    return o;
+        return out;
+    };
+    const auto h = cells(head), r = cells(row);
+    for (std::size_t i = 0; i < h.size() && i < r.size(); ++i)
+        if (h[i] == "target_year") return static_cast<int>(parse_int(r[i]).value_or(0));
+    throw InputError(folder + "/district.csv: no target_year; run ntmsim compare again");
 }
 
-// YlGnBu, light to dark: probability classes of the styles and maps.
-const std::array<std::array<int, 3>, 5> kBlues = {
-    {{255, 255, 204}, {161, 218, 180}, {65, 182, 196}, {44, 127, 184}, {37, 52, 148}}};
-
-std::string symbol(int index, const std::array<int, 3>& rgb, bool line) {
-    std::ostringstream o;
-    const std::string color = std::to_string(rgb[0]) + "," + std::to_string(rgb[1]) + "," +
-                              std::to_string(rgb[2]) + ",255";
-    if (line) {
-        o << "<symbol type=\"line\" name=\"" << index
-          << "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">"
-          << "<layer class=\"SimpleLine\" enabled=\"1\" pass=\"0\" locked=\"0\">"
-          << "<prop k=\"line_color\" v=\"" << color << "\"/><prop k=\"line_width\" v=\"0.8\"/>"
-          << "<prop k=\"line_width_unit\" v=\"MM\"/><prop k=\"line_style\" "
-             "v=\"solid\"/></layer></symbol>";
-    } else {
-        o << "<symbol type=\"fill\" name=\"" << index
-          << "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">"
-          << "<layer class=\"SimpleFill\" enabled=\"1\" pass=\"0\" locked=\"0\">"
-          << "<prop k=\"color\" v=\"" << color
-          << "\"/><prop k=\"outline_color\" v=\"90,90,90,255\"/>"
-          << "<prop k=\"outline_width\" v=\"0.26\"/><prop k=\"outline_width_unit\" v=\"MM\"/>"
-          << "<prop k=\"style\" v=\"solid\"/></layer></symbol>";
+int criteria_count(const std::string& folder) {
+    std::ifstream in(fs::path(folder) / "criteria.csv");
+    std::string line, first;
+    int n = 0;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+        const auto cut = line.find(',', line.find(',') + 1);
+        const std::string key = line.substr(0, cut);
+        if (first.empty()) first = key;
+        if (key != first) break;
+        ++n;
     }
-    return o.str();
-}
-
-std::string qml_ranges(const std::string& field,
-                       const std::vector<std::tuple<double, double, std::string>>& ranges,
-                       const std::vector<std::array<int, 3>>& colors, bool lines) {
-    std::ostringstream o;
-    o << "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-      << "<qgis version=\"3.22.0\" styleCategories=\"Symbology|Labeling\">\n"
-      << " <renderer-v2 type=\"graduatedSymbol\" attr=\"" << xml_escape(field)
-      << "\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" "
-         "forceraster=\"0\">\n  <ranges>\n";
-    for (std::size_t i = 0; i < ranges.size(); ++i) {
-        const auto& [lo, hi, label] = ranges[i];
-        o << "   <range lower=\"" << lo << "\" upper=\"" << hi << "\" label=\"" << xml_escape(label)
-          << "\" symbol=\"" << i << "\" render=\"true\"/>\n";
-    }
-    o << "  </ranges>\n  <symbols>\n";
-    for (std::size_t i = 0; i < ranges.size(); ++i)
-        o << "   " << symbol(static_cast<int>(i), colors[i % colors.size()], lines) << "\n";
-    o << "  </symbols>\n </renderer-v2>\n";
-    if (!lines) {
-        o << " <labeling type=\"simple\"><settings calloutType=\"simple\"><text-style "
-             "fieldName=\"name\" fontSize=\"8\" "
-             "textColor=\"20,20,20,255\" fontFamily=\"DejaVu Sans\"/><text-buffer bufferDraw=\"1\" "
-             "bufferSize=\"0.8\" "
-             "bufferColor=\"255,255,255,255\"/><placement "
-             "placement=\"1\"/></settings></labeling>\n";
-    }
-    o << "</qgis>\n";
-    return o.str();
+    return n;
 }
 
 }  // namespace
@@ -242,58 +266,6 @@ ExportFormat parse_export_format(const std::string& name) {
         throw UsageError("unknown format '" + name +
                          "'; use gpkg, geojson, shp, fgb, csv, xlsx, tif, kml, png, svg or html");
     return it->second;
-}
-
-QgisStyles::QgisStyles(geo::VectorSink& sink)
-    : m_layer(sink.create_layer("layer_styles", nullptr, geo::GeomKind::None, false,
-                                {{"f_table_catalog", T::String},
-                                 {"f_table_schema", T::String},
-                                 {"f_table_name", T::String},
-                                 {"f_geometry_column", T::String},
-                                 {"styleName", T::String},
-                                 {"styleQML", T::String},
-                                 {"styleSLD", T::String},
-                                 {"useAsDefault", T::Integer},
-                                 {"description", T::String},
-                                 {"owner", T::String},
-                                 {"ui", T::String},
-                                 {"update_time", T::String}},
-                                {"FID=id"})) {}
-
-void QgisStyles::add(const std::string& table, const std::string& name, const std::string& qml,
-                     bool is_default, const std::string& description) {
-    // A fixed update_time keeps the file the same bytes from run to run.
-    m_layer.write({std::string(""), std::string(""), table, std::string("geom"), name, qml,
-                   FieldValue(), static_cast<long long>(is_default ? 1 : 0), description,
-                   std::string("ntmsim"), FieldValue(), std::string("2000-01-01T00:00:00Z")},
-                  nullptr);
-}
-
-std::string qml_graduated_probability(const std::string& field, const std::string&) {
-    std::vector<std::tuple<double, double, std::string>> ranges = {{0, 0.2, "0–20%"},
-                                                                   {0.2, 0.4, "20–40%"},
-                                                                   {0.4, 0.6, "40–60%"},
-                                                                   {0.6, 0.8, "60–80%"},
-                                                                   {0.8, 1.0, "80–100%"}};
-    std::vector<std::array<int, 3>> colors(kBlues.begin(), kBlues.end());
-    return qml_ranges(field, ranges, colors, false);
-}
-
-std::string qml_graduated_years(const std::string& field, int first, int last, bool lines) {
-    std::vector<std::tuple<double, double, std::string>> ranges;
-    std::vector<std::array<int, 3>> colors;
-    const int n = std::max(1, last - first + 1);
-    for (int y = first; y <= last; ++y) {
-        ranges.emplace_back(y - 0.5, y + 0.5, std::to_string(y));
-        // From dark (early) to light (late): early upgrades stand out.
-        const double t = n == 1 ? 0 : static_cast<double>(y - first) / (n - 1);
-        const auto& a = kBlues[4];
-        const auto& b = kBlues[0];
-        colors.push_back({static_cast<int>(a[0] + t * (b[0] - a[0])),
-                          static_cast<int>(a[1] + t * (b[1] - a[1])),
-                          static_cast<int>(a[2] + t * (b[2] - a[2]))});
-    }
-    return qml_ranges(field, ranges, colors, lines);
 }
 
 namespace {
@@ -404,7 +376,8 @@ render::MapSpec map_spec(const std::string& folder, const ExportOptions& o, int 
     spec.polygons = values.features;
     const std::string legend = o.lang == "vi" ? "Chú giải" : "Legend";
     if (comparison) {
-        spec.ramp = render::diverging_ramp(legend, 0);
+        spec.ramp =
+            render::difference_ramp(o.lang == "vi" ? "điểm phần trăm" : "percentage points");
     } else if (m.kind == Measure::Year) {
         // The period's years; an assessed commune with no median year reaches the standard
         // (if at all) after the period, which is not the same as "not assessed".
@@ -415,15 +388,13 @@ render::MapSpec map_spec(const std::string& folder, const ExportOptions& o, int 
         spec.ramp = render::year_ramp(legend, r.start, r.end,
                                       o.lang == "vi" ? "sau kỳ" : "after the period");
     } else if (m.kind == Measure::Count) {
-        spec.ramp = render::sequential_ramp(legend, 0);
-        double hi = 1;
-        for (const auto& p : spec.polygons)
-            if (!std::isnan(p.value)) hi = std::max(hi, p.value);
-        spec.ramp.domain_max = std::ceil(hi);
+        // Out of the criteria set's count, in criteria (not percentages): the QGIS style's classes.
+        spec.ramp = render::count_ramp(legend, criteria_count(folder));
     } else {
-        spec.ramp = render::sequential_ramp(legend, 5);
+        spec.ramp = render::probability_ramp(legend);
     }
-    spec.ramp.no_data_label = o.lang == "vi" ? "không đánh giá" : "not assessed";
+    spec.ramp.no_data_label =
+        o.lang == "vi" ? "không đánh giá (thị trấn)" : "not assessed (township)";
     return spec;
 }
 
@@ -492,26 +463,16 @@ std::string export_results(const std::string& folder, const ExportOptions& o) {
             }
             // QGIS reads its styles from layer_styles and opens each layer with its default one.
             QgisStyles styles(sink);
-            auto style = [&](const std::string& table, const std::string& name,
-                             const std::string& qml, bool is_default,
-                             const std::string& description) {
-                styles.add(table, name, qml, is_default, description);
-            };
             if (comparison) {
-                style("communes", "difference", qml_graduated_probability("p_" + compare_label, ""),
-                      true, "P(standard) of " + compare_label);
+                std::vector<std::string> diffs, ps;
+                const auto fields = src.layer("communes").field_names();
+                for (const auto& f : fields) {
+                    if (f.rfind("diff_", 0) == 0) diffs.push_back(f.substr(5));
+                    if (f.rfind("p_", 0) == 0) ps.push_back(f.substr(2));
+                }
+                styles.add(comparison_styles(diffs, ps, comparison_year(folder), o.lang));
             } else {
-                style("communes", "P(standard) by " + std::to_string(year),
-                      qml_graduated_probability("p_std_" + std::to_string(year), ""), true,
-                      "communes coloured by the probability of the standard by " +
-                          std::to_string(year));
-                style("communes", "median year",
-                      qml_graduated_years("median_year", start, end, false), false,
-                      "communes coloured by the median year the standard is reached");
-                for (const char* plan : {"road_plan", "canal_plan"})
-                    style(plan, "median upgrade year",
-                          qml_graduated_years("median_year", start, end, true), true,
-                          "works coloured by their median year");
+                styles.add(results_styles(start, end, year, criteria_count(folder), o.lang));
             }
             sink.commit();
             return out + ": GeoPackage with " + std::to_string(layers.size()) +
@@ -541,6 +502,9 @@ std::string export_results(const std::string& folder, const ExportOptions& o) {
             }
             if (single) {
                 auto sink = geo::VectorSink::create(out, driver, o.overwrite);
+                if (co.shapefile_names)
+                    co.name_table = fs::path(out).parent_path() /
+                                    (fs::path(out).stem().string() + "-names.csv");
                 copy_layer(src, "communes", sink, fs::path(out).stem().string(), co);
                 sink.commit();
                 return out + ": the communes layer";
@@ -554,6 +518,8 @@ std::string export_results(const std::string& folder, const ExportOptions& o) {
                         spatial ? driver : "CSV");
                     CopyOptions c = co;
                     if (!spatial) c.layer_options.clear();
+                    if (c.shapefile_names && spatial) c.name_table = dir / (l + "-names.csv");
+                    c.shapefile_names = c.shapefile_names && spatial;
                     copy_layer(src, l, sink, l, c);
                     sink.commit();
                 }
@@ -572,19 +538,9 @@ std::string export_results(const std::string& folder, const ExportOptions& o) {
             return out + "/: the CSV tables";
         }
         case ExportFormat::Xlsx: {
-            auto sink = geo::VectorSink::create(out, "XLSX", o.overwrite);
-            CopyOptions co;
-            co.lang = o.lang;
-            int sheets = 0;
-            for (const auto& [name, path] : csv_tables(folder)) {
-                const auto table = geo::VectorSource::open(path, {"AUTODETECT_TYPE=YES"});
-                // Excel stops at 1,048,576 rows: a national assets table goes to CSV or GeoPackage.
-                if (table.layer(0).feature_count() >= 1048575) continue;
-                copy_layer(table, table.layer_names().front(), sink, name, co);
-                ++sheets;
-            }
-            sink.commit();
-            return out + ": " + std::to_string(sheets) + " sheets";
+            const int sheets = write_workbook(csv_tables(folder), out, o.lang, o.overwrite);
+            return out + ": " + std::to_string(sheets) + " sheets (" +
+                   (o.lang == "vi" ? "Vietnamese" : "English") + ")";
         }
         case ExportFormat::Kml: {
             auto sink = geo::VectorSink::create(out, "LIBKML", o.overwrite);
@@ -643,6 +599,139 @@ std::string table_html(const std::vector<std::string>& head,
 }
 }  // namespace
 
+namespace {
+
+// The area's name (run.csv's area_name), else the name of the folder or file it was read from.
+std::string area_name(const ResultsFolder& r) {
+    if (const auto it = r.run.find("area_name"); it != r.run.end() && !it->second.empty())
+        return it->second;
+    fs::path p(r.area);
+    if (p.filename() == "area.yaml") p = p.parent_path();
+    return p.stem().string();
+}
+
+// "+28 pt", "−5 pt", "0": a difference of probabilities in percentage points.
+std::string points(double d) {
+    const long v = std::lround(d * 100);
+    if (v == 0) return "0";
+    return (v > 0 ? "+" : "\xE2\x88\x92") + std::to_string(std::labs(v)) + " pt";
+}
+
+// A CSV table as rows of named cells.
+std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path) {
+    const auto src = geo::VectorSource::open(path);
+    auto l = src.layer(0);
+    std::vector<std::map<std::string, std::string>> out;
+    geo::Feature f;
+    while (l.next(f)) {
+        std::map<std::string, std::string> row;
+        for (std::size_t i = 0; i < f.values.size(); ++i)
+            row[l.field_names()[i]] = f.values[i].value_or("");
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+// The comparison report: what changed (communes at the standard per scenario, with intervals),
+// where (the communes whose chance changes most, then a diverging map per scenario), and the
+// ranking with readable headers.
+std::string comparison_html(const std::string& folder, const ExportOptions& o) {
+    const bool vi = o.lang == "vi";
+    std::ostringstream h;
+    const auto district = csv_rows((fs::path(folder) / "district.csv").string());
+    const auto changes = csv_rows((fs::path(folder) / "changes.csv").string());
+    std::string reference, reference_name, diff_column;
+    for (const auto& [k, v] : district.front())
+        if (k.rfind("diff_vs_", 0) == 0) reference = k.substr(8), diff_column = k;
+    std::map<std::string, std::string> names;
+    for (const auto& row : district) names[row.at("scenario")] = row.at("name");
+    reference_name = names.count(reference) ? names[reference] : reference;
+    const std::string year = district.front().at("target_year");
+    auto num = [](const std::string& s) { return parse_double(s).value_or(0); };
+    // One decimal, with no "-0.0" for a difference that rounds to nothing.
+    auto one = [](double v) {
+        return std::abs(v) < 0.05 ? std::string("0.0") : format_fixed(v, 1);
+    };
+    h << "<h1>" << (vi ? "So sánh kịch bản với " : "Scenarios compared with ")
+      << html_escape(reference_name) << "</h1>\n";
+    h << "<h2>" << (vi ? "Điều gì thay đổi" : "What changes") << "</h2>\n<ul>\n";
+    std::vector<std::map<std::string, std::string>> ranked = district;
+    std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+        return num(a.at(diff_column)) > num(b.at(diff_column));
+    });
+    for (const auto& row : ranked) {
+        if (row.at("scenario") == reference) continue;
+        const double d = num(row.at(diff_column));
+        const std::string amount = format_fixed(std::abs(d), 1);
+        h << "<li><b>" << html_escape(row.at("name")) << "</b>: ";
+        if (vi)
+            h << (d >= 0 ? "thêm " : "bớt ") << amount << " xã đạt chuẩn đến năm " << year
+              << " (kỳ vọng " << format_fixed(num(row.at("expected_at_standard")), 1)
+              << "; khoảng tin cậy 95% của chênh lệch " << one(num(row.at("diff_lo95"))) << " đến "
+              << one(num(row.at("diff_hi95"))) << "), chi "
+              << format_fixed(num(row.at("spent_bn")), 0) << " tỷ đồng";
+        else
+            h << amount << (d >= 0 ? " more" : " fewer") << " communes at the standard by " << year
+              << " (expected " << format_fixed(num(row.at("expected_at_standard")), 1)
+              << "; 95% interval of the difference " << one(num(row.at("diff_lo95"))) << " to "
+              << one(num(row.at("diff_hi95"))) << "), " << format_fixed(num(row.at("spent_bn")), 0)
+              << " bn VND spent";
+        h << "</li>\n";
+    }
+    h << "</ul>\n";
+    // Where: the communes whose chance moves most (changes.csv is sorted by |difference|).
+    h << "<h2>"
+      << (vi ? "Ở đâu: các xã thay đổi nhiều nhất" : "Where: the communes that change most")
+      << "</h2>\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : changes) {
+        if (rows.size() == 15) break;
+        rows.push_back({c.at("name"),
+                        names.count(c.at("scenario")) ? names[c.at("scenario")] : c.at("scenario"),
+                        format_fixed(100 * num(c.at("p_" + reference)), 0) + "%",
+                        format_fixed(100 * num(c.at("p_scenario")), 0) + "%",
+                        points(num(c.at("diff")))});
+    }
+    if (rows.empty())
+        h << "<p>" << (vi ? "Không xã nào thay đổi." : "No commune changes.") << "</p>\n";
+    else
+        h << table_html(
+            {vi ? "Xã" : "Commune", vi ? "Kịch bản" : "Scenario",
+             (vi ? "Xác suất đạt chuẩn đến " : "P(standard by ") + year + (vi ? ", " : "), ") +
+                 reference,
+             (vi ? "Xác suất, kịch bản" : "P, scenario"), vi ? "Chênh lệch" : "Difference"},
+            rows);
+    for (const auto& row : ranked) {
+        if (row.at("scenario") == reference) continue;
+        h << "<figure>"
+          << render::map_svg(map_spec(folder, o, 0, true, row.at("scenario"),
+                                      row.at("name") + (vi ? " so với " : " vs ") + reference_name))
+          << "</figure>\n";
+    }
+    h << "<h2>" << (vi ? "Xếp hạng" : "Ranking") << "</h2>\n";
+    const auto src = geo::VectorSource::open((fs::path(folder) / "district.csv").string());
+    const auto fields = src.layer(0).field_names();
+    std::vector<std::string> head;
+    for (const auto& n : fields) head.push_back(column_header("district", n, o.lang));
+    rows.clear();
+    for (const auto& row : district) {
+        std::vector<std::string> r;
+        for (const auto& n : fields) {
+            const std::string& v = row.at(n);
+            const auto d = parse_double(v);
+            r.push_back(d && v.find('.') != std::string::npos ? format_fixed(*d, 2) : v);
+        }
+        rows.push_back(r);
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        return parse_int(a[0]).value_or(0) < parse_int(b[0]).value_or(0);
+    });
+    h << table_html(head, rows);
+    return h.str();
+}
+
+}  // namespace
+
 std::string html_report(const std::string& folder, const ExportOptions& o) {
     const bool vi = o.lang == "vi";
     std::ostringstream h;
@@ -652,41 +741,18 @@ std::string html_report(const std::string& folder, const ExportOptions& o) {
          "Sans',sans-serif;margin:2em;max-width:1200px}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px "
          "8px;text-align:right}"
-         "td:first-child,th:first-child,td:nth-child(2){text-align:left}h1{font-size:1.6em}"
+         "td:first-child,th:first-child,td:nth-child(2),th:nth-child(2){text-align:left}h1{font-"
+         "size:1.6em}"
          "figure{margin:1em 0}svg{max-width:100%;height:auto}</style></head><body>\n";
     if (is_comparison(folder)) {
-        h << "<h1>" << (vi ? "So sánh kịch bản" : "Scenario comparison") << "</h1>\n";
-        const auto district = geo::VectorSource::open((fs::path(folder) / "district.csv").string());
-        auto l = district.layer(0);
-        std::vector<std::vector<std::string>> rows;
-        geo::Feature f;
-        while (l.next(f)) {
-            std::vector<std::string> r;
-            for (const auto& v : f.values) {
-                const auto d = v ? parse_double(*v) : std::nullopt;
-                r.push_back(d && v->find('.') != std::string::npos ? format_fixed(*d, 2)
-                                                                   : v.value_or(""));
-            }
-            rows.push_back(r);
-        }
-        std::vector<std::string> head;
-        for (const auto& n : l.field_names()) head.push_back(header(n, o.lang));
-        h << table_html(head, rows);
-        ExportOptions mo = o;
-        std::string label;
-        const auto cmp = geo::VectorSource::open((fs::path(folder) / "compare.gpkg").string());
-        const auto cmp_layer = cmp.layer("communes");
-        for (const auto& n : cmp_layer.field_names())
-            if (n.rfind("diff_", 0) == 0 && label.empty()) label = n.substr(5);
-        h << "<figure>" << render::map_svg(map_spec(folder, mo, 0, true, label, ""))
-          << "</figure>\n";
+        h << comparison_html(folder, o);
         h << "</body></html>\n";
         return h.str();
     }
     const auto r = read_results(folder);
     const int year = o.year ? o.year : r.end;
     h << "<h1>" << html_escape(r.scenario) << "</h1>\n<p>"
-      << html_escape((vi ? "Khu vực: " : "Area: ") + r.area + " · " +
+      << html_escape((vi ? "Địa bàn: " : "Area: ") + area_name(r) + " · " +
                      (vi ? "bộ tiêu chí " : "criteria ") + r.criteria + " · " +
                      std::to_string(r.start) + "–" + std::to_string(r.end) + " · " +
                      std::to_string(r.draws) +
@@ -744,8 +810,9 @@ std::string html_report(const std::string& folder, const ExportOptions& o) {
                         format_fixed(r.gap[y], 1), format_fixed(r.debt[y], 1)});
     h << "<h2>" << (vi ? "Tổng hợp theo năm" : "By year") << "</h2>"
       << table_html(
-             {header("year", o.lang), header("expected_reached", o.lang),
-              header("spent_bn", o.lang), header("gap_bn", o.lang), header("debt_bn", o.lang)},
+             {column_header("", "year", o.lang), column_header("", "expected_reached", o.lang),
+              column_header("", "spent_bn", o.lang), column_header("", "gap_bn", o.lang),
+              column_header("", "debt_bn", o.lang)},
              rows);
     rows.clear();
     const auto yi = static_cast<std::size_t>(r.year_index(year));
@@ -754,10 +821,11 @@ std::string html_report(const std::string& folder, const ExportOptions& o) {
                         format_fixed(c.met_mean[yi], 1),
                         format_fixed(100 * c.p_reached[yi], 0) + "%"});
     h << "<h2>" << (vi ? "Các xã, năm " : "Communes, ") << year << "</h2>"
-      << table_html(
-             {header("code", o.lang), header("name", o.lang), header("criteria_met_start", o.lang),
-              header("criteria_met_mean", o.lang), header("p_standard_by_year", o.lang)},
-             rows);
+      << table_html({column_header("", "code", o.lang), column_header("", "name", o.lang),
+                     column_header("", "criteria_met_start", o.lang),
+                     column_header("", "criteria_met_mean", o.lang),
+                     column_header("", "p_standard_by_year", o.lang)},
+                    rows);
     h << "<p>ntmsim " << html_escape(r.run.count("ntmsim") ? r.run.at("ntmsim") : "")
       << "</p></body></html>\n";
     return h.str();

@@ -23,20 +23,4 @@ struct ExportOptions {
 // Returns a one-line description of what was written.
 std::string export_results(const std::string& folder, const ExportOptions& options);
 
-// QGIS style (QML) of a graduated fill on `field` (0–1 probabilities) or of years.
-std::string qml_graduated_probability(const std::string& field, const std::string& title);
-std::string qml_graduated_years(const std::string& field, int first, int last, bool lines);
-
-// The layer_styles table of a GeoPackage, from which QGIS opens each layer with its default
-// style: one per sink, rows added with add().
-class QgisStyles {
- public:
-    explicit QgisStyles(geo::VectorSink& sink);
-    void add(const std::string& table, const std::string& name, const std::string& qml,
-             bool is_default, const std::string& description);
-
- private:
-    geo::LayerWriter m_layer;
-};
-
 }  // namespace ntm::report

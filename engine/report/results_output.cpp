@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "geo/gdal.h"
 #include "report/csv_table.h"
+#include "report/qgis_style.h"
 
 namespace fs = std::filesystem;
 
@@ -92,6 +93,7 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
             t.row({text("scenario"), text(sc.name)});
             t.row({text("scenario_file"), text(meta.scenario_file)});
             t.row({text("area"), text(meta.area)});
+            t.row({text("area_name"), text(area.name)});
             t.row({text("criteria"), text(in.set->id)});
             t.row({text("start"), text(std::to_string(sc.start))});
             t.row({text("end"), text(std::to_string(sc.end))});
@@ -197,6 +199,20 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
                         t.row({text(in.communes[c].code), integer(sc.start + static_cast<int>(y)),
                                text(in.set->criteria[j].id),
                                real(share(agg.criterion_met[(c * Y + y) * nj + j], agg.draws))});
+            }
+            t.close();
+        }
+        {
+            // Where each commune stands at the start of the period (the assessment the
+            // simulation starts from): the checklist's "start of the first year".
+            CsvTable t(path("criteria_start.csv"),
+                       {{"code", T::String}, {"criterion", T::String}, {"met", T::Integer}});
+            for (std::size_t c = 0; c < nc; ++c) {
+                if (!in.communes[c].assessed) continue;
+                const auto& m = in.communes[c].met_at_start_by_criterion;
+                for (std::size_t j = 0; j < nj; ++j)
+                    t.row({text(in.communes[c].code), text(in.set->criteria[j].id),
+                           integer(j < m.size() ? m[j] : 0)});
             }
             t.close();
         }
@@ -332,6 +348,9 @@ void write_results(const sim::SimInput& in, const sim::Aggregate& agg, const Res
                      real(mean_money(agg, y, sim::kMoneyGap)),
                      real(mean_money(agg, y, sim::kMoneyDebt))},
                     nullptr);
+            QgisStyles styles(sink);
+            styles.add(results_styles(sc.start, sc.end, sc.end,
+                                      static_cast<int>(in.set->criteria.size())));
             sink.commit();
         }
         if (draws) sim::write_draws(*draws, path("draws.bin"));

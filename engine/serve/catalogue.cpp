@@ -16,6 +16,7 @@
 #include "criteria/criteria_set.h"
 #include "geo/gdal.h"
 #include "geo/geojson.h"
+#include "render/style.h"
 #include "report/results_reader.h"
 
 namespace fs = std::filesystem;
@@ -344,6 +345,9 @@ struct ResultsCatalogue::Detail {
     std::vector<std::string> criterion_ids;                         // in the order of the file
     std::map<std::string, std::vector<std::vector<double>>> p_met;  // code → criterion → year
     std::map<std::string, std::vector<Project>> projects;           // code → projects
+    // code → criterion id → met at the start of the period (criteria_start.csv; absent in
+    // results written before it existed)
+    std::map<std::string, std::map<std::string, bool>> met_at_start;
 };
 
 ResultsCatalogue::ResultsCatalogue(std::string outdir, CatalogueOptions options)
@@ -759,6 +763,21 @@ std::string ResultsCatalogue::roadmap_summary(const Roadmap& r) {
     return j.dump();
 }
 
+namespace {
+
+// A classed ramp of render/style.h for the viewer: the maps' and QGIS styles' own classes.
+json ramp_json(const render::ColorRamp& r) {
+    json breaks = json::array(), colors = json::array();
+    for (const double b : r.breaks) breaks.push_back(std::isfinite(b) ? json(b) : json(nullptr));
+    for (const auto c : r.colors) colors.push_back(render::hex(c));
+    return {{"breaks", breaks},
+            {"colors", colors},
+            {"labels", r.labels},
+            {"no_data", render::hex(r.no_data)}};
+}
+
+}  // namespace
+
 std::string ResultsCatalogue::values_json(const Scenario& s) {
     const auto& r = s.results;
     json code = json::array(), name = json::array(), met_start = json::array(), p = json::array(),
@@ -791,7 +810,14 @@ std::string ResultsCatalogue::values_json(const Scenario& s) {
                 {"spent", rounded(r.spent)},
                 {"gap", rounded(r.gap)},
                 {"debt", rounded(r.debt)}}},
-              {"funding", funding}};
+              {"funding", funding},
+              // One palette per measure, defined in render/style.h for maps, QGIS and here.
+              {"palettes",
+               {{"p", ramp_json(render::probability_ramp(""))},
+                {"met", ramp_json(render::count_ramp(
+                            "", s.set ? static_cast<int>(s.set->criteria.size()) : 20))},
+                {"median", ramp_json(render::year_ramp("", r.start, r.end))},
+                {"works", ramp_json(render::works_year_ramp("", r.start, r.end))}}}};
     return j.dump();
 }
 
@@ -854,6 +880,17 @@ std::shared_ptr<const ResultsCatalogue::Detail> ResultsCatalogue::detail(
             rows[it->second][static_cast<std::size_t>(y)] = number(f, ip, layer, "p_met");
         }
     }
+    if (const auto start = fs::path(s.results.dir) / "criteria_start.csv"; fs::exists(start)) {
+        auto src = geo::VectorSource::open(start.string(), {"AUTODETECT_TYPE=NO"});
+        auto layer = src.layer(0);
+        const int ic = column(layer, "code"), ik = column(layer, "criterion"),
+                  im = column(layer, "met");
+        geo::Feature f;
+        while (layer.next(f))
+            d->met_at_start[f.values[static_cast<std::size_t>(ic)].value_or("")]
+                           [f.values[static_cast<std::size_t>(ik)].value_or("")] =
+                number(f, im, layer, "met") != 0;
+    }
     {
         auto src = geo::VectorSource::open((fs::path(s.results.dir) / "assets.csv").string(),
                                            {"AUTODETECT_TYPE=NO"});
@@ -907,9 +944,13 @@ std::string ResultsCatalogue::commune_json(const Scenario& s, const std::string&
         if (pit != d->p_met.end() && k < pit->second.size())
             for (double v : pit->second[k])
                 p.push_back(std::isnan(v) ? json(nullptr) : json(round3(v)));
+        json start = nullptr;
+        if (const auto st = d->met_at_start.find(code); st != d->met_at_start.end())
+            if (const auto m = st->second.find(id); m != st->second.end()) start = m->second;
         crits.push_back({{"id", id},
                          {"vi", def ? def->name.vi : id},
                          {"en", def ? def->name.en : id},
+                         {"start", start},
                          {"p", p}});
     }
     json projects = json::array();

@@ -179,9 +179,13 @@ SimInput compile(const StudyArea& area, const indicators::AreaMeasures& measures
         ci_in.households = commune.households;
         ci_in.criteria.resize(run_set.criteria.size());
         ci_in.met_at_start = 0;
-        for (std::size_t j = 0; j < run_set.criteria.size(); ++j)
-            ci_in.met_at_start += ci_in.assessed && in.criterion_applies(j, 0) &&
-                                  baseline[ci].criteria[j].verdict == criteria::Verdict::Met;
+        ci_in.met_at_start_by_criterion.assign(run_set.criteria.size(), 0);
+        for (std::size_t j = 0; j < run_set.criteria.size(); ++j) {
+            const bool met = ci_in.assessed && in.criterion_applies(j, 0) &&
+                             baseline[ci].criteria[j].verdict == criteria::Verdict::Met;
+            ci_in.met_at_start_by_criterion[j] = met;
+            ci_in.met_at_start += met;
+        }
         for (std::size_t j = 0; j < run_set.criteria.size(); ++j) {
             const auto& crit = run_set.criteria[j];
             auto& parts = ci_in.criteria[j];

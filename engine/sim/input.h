@@ -67,6 +67,7 @@ struct CommuneInput {
     int target_from = 0;                        // registered from this year on
     int min_criteria = 0, min_criteria_by = 0;  // intermediate target
     int met_at_start = 0;                       // criteria met in the assessment of the start year
+    std::vector<std::uint8_t> met_at_start_by_criterion;  // 1: criterion j met in that assessment
     double fixed_share = 0;
     std::vector<CriterionParts> criteria;  // per criterion of the set
 };

@@ -58,6 +58,33 @@ async function main() {
     const served = await page.evaluate(() => new Set(window.ntmViewer.maps.a.querySourceFeatures('communes').map((f) => f.properties.code)).size);
     assert.equal(served, featureCount);
 
+    step('every commune is labelled with its name');
+    assert.equal(await page.locator('[data-testid=commune-label]').count(), featureCount);
+    const labels = await page.locator('[data-testid=commune-label]').allTextContents();
+    assert.ok(labels.includes(name), `no label '${name}' among ${labels}`);
+
+    step('the works are off on opening');
+    assert.equal(await page.locator('#layers input:checked').count(), 0);
+    assert.equal(await page.evaluate(() => ['road_plan', 'canal_plan', 'school_plan', 'facility_plan'].filter((l) => window.ntmViewer.maps.a.getLayer(l)).length), 0);
+
+    step('the legend has the QGIS style\'s classes and colours, and folds away');
+    const qml = execFileSync('ogrinfo', ['-ro', '-q', path.join(out, 'baseline/results.gpkg'), '-sql',
+                                         "SELECT styleQML FROM layer_styles WHERE f_table_name = 'communes' AND useAsDefault = 1"], { encoding: 'utf8' });
+    const qgisColours = [...qml.matchAll(/k="color" v="(\d+),(\d+),(\d+),255"/g)].map((m) => `rgb(${m[1]}, ${m[2]}, ${m[3]})`);
+    const qgisLabels = [...qml.matchAll(/<rule [^>]*label="([^"]*)"/g)].map((m) => m[1]);
+    const legendColours = await page.$$eval('[data-testid=legend-class] .sw', (els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    const legendLabels = await page.$$eval('[data-testid=legend-class]', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(legendColours, qgisColours.slice(0, legendColours.length));
+    assert.deepEqual(legendLabels, qgisLabels.slice(0, legendLabels.length));
+    assert.equal(legendColours.length, 5);
+    const opened = await page.locator('#legend').boundingBox();
+    await page.click('[data-testid=legend-toggle]');
+    assert.equal(await page.locator('[data-testid=legend-body]').isVisible(), false);
+    const folded = await page.locator('#legend').boundingBox();
+    assert.ok(folded.height < opened.height / 3, `folded legend ${folded.height} px high, open ${opened.height}`);
+    await page.click('[data-testid=legend-toggle]');
+    assert.equal(await page.locator('[data-testid=legend-body]').isVisible(), true);
+
     step('moving the year slider changes the commune\'s colour');
     const spot = await page.evaluate((c) => {
       const map = window.ntmViewer.maps.a;
@@ -91,8 +118,8 @@ async function main() {
     await setYear(years.length - 1);
     const late = await pixel();
     assert.notDeepEqual(early, late, 'the commune kept its colour from the first to the last year');
-    // Viridis runs from dark purple (P = 0) to yellow (P = 1): a likelier commune is greener.
-    assert.ok(late[1] > early[1], `colour did not move up the ramp: ${early} → ${late}`);
+    // YlGnBu runs from pale yellow (P = 0) to dark blue (P = 1): a likelier commune is darker.
+    assert.ok(late[0] + late[1] + late[2] < early[0] + early[1] + early[2], `colour did not move up the ramp: ${early} → ${late}`);
     assert.equal(await page.textContent('#year-label'), String(last));
 
     step('clicking the commune opens its panel with every criterion of the set');
@@ -104,6 +131,27 @@ async function main() {
     const shownP = Number(await page.textContent('[data-testid=panel-p-a]'));
     assert.ok(Math.abs(shownP - p(base, code, last)) <= 0.0005, `panel shows ${shownP}, communes.csv ${p(base, code, last)}`);
     const englishName = await page.textContent('.criterion-row td.name');
+
+    step('the checklist shows each criterion at the start and at the end of the chosen year');
+    const startRows = csv(path.join(out, 'baseline/criteria_start.csv')).filter((r) => r.code === code);
+    const critRows = csv(path.join(out, 'baseline/criteria.csv')).filter((r) => r.code === code);
+    const sign = (met) => (met ? '✓' : '✗');
+    const endOf = (crit, year) => Number(critRows.find((r) => r.criterion === crit && Number(r.year) === year).p_met) >= 0.5;
+    const checklist = async () => page.$$eval('.criterion-row', (rows) => rows.map((r) => [
+      r.querySelector('td').textContent, r.querySelector('[data-testid=criterion-start]').textContent,
+      r.querySelector('[data-testid=criterion-end]').textContent]));
+    await setYear(0);
+    await page.waitForFunction((y) => document.querySelector('#panel-body').textContent.includes(y), `Start of ${first}`);
+    const atFirst = await checklist();
+    assert.equal(atFirst.length, criteria.length);
+    for (const [crit, start, end] of atFirst) {
+      assert.equal(start, sign(startRows.find((r) => r.criterion === crit).met === '1'), `criterion ${crit} at the start of ${first}`);
+      assert.equal(end, sign(endOf(crit, first)), `criterion ${crit} at the end of ${first}`);
+    }
+    await setYear(1);
+    await page.waitForFunction((y) => document.querySelector('#panel-body').textContent.includes(y), `Start of ${first + 1}`);
+    for (const [crit, start] of await checklist()) assert.equal(start, sign(endOf(crit, first)), `criterion ${crit} at the start of ${first + 1}`);
+    await setYear(years.length - 1);
 
     step('the language switch changes the labels');
     await page.click('[data-testid=lang-vi]');

@@ -459,6 +459,27 @@ print("ok", len(names), money)
     EXPECT_EQ(styled, (std::set<std::string>{"plan_lines", "plan_points"}));
 }
 
+// Progress shows on a terminal only: in a pipe assess and info print none; every command takes
+// -q (issue 18).
+TEST(Quiet, NoProgressInAPipeAndMinusQEverywhere) {
+    const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
+    test::TempDir dir("quiet");
+    const auto assess =
+        run(ntmsim("assess " + quote(canloc) + " --criteria hatinh-2017 --year 2017 -o " +
+                   quote(dir / "a.gpkg") + " 2>&1 >/dev/null"));
+    EXPECT_EQ(assess.exit_code, 0) << assess.out;
+    EXPECT_EQ(assess.out.find("measuring communes"), std::string::npos) << assess.out;
+    const auto info = run(ntmsim("info " + quote(canloc) + " -q 2>&1 >/dev/null"));
+    EXPECT_EQ(info.exit_code, 0) << info.out;
+    EXPECT_EQ(info.out, "");
+    for (const char* command :
+         {"assess", "info", "simulate", "validate", "compare", "export", "serve", "plan",
+          "generate", "remap", "calibrate", "backtest", "run"}) {
+        const auto help = run(ntmsim(std::string(command) + " --help"));
+        EXPECT_NE(help.out.find("-q [ --quiet ]"), std::string::npos) << command;
+    }
+}
+
 TEST(CanLoc, BundledSampleValidates) {
     const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
     const auto r = run(ntmsim("validate " + quote(canloc)));

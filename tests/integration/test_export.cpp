@@ -147,6 +147,30 @@ TEST_F(Export, CompareRanksAndPairsAndRefusesOtherAreas) {
     EXPECT_NE(other_area.out.find("different areas"), std::string::npos) << other_area.out;
 }
 
+// Each commune's paired 95% interval is its own: it holds the commune's difference. (The draws
+// tables count the township too; pairing by position shifted every interval by one commune.)
+TEST_F(Export, EachCommunesIntervalHoldsItsDifference) {
+    const std::string cmp = *s_dir / "interval-cmp";
+    ASSERT_EQ(run(ntmsim("compare " + quote(results("baseline")) + " " +
+                         quote(results("targets-first")) + " -o " + quote(cmp)))
+                  .exit_code,
+              0);
+    auto src = geo::VectorSource::open(cmp + "/communes.csv", {"AUTODETECT_TYPE=YES"});
+    auto l = src.layer(0);
+    const int d = l.field_index("diff_targets-first"), lo = l.field_index("lo_targets-first"),
+              hi = l.field_index("hi_targets-first"), name = l.field_index("name");
+    geo::Feature f;
+    int moved = 0;
+    while (l.next(f)) {
+        auto v = [&](int i) { return *parse_double(*f.values[static_cast<std::size_t>(i)]); };
+        const auto who = f.values[static_cast<std::size_t>(name)].value_or("");
+        EXPECT_LE(v(lo), v(d) + 1e-6) << who;
+        EXPECT_GE(v(hi), v(d) - 1e-6) << who;
+        moved += std::abs(v(d)) > 0.05;
+    }
+    EXPECT_GE(moved, 3);
+}
+
 TEST_F(Export, VectorFormatsReadBackWithNamesValuesAndCrs) {
     const auto reference =
         communes_of(results("baseline") + "/results.gpkg", "communes", "p_std_2019");
@@ -217,11 +241,92 @@ TEST_F(Export, StyledGeoPackagePassesTheGeoPackageChecks) {
               std::string::npos);
     const auto styles =
         q("SELECT f_table_name, styleName, useAsDefault, styleQML FROM layer_styles");
-    EXPECT_NE(styles.find("graduatedSymbol"), std::string::npos);
+    EXPECT_NE(styles.find("RuleRenderer"), std::string::npos);
     EXPECT_NE(styles.find("p_std_2019"), std::string::npos);
     EXPECT_NE(styles.find("road_plan"), std::string::npos);
     const auto integrity = run("sqlite3 " + quote(out) + " 'PRAGMA integrity_check'");
     if (integrity.exit_code == 0) EXPECT_NE(integrity.out.find("ok"), std::string::npos);
+}
+
+// Every GeoPackage the commands write opens styled in QGIS (issue 18): a default style for each
+// spatial layer, rule-based with a class for features with no value; the comparison keeps the
+// township (not assessed) instead of leaving a hole.
+TEST_F(Export, EveryGeoPackageHasADefaultStyleForEachSpatialLayer) {
+    const std::string root = test::kSourceDir;
+    const std::string assess = *s_dir / "styles-assess.gpkg";
+    ASSERT_EQ(run(ntmsim("assess " + quote(root + "/datasets/canloc") +
+                         " --criteria hatinh-2017 --year 2017 -q -o " + quote(assess)))
+                  .exit_code,
+              0);
+    const std::string cmp = *s_dir / "styles-cmp";
+    ASSERT_EQ(run(ntmsim("compare " + quote(results("baseline")) + " " +
+                         quote(results("targets-first")) + " -o " + quote(cmp)))
+                  .exit_code,
+              0);
+    const std::string exported = *s_dir / "styles-export.gpkg";
+    ASSERT_EQ(
+        run(ntmsim("export " + quote(cmp) + " --format gpkg -o " + quote(exported))).exit_code, 0);
+    for (const std::string& gpkg :
+         {assess, results("baseline") + "/results.gpkg", cmp + "/compare.gpkg", exported}) {
+        auto q = [&](const std::string& sql) {
+            return run("ogrinfo -ro -q " + quote(gpkg) + " -sql " + quote(sql)).out;
+        };
+        const auto tables = q("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'");
+        int spatial = 0;
+        for (const char* t :
+             {"communes", "road_plan", "canal_plan", "school_plan", "facility_plan"}) {
+            if (tables.find(std::string("= ") + t) == std::string::npos) continue;
+            ++spatial;
+            const auto style = q(std::string("SELECT styleQML FROM layer_styles WHERE "
+                                             "useAsDefault = 1 AND f_table_name = '") +
+                                 t + "'");
+            EXPECT_NE(style.find("RuleRenderer"), std::string::npos) << gpkg << " " << t;
+            EXPECT_NE(style.find("IS NULL"), std::string::npos) << gpkg << " " << t;
+        }
+        EXPECT_GE(spatial, 1) << gpkg;
+    }
+    // The comparison's difference style maps the difference, and Nghèn is there, with no value.
+    const auto diff = run("ogrinfo -ro -q " + quote(cmp + "/compare.gpkg") + " -sql " +
+                          quote("SELECT styleQML FROM layer_styles WHERE useAsDefault = 1"))
+                          .out;
+    EXPECT_NE(diff.find("diff_targets-first"), std::string::npos);
+    EXPECT_EQ(communes_of(cmp + "/compare.gpkg", "communes", "diff_targets-first")["18800"],
+              (std::pair<std::string, std::string>{"Nghèn", ""}));
+}
+
+// Shapefile names stop at 10 characters: every field gets a unique, meaningful short name, and
+// the table of them is written beside each .shp (docs/formats.md).
+TEST_F(Export, ShapefileNamesAreUniqueAndTabled) {
+    const std::string cmp = *s_dir / "shp-cmp";
+    ASSERT_EQ(run(ntmsim("compare " + quote(results("baseline")) + " " +
+                         quote(results("targets-first")) + " -o " + quote(cmp)))
+                  .exit_code,
+              0);
+    const std::string out = *s_dir / "shp-out";
+    ASSERT_EQ(run(ntmsim("export " + quote(cmp) + " --format shp -o " + quote(out))).exit_code, 0);
+    auto src = geo::VectorSource::open(out + "/communes.shp");
+    const auto names = src.layer(0).field_names();
+    std::set<std::string> seen;
+    for (const auto& n : names) {
+        EXPECT_LE(n.size(), 10u) << n;
+        EXPECT_TRUE(seen.insert(n).second) << "twice: " << n;
+    }
+    for (const char* n : {"p_baseline", "p_tf", "diff_tf", "lo_tf", "hi_tf", "yr_base", "yr_tf"})
+        EXPECT_TRUE(seen.count(n)) << n;
+    const auto table = slurp(out + "/communes-names.csv");
+    EXPECT_NE(table.find("diff_tf,diff_targets-first,\"P(standard) minus the reference's, "
+                         "under targets-first\""),
+              std::string::npos)
+        << table;
+    EXPECT_NE(table.find("shapefile_name,full_name,meaning"), std::string::npos);
+    // The results' plans: median_year → med_year.
+    const std::string plans = *s_dir / "shp-plans";
+    ASSERT_EQ(
+        run(ntmsim("export " + quote(results("baseline")) + " --format shp -o " + quote(plans)))
+            .exit_code,
+        0);
+    EXPECT_NE(slurp(plans + "/road_plan-names.csv").find("med_year,median_year,"),
+              std::string::npos);
 }
 
 TEST_F(Export, GeoTiffHoldsTheCommuneValueAtItsCentroid) {
@@ -280,6 +385,51 @@ TEST_F(Export, PngIsARealMapAndHtmlOpensOffline) {
     EXPECT_EQ(text.find("src=\"http"), std::string::npos);
 }
 
+// The reports lead with what a reader needs (issue 18): the baseline report names the area, not
+// a file path; the comparison report starts with what changes and where, communes sorted by the
+// difference, readable column labels, and the difference map.
+TEST_F(Export, ReportsNameTheAreaAndLeadWithWhatChanged) {
+    const std::string html = *s_dir / "named.html";
+    ASSERT_EQ(
+        run(ntmsim("export " + quote(results("baseline")) + " --format html -o " + quote(html)))
+            .exit_code,
+        0);
+    const auto text = slurp(html);
+    EXPECT_NE(text.find("Area: Can Lộc (Hà Tĩnh)"), std::string::npos);
+    EXPECT_EQ(text.find("datasets/canloc"), std::string::npos);
+    const std::string cmp = *s_dir / "report-cmp";
+    ASSERT_EQ(run(ntmsim("compare " + quote(results("baseline")) + " " +
+                         quote(results("targets-first")) + " -o " + quote(cmp)))
+                  .exit_code,
+              0);
+    const std::string report = *s_dir / "cmp.html";
+    ASSERT_EQ(run(ntmsim("export " + quote(cmp) + " --format html -o " + quote(report))).exit_code,
+              0);
+    const auto r = slurp(report);
+    const auto what = r.find("What changes"), where = r.find("Where: the communes"),
+               map = r.find("<svg"), ranking = r.find("Ranking");
+    ASSERT_NE(what, std::string::npos);
+    EXPECT_LT(what, where);
+    EXPECT_LT(where, map);
+    EXPECT_LT(map, ranking);
+    EXPECT_NE(r.find("more communes at the standard by 2025"), std::string::npos);
+    // Readable headers, not the CSV's column names.
+    for (const char* raw : {"diff_vs_baseline", "cost_per_criterion_bn", "expected_at_standard"})
+        EXPECT_EQ(r.find(std::string("<th>") + raw), std::string::npos) << raw;
+    EXPECT_NE(r.find("Cost per criterion gained (bn VND)"), std::string::npos);
+    // The communes' differences in the order of their size.
+    const std::regex row(R"(<td>([+−]\d+) pt</td>)");
+    std::vector<int> sizes;
+    for (auto it = std::sregex_iterator(r.begin(), r.end(), row); it != std::sregex_iterator();
+         ++it) {
+        std::string v = (*it)[1];
+        if (v.rfind("−", 0) == 0) v = v.substr(3);
+        sizes.push_back(std::stoi(v[0] == '+' ? v.substr(1) : v));
+    }
+    ASSERT_GE(sizes.size(), 3u);
+    EXPECT_TRUE(std::is_sorted(sizes.rbegin(), sizes.rend()));
+}
+
 TEST_F(Export, OnlyTownshipsAreGreyOnTheMedianYearMap) {
     // A commune whose median year falls after the period is "after the period", not "not
     // assessed": both maps must show exactly the same grey (no-data) pixels, the township's.
@@ -301,23 +451,63 @@ TEST_F(Export, OnlyTownshipsAreGreyOnTheMedianYearMap) {
     EXPECT_NEAR(static_cast<double>(median), static_cast<double>(p), 100);
 }
 
-TEST_F(Export, XlsxHasOneSheetPerTableAndVietnameseHeaders) {
-    const std::string out = *s_dir / "tables.xlsx";
-    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format xlsx --lang vi -o " +
-                         quote(out)))
+// The workbook a planner hands on (issue 18), read by openpyxl: every sheet with its header row
+// frozen, widths that fit, percentages and money formatted; Vietnamese throughout by default
+// (sheet names, headers and the words in the cells), English with --lang en.
+TEST_F(Export, XlsxIsFormattedAndVietnameseThroughout) {
+    const std::string vi = *s_dir / "tables.xlsx", en = *s_dir / "tables-en.xlsx";
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format xlsx -o " + quote(vi)))
                   .exit_code,
               0);
-    auto src = geo::VectorSource::open(out);
-    const auto sheets = src.layer_names();
-    for (const char* s : {"summary", "communes", "funding"})
-        EXPECT_NE(std::find(sheets.begin(), sheets.end(), s), sheets.end()) << s;
-    auto communes = src.layer("communes");
-    EXPECT_GE(communes.field_index("Tên xã"), 0);
-    geo::Feature f;
-    bool found = false;
-    while (communes.next(f))
-        for (const auto& v : f.values) found |= v.value_or("") == "Thuần Thiện";
-    EXPECT_TRUE(found);
+    ASSERT_EQ(run(ntmsim("export " + quote(results("baseline")) + " --format xlsx --lang en -o " +
+                         quote(en)))
+                  .exit_code,
+              0);
+    const std::string check = R"PY(
+import re, sys, openpyxl
+path, lang = sys.argv[1], sys.argv[2]
+wb = openpyxl.load_workbook(path)
+names = [ws.title for ws in wb.worksheets]
+want = ["Tổng hợp", "Các xã", "Tiêu chí", "Nguồn vốn", "Công trình", "Thông tin chạy"] if lang == "vi" \
+    else ["Summary", "Communes", "Criteria", "Funding", "Works", "Run"]
+assert names == want, names
+# Words of the results that must not be left in English in the Vietnamese workbook.
+english = {"commune", "township", "road", "canal", "school", "facility", "new_facility", "scenario",
+           "area", "criteria", "draws", "seed", "policy", "spent", "gap", "debt", "borrowed",
+           "closest_to_standard_first"}
+percent = 0
+for ws in wb.worksheets:
+    assert ws.freeze_panes == "A2", ws.title + ": header row not frozen: " + str(ws.freeze_panes)
+    assert ws.auto_filter.ref, ws.title + ": no autofilter"
+    for col in range(1, ws.max_column + 1):
+        letter = openpyxl.utils.get_column_letter(col)
+        width = ws.column_dimensions[letter].width
+        assert width and width >= 8, ws.title + " column " + letter + ": default width"
+    head = [c.value for c in ws[1]]
+    for h in head:
+        assert h and not re.fullmatch(r"[a-z0-9_]+", h), ws.title + ": raw column name " + str(h)
+        assert ws[1][0].font.b, ws.title + ": header not bold"
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            if isinstance(c.value, str) and lang == "vi":
+                assert c.value not in english and not c.value.startswith("realised_") and \
+                    not c.value.startswith("spent_"), ws.title + ": English left: " + c.value
+            if c.number_format == "0.0%":
+                percent += 1
+                assert 0 <= c.value <= 1, ws.title + ": a share out of 0–1: " + str(c.value)
+    if ws.title in ("Các xã", "Communes"):
+        p = head.index("Xác suất đạt chuẩn đến năm" if lang == "vi" else "P(standard by the year)")
+        assert ws.cell(row=2, column=p + 1).number_format == "0.0%"
+        assert any(c.value == "Thuần Thiện" for c in ws["B"]), "no Thuần Thiện"
+assert percent > 100, percent
+print("ok", lang, names, percent)
+)PY";
+    { std::ofstream(*s_dir / "check_xlsx.py") << check; }
+    for (const auto& [path, lang] : {std::pair{vi, "vi"}, std::pair{en, "en"}}) {
+        const auto r = run("/usr/bin/python3 " + quote(*s_dir / "check_xlsx.py") + " " +
+                           quote(path) + " " + lang + " 2>&1");
+        EXPECT_EQ(r.exit_code, 0) << r.out;
+    }
 }
 
 TEST_F(Export, FailedExportLeavesNothingAndNeverOverwrites) {

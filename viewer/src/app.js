@@ -14,8 +14,8 @@ const TEXT = {
     measure_p: 'P(standard by year)', measure_met: 'Criteria met (mean)', measure_median: 'Expected year (P ≥ 0.5)',
     year: 'Year', layers: 'Planned works', road_plan: 'Roads', canal_plan: 'Canals', school_plan: 'Schools',
     facility_plan: 'Facilities', funds_button: 'Funds', close: 'Close', funds_title: 'Funds by source and year',
-    not_assessed: 'Not assessed (township)', not_within: 'Not within the period', works_by_year: 'Works, by median year',
-    works_later: 'Later or unlikely', p_by: 'P(standard by {year})', met_by: 'Criteria met in {year}',
+    not_assessed: 'Not assessed (township)', not_within: 'After the period', works_by_year: 'Works, by median year',
+    works_later: 'Not built in most draws', p_by: 'P(standard by {year})', met_by: 'Criteria met in {year}',
     expected_year: 'Expected year', none: 'not within the period', criteria: 'Criteria by year (✓ P(met) ≥ 0.5)',
     criterion: 'Criterion', projects: 'Planned works', kind: 'Kind', indicator: 'Indicator', cost: 'Cost (bn VND)',
     median_year: 'Median year', p_curve: 'P(standard by year)', no_projects: 'No candidate works.',
@@ -37,6 +37,8 @@ const TEXT = {
     rm_why_late: 'at the standard in {year}, after {by}', rm_why_none: 'not at the standard by {year}',
     rm_why_count: '{n} criteria at the end of {year}, {want} asked',
     unit_km: 'km', unit_ha: 'ha', unit_unit: 'unit', unit_year: 'year',
+    legend: 'Legend', legend_toggle: 'Show or hide the legend', labels: 'Names',
+    start_of: 'Start of {year}', end_of: 'End of {year}', by_year: 'End of each year',
   },
   vi: {
     title: 'Bản đồ dự báo nông thôn mới', scenario: 'Kịch bản', compare: 'So sánh với', colour_by: 'Tô màu theo',
@@ -44,8 +46,8 @@ const TEXT = {
     measure_median: 'Năm dự kiến đạt chuẩn (xác suất ≥ 0,5)', year: 'Năm', layers: 'Công trình dự kiến',
     road_plan: 'Đường', canal_plan: 'Kênh mương', school_plan: 'Trường học', facility_plan: 'Thiết chế',
     funds_button: 'Nguồn vốn', close: 'Đóng', funds_title: 'Nguồn vốn theo nguồn và năm',
-    not_assessed: 'Không đánh giá (thị trấn)', not_within: 'Không đạt trong kỳ', works_by_year: 'Công trình, theo năm trung vị',
-    works_later: 'Sau kỳ hoặc khó xảy ra', p_by: 'Xác suất đạt chuẩn đến {year}', met_by: 'Số tiêu chí đạt năm {year}',
+    not_assessed: 'Không đánh giá (thị trấn)', not_within: 'Sau kỳ', works_by_year: 'Công trình, theo năm trung vị',
+    works_later: 'Không xây trong đa số lần mô phỏng', p_by: 'Xác suất đạt chuẩn đến {year}', met_by: 'Số tiêu chí đạt năm {year}',
     expected_year: 'Năm dự kiến', none: 'không đạt trong kỳ', criteria: 'Tiêu chí theo năm (✓ xác suất đạt ≥ 0,5)',
     criterion: 'Tiêu chí', projects: 'Công trình dự kiến', kind: 'Loại', indicator: 'Chỉ tiêu', cost: 'Kinh phí (tỷ đồng)',
     median_year: 'Năm trung vị', p_curve: 'Xác suất đạt chuẩn theo năm', no_projects: 'Không có công trình.',
@@ -69,15 +71,13 @@ const TEXT = {
     rm_why_late: 'đạt chuẩn năm {year}, sau năm {by}', rm_why_none: 'chưa đạt chuẩn đến năm {year}',
     rm_why_count: '{n} tiêu chí cuối năm {year}, cần {want}',
     unit_km: 'km', unit_ha: 'ha', unit_unit: 'công trình', unit_year: 'năm',
+    legend: 'Chú giải', legend_toggle: 'Hiện hoặc ẩn chú giải', labels: 'Tên xã',
+    start_of: 'Đầu năm {year}', end_of: 'Cuối năm {year}', by_year: 'Cuối mỗi năm',
   },
 };
 
-// Sequential colours (viridis stops) for probabilities and shares; years use the same ramp.
-const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
-// Works by median year: red for soon, pale orange for late, apart from the communes' ramp.
-const WORKS_RAMP = ['#99000d', '#e31a1c', '#fc4e2a', '#fd8d3c', '#feb24c'];
-const GREY_NA = '#bdbdbd';
-const GREY_LATE = '#f0f0f0';
+// The colours of each measure come with the scenario's values (values.json `palettes`): the
+// classes of the PNG maps and the QGIS styles, defined once in engine/render/style.h.
 const SOURCE_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 // A roadmap's works by the year they are paid: a few years, so distinct colours rather than a ramp.
 // No reds: the forecast's planned works use them.
@@ -169,37 +169,25 @@ function plan(id, layer) {
 
 // ---- colours -------------------------------------------------------------------------------
 
-function rampStops(min, max) {
-  const out = [];
-  RAMP.forEach((c, i) => out.push(min + ((max - min) * i) / (RAMP.length - 1), c));
+// A classed palette as a MapLibre `step` on `x`: class i holds [breaks[i], breaks[i + 1]).
+function stepOf(pal, x) {
+  const out = ['step', x, pal.colors[0]];
+  for (let i = 1; i < pal.colors.length; ++i) out.push(pal.breaks[i], pal.colors[i]);
   return out;
 }
 
-// Colour of a year of the period on a ramp.
-function yearColour(v, year, ramp = RAMP) {
-  const n = v.end - v.start;
-  return ramp[Math.round(((year - v.start) / Math.max(n, 1)) * (ramp.length - 1))];
-}
-
-function yearStops(v, ramp) {
-  const stops = [];
-  for (let y = v.start; y <= v.end; ++y) stops.push(y, yearColour(v, y, ramp));
-  return stops;
-}
-
 function fillColour(v) {
+  const pal = v.palettes[state.measure];
   const x = ['to-number', ['feature-state', 'v'], 0];
   let value;
-  if (state.measure === 'p') {
-    value = ['interpolate', ['linear'], x, ...rampStops(0, 1)];
-  } else if (state.measure === 'met') {
-    value = ['interpolate', ['linear'], x, ...rampStops(0, v.criteria_count || 20)];
+  if (state.measure === 'median') {
+    // No median year within the period: the palette's last class ("after the period").
+    const after = pal.colors[pal.colors.length - 1];
+    value = ['case', ['==', ['feature-state', 'v'], null], after, stepOf(pal, x)];
   } else {
-    const cases = [];
-    for (let yr = v.start; yr <= v.end; ++yr) cases.push(['==', x, yr], yearColour(v, yr));
-    value = ['case', ...cases, GREY_LATE];
+    value = stepOf(pal, x);
   }
-  return ['case', ['boolean', ['feature-state', 'assessed'], false], value, GREY_NA];
+  return ['case', ['boolean', ['feature-state', 'assessed'], false], value, pal.no_data];
 }
 
 // A commune's value (row i of values.json) for the measure and year shown; null: none.
@@ -239,6 +227,40 @@ function bounds(geojson) {
   return [[b[0], b[1]], [b[2], b[3]]];
 }
 
+// Where a commune's name goes: the area-weighted centroid of its largest ring (a shoelace sum),
+// good enough for commune shapes, which are rarely crescents.
+function labelPoint(geometry) {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  let best = null, bestArea = -1;
+  for (const poly of polygons) {
+    const ring = poly[0];
+    let a = 0, cx = 0, cy = 0;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const f = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+      a += f; cx += (ring[j][0] + ring[i][0]) * f; cy += (ring[j][1] + ring[i][1]) * f;
+    }
+    if (Math.abs(a) > bestArea && a !== 0) { bestArea = Math.abs(a); best = [cx / (3 * a), cy / (3 * a)]; }
+  }
+  return best;
+}
+
+// Commune names on the map, as HTML markers (the viewer has no font server for map text);
+// up to 500 communes, beyond which they would cover the map.
+function showLabels(map, geo) {
+  for (const m of map.__labels || []) m.remove();
+  map.__labels = [];
+  if (geo.features.length > 500) return;
+  for (const f of geo.features) {
+    const at = f.geometry && labelPoint(f.geometry);
+    if (!at) continue;
+    const el = document.createElement('div');
+    el.className = 'commune-label';
+    el.dataset.testid = 'commune-label';
+    el.textContent = f.properties.name;
+    map.__labels.push(new maplibregl.Marker({ element: el, anchor: 'center' }).setLngLat(at).addTo(map));
+  }
+}
+
 // Puts the value shown of each of the scenario's communes into the map's feature-state.
 function applyValues(map, v) {
   if (map.__values !== v) map.removeFeatureState({ source: 'communes' });
@@ -266,6 +288,7 @@ async function showScenario(side) {
                    paint: { 'line-color': '#00e5ff', 'line-width': 3.5 } });
     map.__area = scenarioInfo(id).area;
     map.__bounds = bounds(geo);
+    showLabels(map, geo);
     if (side === 'a') map.fitBounds(map.__bounds, { padding: 20, duration: 0 });
   }
   document.getElementById(`title-${side}`).textContent = scenarioInfo(id).name;
@@ -288,7 +311,7 @@ async function showPlans(side) {
     if (map.getLayer(layer)) continue;  // added by a call that overtook this one
     map.addSource(layer, { type: 'geojson', data });
     const planned = ['has', 'median_year'];
-    const colour = ['case', planned, ['step', ['to-number', ['get', 'median_year']], ...yearStops(v, WORKS_RAMP).slice(1)], GREY_LATE];
+    const colour = ['case', planned, stepOf(v.palettes.works, ['to-number', ['get', 'median_year']]), v.palettes.works.no_data];
     if (layer === 'road_plan' || layer === 'canal_plan') {
       map.addLayer({ id: layer, type: 'line', source: layer,
                      paint: { 'line-color': colour, 'line-width': ['case', planned, layer === 'road_plan' ? 1.8 : 1.5, 0.6],
@@ -326,29 +349,38 @@ function legend() {
   const el = document.getElementById('legend');
   const v = state.scenarios.get(state.a);
   if (!v) {
-    el.innerHTML = roadmapLegend();
-    el.hidden = !el.innerHTML;
+    setLegend(el, roadmapLegend());
     return;
   }
   const year = v.start + state.year;
-  let html;
-  if (state.measure === 'median') {
-    html = `<h3>${t('measure_median')}</h3>`;
-    for (let y = v.start; y <= v.end; ++y) html += `<div class="row"><span class="sw" style="background:${yearColour(v, y)}"></span>${y}</div>`;
-    html += `<div class="row"><span class="sw" style="background:${GREY_LATE}"></span>${t('not_within')}</div>`;
-  } else {
-    const max = state.measure === 'p' ? 1 : v.criteria_count || 20;
-    html = `<h3>${state.measure === 'p' ? t('p_by', { year }) : t('met_by', { year })}</h3>` +
-           `<div class="ramp" style="background:linear-gradient(to right,${RAMP.join(',')})"></div>` +
-           `<div class="ticks"><span>0</span><span>${fmt(max / 2, state.measure === 'p' ? 1 : 0)}</span><span>${fmt(max, state.measure === 'p' ? 1 : 0)}</span></div>`;
-  }
-  html += `<div class="row"><span class="sw" style="background:${GREY_NA}"></span>${t('not_assessed')}</div>`;
+  const pal = v.palettes[state.measure];
+  const title = state.measure === 'median' ? t('measure_median') : state.measure === 'p' ? t('p_by', { year }) : t('met_by', { year });
+  let html = `<h3>${title}</h3>`;
+  pal.colors.forEach((c, i) => {
+    const label = state.measure === 'median' && i === pal.colors.length - 1 ? t('not_within') : pal.labels[i];
+    html += `<div class="row" data-testid="legend-class"><span class="sw" style="background:${c}"></span>${esc(label)}</div>`;
+  });
+  html += `<div class="row"><span class="sw na" style="background:${pal.no_data}"></span>${t('not_assessed')}</div>`;
   if (state.layers.size) {
+    const works = v.palettes.works;
     html += `<h3 style="margin-top:6px">${t('works_by_year')}</h3>`;
-    for (let y = v.start; y <= v.end; ++y) html += `<div class="row"><span class="line" style="border-color:${yearColour(v, y, WORKS_RAMP)}"></span>${y}</div>`;
-    html += `<div class="row"><span class="line" style="border-color:${GREY_LATE}"></span>${t('works_later')}</div>`;
+    works.colors.forEach((c, i) => { html += `<div class="row"><span class="line" style="border-color:${c}"></span>${works.labels[i]}</div>`; });
+    html += `<div class="row"><span class="line thin" style="border-color:${works.no_data}"></span>${t('works_later')}</div>`;
   }
-  el.innerHTML = html + roadmapLegend();
+  setLegend(el, html + roadmapLegend());
+}
+
+// The legend's content under a button that folds it away (remembered across visits).
+function setLegend(el, html) {
+  const folded = localStorage.getItem('ntm-legend') === 'folded';
+  el.classList.toggle('folded', folded);
+  el.innerHTML = `<button id="legend-toggle" data-testid="legend-toggle" aria-expanded="${!folded}" title="${t('legend_toggle')}">` +
+                 `${t('legend')} ${folded ? '▸' : '▾'}</button><div class="legend-body" data-testid="legend-body">${html}</div>`;
+  el.hidden = !html;
+  document.getElementById('legend-toggle').addEventListener('click', () => {
+    localStorage.setItem('ntm-legend', folded ? 'open' : 'folded');
+    setLegend(el, html);
+  });
 }
 
 // ---- the commune panel ---------------------------------------------------------------------
@@ -410,14 +442,22 @@ async function renderPanel() {
   html += `<tr><td class="name">${t('expected_year')}</td>` +
           details.map((x) => `<td>${x.median_year === null ? t('none') : x.median_year}</td>`).join('') + '</tr></table>';
   html += `<h3>${t('p_curve')}</h3>` + curveSvg(details.map((x, i) => ({ p: x.p, colour: i ? '#d95f02' : '#1b9e77', dash: i > 0, label: scenarioInfo(state[sides[i]]).name })), d.years);
+  // The checklist of the year chosen: where each criterion stands at its start (the end of the
+  // year before, or for the first year the assessment the run starts from) and at its end; then
+  // the end of every year, the chosen one outlined.
+  const mark = (p, testid) => {
+    const cls = p === null || p === undefined ? '' : p >= 0.5 ? 'met' : p > 0.05 ? 'maybe' : 'not';
+    const sign = p === null || p === undefined ? '–' : p >= 0.5 ? '✓' : '✗';
+    return `<td class="${cls}"${testid ? ` data-testid="${testid}"` : ''} title="P = ${fmt(p, 3)}">${sign}</td>`;
+  };
   html += `<h3>${t('criteria')} — ${esc(scenarioInfo(state.a).name)}</h3><table data-testid="criteria-table"><tr><th>#</th><th class="name">${t('criterion')}</th>` +
-          d.years.map((y) => `<th>${y}</th>`).join('') + '</tr>';
+          `<th class="chosen">${t('start_of', { year })}</th><th class="chosen">${t('end_of', { year })}</th>` +
+          d.years.map((y, i) => `<th class="${i === yi ? 'chosen' : ''}">${y}</th>`).join('') + '</tr>';
   for (const c of d.criteria) {
-    html += `<tr class="criterion-row"><td>${esc(c.id)}</td><td class="name">${esc(state.lang === 'vi' ? c.vi : c.en)}</td>`;
-    for (const p of c.p) {
-      const cls = p === null ? '' : p >= 0.5 ? 'met' : p > 0.05 ? 'maybe' : 'not';
-      html += `<td class="${cls}" title="P = ${fmt(p, 3)}">${p === null ? '–' : p >= 0.5 ? '✓' : '✗'}</td>`;
-    }
+    const start = yi > 0 ? c.p[yi - 1] : c.start === null || c.start === undefined ? null : c.start ? 1 : 0;
+    html += `<tr class="criterion-row"><td>${esc(c.id)}</td><td class="name">${esc(state.lang === 'vi' ? c.vi : c.en)}</td>` +
+            mark(start, 'criterion-start') + mark(c.p[yi], 'criterion-end');
+    for (const p of c.p) html += mark(p);
     html += '</tr>';
   }
   html += '</table>';
@@ -747,11 +787,8 @@ async function main() {
     slider.max = String(v.end - v.start);
     state.year = Math.min(2, v.end - v.start);  // two years in: something to see on opening
     slider.value = String(state.year);
-    const defaults = (await area(state.a)).features.length <= 500;
-    for (const box of document.querySelectorAll('#layers input')) {
-      box.checked = defaults && box.dataset.layer === 'road_plan';
-      if (box.checked) state.layers.add(box.dataset.layer);
-    }
+    // Works are off on opening: the communes first; each layer is a tick away.
+    for (const box of document.querySelectorAll('#layers input')) box.checked = false;
     timing('index and first values fetched');
     state.maps.a = await makeMap('map-a');
     timing('map a ready');
