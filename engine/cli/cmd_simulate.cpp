@@ -283,8 +283,14 @@ int simulate_all(sim::Team& team, const std::string& area_path,
                 return;
             }
             Progress progress(sc.name, count);
-            agg = sim::simulate(
-                input, first, count, [&](std::size_t) { progress.advance(); }, &draws);
+            // simulate() reports the draws done by every thread so far, from one thread: advance
+            // by the difference (advancing by one per call stopped at 1/threads of the bar).
+            std::size_t shown = 0;
+            auto report = [&](std::size_t done) {
+                progress.advance(done - shown);
+                shown = done;
+            };
+            agg = sim::simulate(input, first, count, report, &draws);
             progress.finish();
         });
         team.combine(agg, draws);

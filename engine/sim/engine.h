@@ -213,7 +213,8 @@ class DrawRunner {
 void integrate_differences(const SimInput& in, Aggregate& agg);
 
 // Runs draws [first, first + count) in parallel (OpenMP) and returns their aggregate, the same
-// for any thread count. `progress` (optional) is called with the number of draws finished.
+// for any thread count. `progress` (optional) is called, from one thread, with the number of draws
+// finished so far by every thread.
 // With `draws`, also fills the per-draw table (resized here).
 Aggregate simulate(const SimInput& in, std::uint32_t first, std::uint32_t count,
                    const std::function<void(std::size_t)>& progress = {},
