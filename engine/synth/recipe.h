@@ -30,6 +30,9 @@ struct CommuneSpec {
     CommuneKind kind = CommuneKind::Commune;
     long long population = 0;  // 0: area × density
     double area_km2 = 0;       // target natural area; 0: the recipe's mean commune area
+    // Nested in a real unit (recipe nest_in): keep area_km2 (a real figure) rather than scale it
+    // with the unit's other parts.
+    bool area_kept = false;
     // Criteria met in the status year; none: drawn from criteria_met_probability.
     std::optional<CriteriaMet> met;
     // A real unit (generate --communes-from): its outline in the recipe's CRS, which then replaces
