@@ -87,7 +87,8 @@ int cmd_generate(const Args& args) {
         synth::check_recipe(recipe, communes_from);
     }
     if (!recipe.outlines_source.empty())
-        std::printf("working CRS EPSG:%d: %s\n", recipe.epsg, recipe.crs_reason.c_str());
+        std::printf("working CRS %s: %s\n", synth::working_crs(recipe).label().c_str(),
+                    recipe.crs_reason.c_str());
 
     const auto t0 = std::chrono::steady_clock::now();
     const StudyArea area = synth::generate(recipe);

@@ -104,39 +104,51 @@ void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions&
                          "; check the file and --province");
     }
 
+    std::set<int> zones;  // the UTM zones of the units' centres
+    for (const auto& u : units)
+        zones.insert(static_cast<int>(std::floor((u.lonlat.x + 180) / 6)) + 1);
     geo::Crs crs;
+    double lon0 = 0;  // the central meridian, when the CRS is a transverse Mercator known here
+    bool known = true;
+    recipe.crs_wkt.clear();
     if (options.epsg) {
         crs = geo::crs_from_epsg(options.epsg);
         recipe.crs_reason = options.epsg_reason;
+    } else if (zones.size() > 1) {
+        // Units across UTM zones (Vietnam: 48 and 49): no zone is valid for all of them, so a
+        // transverse Mercator on the meridian (to 0.5°) halfway across their extent.
+        lon0 = std::round(lonlat.min_x + lonlat.max_x) / 2;
+        crs = geo::tm_crs_for(lon0);
+        recipe.crs_wkt = crs.wkt;
+        recipe.crs_reason = "a transverse Mercator with UTM's parameters on " +
+                            format_fixed(lon0, 1) +
+                            "°E, halfway across the units (no UTM zone holds them all)";
     } else {
         crs =
             geo::utm_crs_for((lonlat.min_x + lonlat.max_x) / 2, (lonlat.min_y + lonlat.max_y) / 2);
         recipe.crs_reason = "the WGS 84 UTM zone of the units' centre";
     }
-    if (!crs.metric)
-        throw InputError("EPSG:" + std::to_string(crs.epsg) +
-                         " is not a metric CRS; give a projected one");
+    if (!crs.metric) throw InputError(crs.label() + " is not a metric CRS; give a projected one");
     recipe.epsg = crs.epsg;
     // How much one working CRS stretches each unit: the transverse Mercator point scale
     // k = k0 / sqrt(1 - (cos φ sin Δλ)²) at the unit's centre (spherical; lengths scale by k,
-    // areas by k²). Known for WGS 84 UTM north (EPSG:326zz) and VN-2000 / UTM 48N, 49N.
-    double lon0 = 0;
-    bool known = true;
-    if (crs.epsg > 32600 && crs.epsg <= 32660)
-        lon0 = -183 + 6.0 * (crs.epsg - 32600);
-    else if (crs.epsg == 3405)
-        lon0 = 105;
-    else if (crs.epsg == 3406)
-        lon0 = 111;
-    else
-        known = false;
+    // areas by k²). Known for WGS 84 UTM north (EPSG:326zz), VN-2000 / UTM 48N, 49N and the
+    // transverse Mercator above.
+    if (recipe.crs_wkt.empty()) {  // else lon0 is set above
+        if (crs.epsg > 32600 && crs.epsg <= 32660)
+            lon0 = -183 + 6.0 * (crs.epsg - 32600);
+        else if (crs.epsg == 3405)
+            lon0 = 105;
+        else if (crs.epsg == 3406)
+            lon0 = 111;
+        else
+            known = false;
+    }
     if (known) {
         constexpr double kDeg = 3.14159265358979323846 / 180;
-        std::set<int> zones;
         double worst = 0;
         std::string worst_unit;
         for (const auto& u : units) {
-            zones.insert(static_cast<int>(std::floor((u.lonlat.x + 180) / 6)) + 1);
             const double b = std::cos(u.lonlat.y * kDeg) * std::sin((u.lonlat.x - lon0) * kDeg);
             const double k = 0.9996 / std::sqrt(1 - b * b);
             if (std::abs(k - 1) > std::abs(worst))

@@ -192,6 +192,11 @@ void check_recipe(const Recipe& r, const std::string& where) {
             bad("status indicator '" + s.id + "' belongs to no criterion 1–20");
 }
 
+geo::Crs working_crs(const Recipe& recipe) {
+    return recipe.crs_wkt.empty() ? geo::crs_from_epsg(recipe.epsg)
+                                  : geo::crs_from_user_input(recipe.crs_wkt, recipe.name);
+}
+
 namespace {
 
 Recipe read_recipe(const std::string& path, const YAML::Node& root, bool outlines_follow) {
