@@ -79,11 +79,16 @@ int cmd_generate(const Args& args) {
                                : synth::load_recipe(recipe_path, !communes_from.empty());
     if (!recipe_path.empty() && vm.count("seed")) recipe.seed = seed;
     if (!communes_from.empty()) {
-        synth::add_outlines(recipe, communes_from, {layer, province, epsg});
+        synth::OutlineOptions options;
+        options.layer = layer;
+        options.province_code = province;
+        options.epsg = epsg;
+        synth::add_outlines(recipe, communes_from, options);
         synth::check_recipe(recipe, communes_from);
     }
     if (!recipe.outlines_source.empty())
-        std::printf("working CRS EPSG:%d: %s\n", recipe.epsg, recipe.crs_reason.c_str());
+        std::printf("working CRS %s: %s\n", synth::working_crs(recipe).label().c_str(),
+                    recipe.crs_reason.c_str());
 
     const auto t0 = std::chrono::steady_clock::now();
     const StudyArea area = synth::generate(recipe);

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "geo/gdal.h"
 
 namespace ntm::geo {
@@ -109,6 +110,19 @@ Crs utm_crs_for(double lon, double lat) {
     int zone = static_cast<int>(std::floor((lon + 180.0) / 6.0)) + 1;
     zone = std::clamp(zone, 1, 60);
     return crs_from_epsg((lat >= 0 ? 32600 : 32700) + zone);
+}
+
+Crs tm_crs_for(double lon0) {
+    ensure_gdal();
+    OGRSpatialReference srs;
+    const std::string name = "WGS 84 / TM " + format_fixed(lon0, 1) + "E (UTM parameters)";
+    if (srs.SetProjCS(name.c_str()) != OGRERR_NONE ||
+        srs.SetWellKnownGeogCS("WGS84") != OGRERR_NONE ||
+        srs.SetTM(0, lon0, 0.9996, 500000, 0) != OGRERR_NONE ||
+        srs.SetLinearUnits(SRS_UL_METER, 1.0) != OGRERR_NONE)
+        throw ConfigError("a transverse Mercator on " + format_fixed(lon0, 1) +
+                          "°E could not be made; give the working CRS with --epsg");
+    return describe(srs);
 }
 
 Crs crs_from_srs(const void* srs_handle) {

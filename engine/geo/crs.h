@@ -30,6 +30,10 @@ Crs crs_from_epsg(int epsg);
 Box valid_bounds(const Crs& crs);
 // WGS 84 UTM zone (EPSG:326xx / 327xx) holding a longitude/latitude.
 Crs utm_crs_for(double lon, double lat);
+// A WGS 84 transverse Mercator with UTM's parameters (scale 0.9996, false easting 500 km) on
+// the meridian lon0: one working CRS for units that span several UTM zones. It has no EPSG code
+// and no area of use.
+Crs tm_crs_for(double lon0);
 
 // Point transforms between two CRSs (traditional GIS axis order: x = easting/longitude).
 // Thread contract: one object per thread.

@@ -2,6 +2,10 @@
 
 #include <geos_c.h>
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
 #include "core/error.h"
 #include "core/spatial_index.h"
 #include "geo/geos.h"
@@ -441,12 +445,158 @@ MultiPolygon buffer(const Point& p, double distance, int quadrant_segments) {
     return to_multipolygon(ctx, b.get());
 }
 
-MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b) {
+namespace {
+// An overlay of two polygonal values (GEOSIntersection_r, GEOSDifference_r…), polygons kept.
+using Overlay = GEOSGeometry* (*)(GEOSContextHandle_t, const GEOSGeometry*, const GEOSGeometry*);
+MultiPolygon overlay(const MultiPolygon& a, const MultiPolygon& b, Overlay op, const char* what) {
     auto& ctx = thread_context();
     auto ga = to_geos(ctx, a);
     auto gb = to_geos(ctx, b);
-    auto r = own(ctx, GEOSIntersection_r(ctx.handle(), ga.get(), gb.get()), "intersection");
+    auto r = own(ctx, op(ctx.handle(), ga.get(), gb.get()), what);
     return to_multipolygon(ctx, r.get());
+}
+}  // namespace
+
+MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b) {
+    return overlay(a, b, GEOSIntersection_r, "intersection");
+}
+
+MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b) {
+    return overlay(a, b, GEOSDifference_r, "difference");
+}
+
+Point point_on_surface(const MultiPolygon& polygons) {
+    auto& ctx = thread_context();
+    auto g = to_geos(ctx, polygons);
+    auto p = own(ctx, GEOSPointOnSurface_r(ctx.handle(), g.get()), "point on surface");
+    double x = 0, y = 0;
+    if (!GEOSGeomGetX_r(ctx.handle(), p.get(), &x) || !GEOSGeomGetY_r(ctx.handle(), p.get(), &y))
+        ctx.fail("point on surface");
+    return {x, y};
+}
+
+namespace {
+
+double geos_area(GeosContext& ctx, const GEOSGeometry* g) {
+    double a = 0;
+    if (!GEOSArea_r(ctx.handle(), g, &a)) ctx.fail("area");
+    return a;
+}
+
+// A straight cut of a polygon: the side {p : (p − o)·d ≤ s} and the rest.
+struct Cut {
+    GeomPtr low, high;
+    int pieces = 0;        // polygons of either side above a thousandth of the whole
+    double roundness = 0;  // Σ perimeter² / (4π area) of both sides: 1 a circle, more elongated
+};
+
+class Cutter {
+ public:
+    Cutter(GeosContext& ctx, const GEOSGeometry* g, double angle)
+        : m_ctx(ctx), m_g(g), m_dx(std::cos(angle)), m_dy(std::sin(angle)) {
+        double x0, y0, x1, y1;
+        auto h = ctx.handle();
+        if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) ||
+            !GEOSGeom_getXMax_r(h, g, &x1) || !GEOSGeom_getYMax_r(h, g, &y1))
+            ctx.fail("bounds");
+        m_ox = (x0 + x1) / 2;
+        m_oy = (y0 + y1) / 2;
+        m_reach = (x1 - x0) + (y1 - y0) + 1;
+        // The box's corners bound the polygon's extent along d.
+        m_min = m_max = 0;
+        for (const double x : {x0, x1})
+            for (const double y : {y0, y1}) {
+                const double s = (x - m_ox) * m_dx + (y - m_oy) * m_dy;
+                m_min = std::min(m_min, s);
+                m_max = std::max(m_max, s);
+            }
+    }
+    double min() const { return m_min; }
+    double max() const { return m_max; }
+
+    GeomPtr low_side(double s) const {
+        // A rectangle reaching well beyond the polygon on every side but the cut.
+        const double ex = -m_dy * m_reach, ey = m_dx * m_reach;
+        const double cx = m_ox + m_dx * s, cy = m_oy + m_dy * s;
+        const double bx = m_ox - m_dx * m_reach, by = m_oy - m_dy * m_reach;
+        Polygon half;
+        half.outer = {{cx - ex, cy - ey},
+                      {cx + ex, cy + ey},
+                      {bx + ex, by + ey},
+                      {bx - ex, by - ey},
+                      {cx - ex, cy - ey}};
+        auto hp = to_geos(m_ctx, half);
+        return own(m_ctx, GEOSIntersection_r(m_ctx.handle(), m_g, hp.get()), "cut a polygon");
+    }
+
+ private:
+    GeosContext& m_ctx;
+    const GEOSGeometry* m_g;
+    double m_dx, m_dy, m_ox = 0, m_oy = 0, m_reach = 0, m_min = 0, m_max = 0;
+};
+
+Cut cut_at_share(GeosContext& ctx, const GEOSGeometry* g, double whole, double share,
+                 double angle) {
+    const Cutter cutter(ctx, g, angle);
+    const double want = share * whole;
+    double lo = cutter.min(), hi = cutter.max();
+    GeomPtr low;
+    for (int i = 0; i < 100; ++i) {
+        const double s = (lo + hi) / 2;
+        low = cutter.low_side(s);
+        const double a = geos_area(ctx, low.get());
+        if (std::abs(a - want) <= 1e-7 * whole || hi - lo < 1e-6) break;
+        (a < want ? lo : hi) = s;
+    }
+    Cut cut;
+    cut.high = own(ctx, GEOSDifference_r(ctx.handle(), g, low.get()), "cut a polygon");
+    cut.low = std::move(low);
+    for (const auto* side : {cut.low.get(), cut.high.get()}) {
+        const double a = geos_area(ctx, side);
+        double perimeter = 0;
+        if (!GEOSLength_r(ctx.handle(), side, &perimeter)) ctx.fail("length");
+        if (a > 0) cut.roundness += perimeter * perimeter / (4 * 3.14159265358979323846 * a);
+        const int n = GEOSGetNumGeometries_r(ctx.handle(), side);
+        for (int k = 0; k < n; ++k)
+            if (geos_area(ctx, GEOSGetGeometryN_r(ctx.handle(), side, k)) > 1e-3 * whole)
+                ++cut.pieces;
+    }
+    return cut;
+}
+
+void partition(GeosContext& ctx, GeomPtr g, const std::vector<double>& weights, std::size_t begin,
+               std::size_t end, std::vector<MultiPolygon>& out) {
+    if (end - begin == 1) {
+        out[begin] = to_multipolygon(ctx, g.get());
+        return;
+    }
+    const std::size_t mid = begin + (end - begin) / 2;
+    double first = 0, all = 0;
+    for (std::size_t i = begin; i < end; ++i) (i < mid ? first : all) += weights[i];
+    all += first;
+    const double whole = geos_area(ctx, g.get());
+    std::optional<Cut> best;
+    for (int k = 0; k < 6; ++k) {
+        auto cut = cut_at_share(ctx, g.get(), whole, first / all, k * 3.14159265358979323846 / 6);
+        if (!best || cut.pieces < best->pieces ||
+            (cut.pieces == best->pieces && cut.roundness < best->roundness))
+            best = std::move(cut);
+    }
+    partition(ctx, std::move(best->low), weights, begin, mid, out);
+    partition(ctx, std::move(best->high), weights, mid, end, out);
+}
+
+}  // namespace
+
+std::vector<MultiPolygon> partition_by_area(const MultiPolygon& polygon,
+                                            const std::vector<double>& weights) {
+    std::vector<MultiPolygon> out(weights.size());
+    if (weights.empty()) return out;
+    for (const double w : weights)
+        if (!(w > 0)) throw InputError("partition_by_area: every weight must be above 0");
+    auto& ctx = thread_context();
+    partition(ctx, to_geos(ctx, polygon), weights, 0, weights.size(), out);
+    return out;
 }
 
 MultiLineString intersection(const MultiLineString& lines, const MultiPolygon& polygon) {

@@ -64,6 +64,20 @@ MultiPolygon union_all(const std::vector<const MultiPolygon*>& parts);
 MultiPolygon buffer(const MultiLineString& lines, double distance);
 MultiPolygon buffer(const Point& p, double distance, int quadrant_segments = 8);
 MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b);
+MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b);
+// A point inside the polygons (GEOS PointOnSurface), where a centroid may fall outside a
+// concave or multi-part shape.
+Point point_on_surface(const MultiPolygon& polygons);
+// Splits `polygon` into parts of the given areas (the weights' shares of its area, in order) by
+// recursive straight cuts: the parts are split into two halves (by position), and the polygon is
+// cut by the straight line, among six directions, that gives the halves their shares of the area
+// (found by bisection, to 10⁻⁷ of the area) and leaves the fewest, most compact pieces. The
+// first half is the polygon's intersection with the half-plane, the second what remains, so the
+// parts tile the polygon exactly (their union differs from it only by rounding). Deterministic:
+// the same input gives the same parts. A part may be in several pieces where the polygon is
+// concave.
+std::vector<MultiPolygon> partition_by_area(const MultiPolygon& polygon,
+                                            const std::vector<double>& weights);
 MultiLineString intersection(const MultiLineString& lines, const MultiPolygon& polygon);
 // Farmland served by strips along canals, and what each further strip would add (the rules of
 // docs/model.md). The parcels and the strips served so far stay GEOS geometries between calls,

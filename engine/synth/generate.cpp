@@ -395,7 +395,7 @@ void Generator::make_lattice() {
     const int ny = static_cast<int>(std::ceil(2 * half_h / (spacing * kSqrt3 / 2))) + 6;
 
     if (!real()) {
-        const geo::Crs crs = geo::crs_from_epsg(m_recipe.epsg);
+        const geo::Crs crs = working_crs(m_recipe);
         const geo::Transform to_metric(geo::crs_from_epsg(4326), crs);
         m_origin_centre = to_metric.apply(Point{m_recipe.centre_lon, m_recipe.centre_lat});
     }
@@ -1878,7 +1878,7 @@ Generated Generator::run() {
     area.name = m_recipe.name;
     area.source =
         "synthetic: recipe '" + m_recipe.name + "', seed " + std::to_string(m_recipe.seed);
-    area.crs = geo::crs_from_epsg(m_recipe.epsg);
+    area.crs = working_crs(m_recipe);
     area.crs_reason = "chosen by the synthetic recipe";
     if (real()) {
         area.source += ", real outlines from " + m_recipe.outlines_source;

@@ -1,6 +1,7 @@
 #include "synth/outlines.h"
 
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "core/error.h"
@@ -8,6 +9,7 @@
 #include "geo/crs.h"
 #include "geo/gdal.h"
 #include "geo/kernels.h"
+#include "units/crosswalk.h"
 
 namespace ntm::synth {
 namespace {
@@ -69,6 +71,8 @@ void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions&
     geo::Feature f;
     while (reader.next(f)) {
         if (filter && field(reader, f, "province_code") != options.province_code) continue;
+        if (!options.codes.empty() && !options.codes.count(trim(field(reader, f, "code"))))
+            continue;
         Unit u;
         u.fid = f.fid;
         u.spec.code = trim(field(reader, f, "code"));
@@ -100,39 +104,51 @@ void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions&
                          "; check the file and --province");
     }
 
+    std::set<int> zones;  // the UTM zones of the units' centres
+    for (const auto& u : units)
+        zones.insert(static_cast<int>(std::floor((u.lonlat.x + 180) / 6)) + 1);
     geo::Crs crs;
+    double lon0 = 0;  // the central meridian, when the CRS is a transverse Mercator known here
+    bool known = true;
+    recipe.crs_wkt.clear();
     if (options.epsg) {
         crs = geo::crs_from_epsg(options.epsg);
-        recipe.crs_reason = "given with --epsg";
+        recipe.crs_reason = options.epsg_reason;
+    } else if (zones.size() > 1) {
+        // Units across UTM zones (Vietnam: 48 and 49): no zone is valid for all of them, so a
+        // transverse Mercator on the meridian (to 0.5°) halfway across their extent.
+        lon0 = std::round(lonlat.min_x + lonlat.max_x) / 2;
+        crs = geo::tm_crs_for(lon0);
+        recipe.crs_wkt = crs.wkt;
+        recipe.crs_reason = "a transverse Mercator with UTM's parameters on " +
+                            format_fixed(lon0, 1) +
+                            "°E, halfway across the units (no UTM zone holds them all)";
     } else {
         crs =
             geo::utm_crs_for((lonlat.min_x + lonlat.max_x) / 2, (lonlat.min_y + lonlat.max_y) / 2);
         recipe.crs_reason = "the WGS 84 UTM zone of the units' centre";
     }
-    if (!crs.metric)
-        throw InputError("EPSG:" + std::to_string(crs.epsg) +
-                         " is not a metric CRS; give a projected one");
+    if (!crs.metric) throw InputError(crs.label() + " is not a metric CRS; give a projected one");
     recipe.epsg = crs.epsg;
     // How much one working CRS stretches each unit: the transverse Mercator point scale
     // k = k0 / sqrt(1 - (cos φ sin Δλ)²) at the unit's centre (spherical; lengths scale by k,
-    // areas by k²). Known for WGS 84 UTM north (EPSG:326zz) and VN-2000 / UTM 48N, 49N.
-    double lon0 = 0;
-    bool known = true;
-    if (crs.epsg > 32600 && crs.epsg <= 32660)
-        lon0 = -183 + 6.0 * (crs.epsg - 32600);
-    else if (crs.epsg == 3405)
-        lon0 = 105;
-    else if (crs.epsg == 3406)
-        lon0 = 111;
-    else
-        known = false;
+    // areas by k²). Known for WGS 84 UTM north (EPSG:326zz), VN-2000 / UTM 48N, 49N and the
+    // transverse Mercator above.
+    if (recipe.crs_wkt.empty()) {  // else lon0 is set above
+        if (crs.epsg > 32600 && crs.epsg <= 32660)
+            lon0 = -183 + 6.0 * (crs.epsg - 32600);
+        else if (crs.epsg == 3405)
+            lon0 = 105;
+        else if (crs.epsg == 3406)
+            lon0 = 111;
+        else
+            known = false;
+    }
     if (known) {
         constexpr double kDeg = 3.14159265358979323846 / 180;
-        std::set<int> zones;
         double worst = 0;
         std::string worst_unit;
         for (const auto& u : units) {
-            zones.insert(static_cast<int>(std::floor((u.lonlat.x + 180) / 6)) + 1);
             const double b = std::cos(u.lonlat.y * kDeg) * std::sin((u.lonlat.x - lon0) * kDeg);
             const double k = 0.9996 / std::sqrt(1 - b * b);
             if (std::abs(k - 1) > std::abs(worst))
@@ -169,6 +185,84 @@ void add_outlines(Recipe& recipe, const std::string& path, const OutlineOptions&
         recipe.commune_list.push_back(std::move(u.spec));
     }
     recipe.outlines_source = path;
+}
+
+void nest_in_outlines(Recipe& recipe, const NestOptions& options) {
+    const auto cw =
+        units::load_crosswalk(options.crosswalk, options.from_period, options.to_period);
+    // The real units the crosswalk names, read and projected into the recipe's CRS as
+    // `--communes-from` reads them.
+    OutlineOptions read{
+        options.layer, "", recipe.epsg, "the recipe's epsg (units nested in real ones)", {}};
+    for (const auto& l : cw.links) read.codes.insert(l.to.code);
+    Recipe real = recipe;
+    add_outlines(real, options.outlines, read);
+    std::map<std::string, std::size_t> unit_of;
+    for (std::size_t u = 0; u < real.commune_list.size(); ++u)
+        unit_of[real.commune_list[u].code] = u;
+
+    // Each commune goes whole into one real unit; the communes of a unit in recipe order.
+    std::map<std::size_t, std::vector<std::size_t>> parts;  // real unit → recipe communes
+    for (std::size_t i = 0; i < recipe.commune_list.size(); ++i) {
+        const auto& c = recipe.commune_list[i];
+        const std::string unit =
+            c.code + " '" + c.name + "' (" + options.from_period + ") in " + options.crosswalk;
+        const auto* links = cw.links_from({c.code, options.from_period});
+        if (!links) {
+            throw InputError("commune " + unit + ": no row sends it to a unit of " +
+                             options.to_period + "; add the row (from_code " + c.code +
+                             ") to the crosswalk");
+        }
+        const auto& link = cw.links[links->front()];
+        if (links->size() != 1 || !link.full) {
+            throw InputError("commune " + unit + ": it was split (" + link.where +
+                             "); a nested commune must go whole into one unit (part full)");
+        }
+        const auto u = unit_of.find(link.to.code);
+        if (u == unit_of.end()) {
+            throw InputError("commune " + unit + ": its unit " + units::label(link.to) +
+                             " is not in " + options.outlines +
+                             "; give the outlines file that holds it");
+        }
+        parts[u->second].push_back(i);
+    }
+
+    // Target areas: a kept area stays; the others share what is left in proportion to theirs.
+    for (const auto& [u, members] : parts) {
+        const auto& host = real.commune_list[u];
+        const double whole = host.area_km2;
+        double kept = 0, scaled = 0;
+        for (const auto i : members) {
+            const auto& c = recipe.commune_list[i];
+            const double a = c.area_km2 > 0 ? c.area_km2 : recipe.mean_commune_area_km2;
+            (c.area_kept ? kept : scaled) += a;
+        }
+        const std::string where = "unit " + host.code + " '" + host.name + "' (" +
+                                  options.to_period + ") in " + options.outlines;
+        if (kept >= whole || (scaled == 0 && kept != whole)) {
+            throw InputError(where + ": the kept areas of its communes (" + format_fixed(kept, 2) +
+                             " km²) leave nothing for the others in its " + format_fixed(whole, 2) +
+                             " km²; drop area_kept from one of them");
+        }
+        const double factor = scaled > 0 ? (whole - kept) / scaled : 0;
+        std::vector<double> targets;
+        for (const auto i : members) {
+            const auto& c = recipe.commune_list[i];
+            const double a = c.area_km2 > 0 ? c.area_km2 : recipe.mean_commune_area_km2;
+            targets.push_back(c.area_kept ? a : a * factor);
+        }
+        auto pieces = geo::partition_by_area(host.outline, targets);
+        for (std::size_t k = 0; k < members.size(); ++k) {
+            auto& c = recipe.commune_list[members[k]];
+            if (is_empty(pieces[k]))
+                throw InputError(where + ": commune " + c.code + " '" + c.name +
+                                 "' got no polygon when the unit was split; check its area_km2");
+            c.outline = std::move(pieces[k]);
+            c.area_km2 = area(c.outline) / 1e6;
+        }
+    }
+    recipe.crs_reason = real.crs_reason;
+    recipe.outlines_source = options.outlines + ", split by " + options.crosswalk;
 }
 
 }  // namespace ntm::synth

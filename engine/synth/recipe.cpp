@@ -149,7 +149,7 @@ void read_transport(const Reader& in, const YAML::Node& n, const std::string& ke
 }
 
 CommuneSpec read_commune(const Reader& in, const YAML::Node& n, const std::string& key) {
-    in.keys(n, key, {"code", "name", "kind", "population", "area_km2", "met"});
+    in.keys(n, key, {"code", "name", "kind", "population", "area_km2", "area_kept", "met"});
     CommuneSpec c;
     if (!n["name"]) in.fail(n, key, "a commune needs a name");
     c.name = in.text(n["name"], key + ".name");
@@ -160,6 +160,12 @@ CommuneSpec read_commune(const Reader& in, const YAML::Node& n, const std::strin
         if (c.population < 0) in.fail(n["population"], key + ".population", "must not be negative");
     }
     if (n["area_km2"]) c.area_km2 = in.positive(n["area_km2"], key + ".area_km2");
+    if (n["area_kept"]) {
+        const auto v = in.text(n["area_kept"], key + ".area_kept");
+        if (v != "true" && v != "false")
+            in.fail(n["area_kept"], key + ".area_kept", "expected true or false");
+        c.area_kept = v == "true";
+    }
     if (n["met"]) c.met = in.criteria(n["met"], key + ".met");
     return c;
 }
@@ -186,6 +192,11 @@ void check_recipe(const Recipe& r, const std::string& where) {
             bad("status indicator '" + s.id + "' belongs to no criterion 1–20");
 }
 
+geo::Crs working_crs(const Recipe& recipe) {
+    return recipe.crs_wkt.empty() ? geo::crs_from_epsg(recipe.epsg)
+                                  : geo::crs_from_user_input(recipe.crs_wkt, recipe.name);
+}
+
 namespace {
 
 Recipe read_recipe(const std::string& path, const YAML::Node& root, bool outlines_follow) {
@@ -195,7 +206,7 @@ Recipe read_recipe(const std::string& path, const YAML::Node& root, bool outline
     in.keys(root, "",
             {"name", "seed", "communes", "district", "province", "region", "epsg", "centre",
              "layout", "population", "roads", "transport", "canals", "irrigation", "schools",
-             "status", "criteria_met_probability", "communes_from"});
+             "status", "criteria_met_probability", "communes_from", "nest_in"});
     if (root["name"]) r.name = in.text(root["name"], "name");
     if (root["seed"]) {
         const long long seed = in.integer(root["seed"], "seed");
@@ -358,6 +369,31 @@ Recipe read_recipe(const std::string& path, const YAML::Node& root, bool outline
         const fs::path file =
             fs::path(path).parent_path() / in.text(n["file"], "communes_from.file");
         add_outlines(r, file.lexically_normal().string(), o);
+    }
+    if (const auto n = root["nest_in"]) {
+        // Real outlines of a later period, split into the recipe's own communes (outlines.h).
+        in.keys(n, "nest_in", {"file", "layer", "crosswalk", "from", "to"});
+        for (const char* needed : {"file", "crosswalk", "from", "to"})
+            if (!n[needed])
+                in.fail(n, "nest_in",
+                        std::string("give '") + needed +
+                            "': nest_in: {file: UNITS.gpkg, crosswalk: CW.csv, from: 2017, to: "
+                            "2025}");
+        if (!root["communes"] || !root["communes"].IsSequence())
+            in.fail(n, "nest_in",
+                    "nest_in splits real units into the recipe's list of communes; "
+                    "give that list as communes: [...]");
+        if (root["communes_from"])
+            in.fail(n, "nest_in", "give either communes_from or nest_in, not both");
+        const fs::path dir = fs::path(path).parent_path();
+        NestOptions o;
+        o.outlines = (dir / in.text(n["file"], "nest_in.file")).lexically_normal().string();
+        o.crosswalk =
+            (dir / in.text(n["crosswalk"], "nest_in.crosswalk")).lexically_normal().string();
+        if (n["layer"]) o.layer = in.text(n["layer"], "nest_in.layer");
+        o.from_period = in.text(n["from"], "nest_in.from");
+        o.to_period = in.text(n["to"], "nest_in.to");
+        nest_in_outlines(r, o);
     }
     if (!outlines_follow) check_recipe(r, path);
     return r;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/geometry.h"
+#include "geo/crs.h"
 #include "model/enums.h"
 
 namespace ntm::synth {
@@ -30,6 +31,9 @@ struct CommuneSpec {
     CommuneKind kind = CommuneKind::Commune;
     long long population = 0;  // 0: area × density
     double area_km2 = 0;       // target natural area; 0: the recipe's mean commune area
+    // Nested in a real unit (recipe nest_in): keep area_km2 (a real figure) rather than scale it
+    // with the unit's other parts.
+    bool area_kept = false;
     // Criteria met in the status year; none: drawn from criteria_met_probability.
     std::optional<CriteriaMet> met;
     // A real unit (generate --communes-from): its outline in the recipe's CRS, which then replaces
@@ -70,6 +74,9 @@ struct Recipe {
     std::string province = "Tỉnh Tổng hợp";
     Region region = Region::BTB;
     int epsg = 3405;  // VN-2000 / UTM zone 48N
+    // A working CRS without an EPSG code (WKT), chosen for real outlines across UTM zones; when
+    // set it replaces `epsg`.
+    std::string crs_wkt;
     // Where real outlines came from (generate --communes-from), for the area's source; empty when
     // the communes are synthetic.
     std::string outlines_source;
@@ -121,6 +128,9 @@ std::vector<StatusIndicator> default_status_indicators();
 
 // The recipe behind `ntmsim generate --communes N --seed S`.
 Recipe default_recipe(int communes, std::uint64_t seed);
+
+// The recipe's working CRS: crs_wkt when set, else EPSG:epsg.
+geo::Crs working_crs(const Recipe& recipe);
 
 // Reads a recipe YAML file. Unknown keys and wrong types are errors (ConfigError naming the
 // file, line and key), so a typo never silently falls back to a default.

@@ -530,3 +530,142 @@ TEST(CliRemap, CanLoc2017AssessmentOntoThe2025Communes) {
 
 }  // namespace
 }  // namespace ntm
+
+namespace ntm {
+namespace {
+
+// A CSV file as its header and rows (RFC 4180 quoting: the tables ntmsim writes).
+struct CsvTable {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+};
+
+CsvTable read_csv(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    CsvTable t;
+    std::vector<std::string> row;
+    std::string cell;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                cell += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                cell += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            row.push_back(std::move(cell));
+            cell.clear();
+        } else if (c == '\n') {
+            row.push_back(std::move(cell));
+            cell.clear();
+            if (t.header.empty())
+                t.header = std::move(row);
+            else
+                t.rows.push_back(std::move(row));
+            row.clear();
+        } else if (c != '\r') {
+            cell += c;
+        }
+    }
+    return t;
+}
+
+// The columns remap sums (docs/units.md: counts and money), by their names.
+bool summed(const std::string& c) {
+    auto ends = [&](const std::string& s) {
+        return c.size() > s.size() && c.compare(c.size() - s.size(), s.size(), s) == 0;
+    };
+    return c == "population" || c == "households" || c == "numerator" || c == "denominator" ||
+           c == "students" || ends("_bn") || ends("_km") || ends("_ha") || ends("_km2") ||
+           ends("_m") || ends("_count") || c.rfind("n_", 0) == 0;
+}
+
+// Column → total over the table's rows, for the summed columns.
+std::map<std::string, double> totals(const CsvTable& t) {
+    std::map<std::string, double> out;
+    for (std::size_t j = 0; j < t.header.size(); ++j) {
+        if (!summed(t.header[j])) continue;
+        double s = 0;
+        for (const auto& row : t.rows)
+            if (j < row.size() && !row[j].empty()) s += num(row[j]);
+        out[t.header[j]] = s;
+    }
+    return out;
+}
+
+// Every table remap wrote keeps the totals of its summed columns; returns how many it compared.
+int expect_totals_kept(const std::string& before_dir, const std::string& after_dir) {
+    int compared = 0;
+    for (const auto& e : fs::directory_iterator(after_dir)) {
+        const auto name = e.path().filename().string();
+        if (e.path().extension() != ".csv" || name == "remap-report.csv") continue;
+        const auto before = read_csv(before_dir + "/" + name);
+        const auto after = read_csv(e.path().string());
+        EXPECT_LE(after.rows.size(), before.rows.size()) << name;
+        const auto a = totals(after);
+        for (const auto& [column, total] : totals(before)) {
+            EXPECT_TRUE(a.count(column)) << name << ": " << column;
+            if (!a.count(column)) continue;
+            // Written with up to 6 decimals: rounding of each output row on top of exact sums.
+            EXPECT_NEAR(a.at(column), total,
+                        1e-9 * std::abs(total) + 5e-7 * static_cast<double>(after.rows.size()))
+                << name << ": " << column;
+            ++compared;
+        }
+    }
+    return compared;
+}
+
+// Can Lộc's 2017 communes nest in the 6 real 2025 ones, every one going whole into one: remapping
+// the 2017 assessment and a simulation's results folder onto 2025 keeps every total (population,
+// households, indicator numerators and denominators, km, ha, money, counts).
+TEST(CliRemap, CanLoc2017AssessmentAndSimulationKeepTheirTotalsOn2025) {
+    test::TempDir dir("cli-remap-totals");
+    const std::string src = test::kSourceDir;
+    fs::create_directories(dir / "assess");
+    auto r = run(ntmsim("assess " + quote(src + "/datasets/canloc") +
+                        " --criteria hatinh-2017 --year 2017 -q -o " +
+                        quote(dir / "assess/canloc-2017.gpkg")));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    r = run(ntmsim("simulate " + quote(src + "/datasets/canloc") + " " +
+                   quote(src + "/scenarios/canloc/baseline.yaml") + " --draws 20 -q -o " +
+                   quote(dir / "sim")));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const std::string remap = "remap --crosswalk " +
+                              quote(src + "/datasets/canloc/crosswalk-2025.csv") +
+                              " --from 2017 --to 2025 --area " + quote(src + "/datasets/canloc");
+    r = run(ntmsim(remap + " " + quote(dir / "assess") + " -o " + quote(dir / "assess-2025")));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    // population, and the indicators' numerators and denominators (km, ha, schools…)
+    EXPECT_EQ(expect_totals_kept(dir / "assess", dir / "assess-2025"), 3);
+    r = run(ntmsim(remap + " " + quote(dir / "sim/baseline") + " -o " + quote(dir / "sim-2025")));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    // the money of the candidate works (assets.csv cost_bn); and every work is still there
+    EXPECT_EQ(expect_totals_kept(dir / "sim/baseline", dir / "sim-2025"), 1);
+    auto works = [](const CsvTable& t) {
+        std::set<std::string> out;
+        for (const auto& row : t.rows) out.insert(row.at(0) + "/" + row.at(1) + "/" + row.at(2));
+        return out;
+    };
+    const auto assets_before = read_csv(dir / "sim/baseline/assets.csv");
+    ASSERT_EQ(assets_before.header.at(0), "kind");
+    EXPECT_EQ(works(read_csv(dir / "sim-2025/assets.csv")), works(assets_before));
+    // The communes' table: 9 years of 23 units of 2017 become 9 years of 6 units of 2025.
+    EXPECT_EQ(read_csv(dir / "sim-2025/communes.csv").rows.size(), 6u * 9);
+    // Nothing split: every 2017 commune went whole into one 2025 commune.
+    const auto report = read_csv(dir / "sim-2025/remap-report.csv");
+    EXPECT_EQ(report.rows.size(), 23u);
+}
+
+}  // namespace
+}  // namespace ntm

@@ -17,10 +17,12 @@
 #include "core/error.h"
 #include "geo/kernels.h"
 #include "indicators/measure.h"
+#include "io/load.h"
 #include "synth/generate.h"
 #include "synth/outlines.h"
 #include "synth/recipe.h"
 #include "test_paths.h"
+#include "units/crosswalk.h"
 
 namespace ntm {
 namespace {
@@ -283,7 +285,9 @@ void expect_assets_match_design(const synth::Generated& g) {
         for (const auto& f : area.farmland)
             if (bounds(f.geometry).intersects(clip.box()) && clip.clipped_area(f.geometry) > 0)
                 fp.push_back(&f.geometry);
-        const MultiPolygon farm = geo::union_all(fp);
+        // Clipped to the commune, as assess measures it: on real outlines a farm parcel (a
+        // piece of a lattice cell) can cross the commune's boundary.
+        const MultiPolygon farm = geo::intersection(geo::union_all(fp), c.geometry);
         const double farm_area = ntm::area(farm);
         const double served = ntm::area(geo::intersection(farm, served_zone)) / farm_area;
         EXPECT_EQ(served >= 0.80, d.met[3]) << c.name << " served " << served;
@@ -517,6 +521,75 @@ TEST(SynthReal, InvalidPolygonAndReusedCodeNameTheUnit) {
     EXPECT_NE(m.find("unit 7 'B'"), std::string::npos) << m;
     EXPECT_NE(m.find("code 7 is used by two units of this period"), std::string::npos) << m;
     std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ntm
+
+namespace ntm {
+namespace {
+
+double symmetric_difference_area(const MultiPolygon& a, const MultiPolygon& b) {
+    return area(geo::difference(a, b)) + area(geo::difference(b, a));
+}
+
+// partition_by_area on a shape whose answer is known: an L of three unit squares (3 m² in
+// metres × 1000), cut into parts of 1, 2 and 3 sixths, the parts tiling it exactly.
+TEST(SynthNest, PartitionByAreaGivesEachPartItsShareAndTilesThePolygon) {
+    MultiPolygon l;
+    l.polygons.push_back(
+        {{{0, 0}, {2000, 0}, {2000, 1000}, {1000, 1000}, {1000, 2000}, {0, 2000}, {0, 0}}, {}});
+    const auto parts = geo::partition_by_area(l, {1, 2, 3});
+    ASSERT_EQ(parts.size(), 3u);
+    std::vector<const MultiPolygon*> all;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        EXPECT_NEAR(area(parts[i]), 3e6 * static_cast<double>(i + 1) / 6, 3e6 * 1e-6) << i;
+        all.push_back(&parts[i]);
+        for (std::size_t j = 0; j < i; ++j)
+            EXPECT_LT(area(geo::intersection(parts[i], parts[j])), 1e-6) << i << " " << j;
+    }
+    EXPECT_LT(symmetric_difference_area(geo::union_all(all), l), 1e-6);
+    EXPECT_THROW(geo::partition_by_area(l, {1, 0}), InputError);
+}
+
+// The Can Lộc sample on its real ground: the committed canloc.gpkg's 23 communes of 2017 tile
+// the 6 real communes of 2025 they became (crosswalk-2025.csv): for each, the union of its parts
+// and its real polygon (hatinh-2025/outlines.gpkg, projected into the sample's CRS as the recipe
+// does) differ by less than 1 m².
+TEST(SynthNest, CanLocCommunesNestExactlyInTheReal2025Communes) {
+    const std::string src = test::kSourceDir;
+    const auto loaded = io::load_study_area(src + "/datasets/canloc");
+    const auto& area_2017 = loaded.area;
+    ASSERT_EQ(area_2017.communes.size(), 23u);
+    ASSERT_EQ(area_2017.crs.epsg, 3405);
+    auto real = synth::default_recipe(0, 1);
+    synth::OutlineOptions options;
+    options.epsg = 3405;
+    synth::add_outlines(real, src + "/datasets/hatinh-2025/outlines.gpkg", options);
+    std::map<std::string, const MultiPolygon*> outline_of;
+    for (const auto& u : real.commune_list) outline_of[u.code] = &u.outline;
+    const auto cw =
+        units::load_crosswalk(src + "/datasets/canloc/crosswalk-2025.csv", "2017", "2025");
+    std::map<std::string, std::vector<const MultiPolygon*>> parts;
+    for (const auto& c : area_2017.communes) {
+        const auto* links = cw.links_from({c.code, "2017"});
+        ASSERT_NE(links, nullptr) << c.code;
+        ASSERT_EQ(links->size(), 1u) << c.code;
+        parts[cw.links[links->front()].to.code].push_back(&c.geometry);
+    }
+    ASSERT_EQ(parts.size(), 6u);
+    double total = 0;
+    for (const auto& [code, members] : parts) {
+        ASSERT_TRUE(outline_of.count(code)) << code;
+        const double off = symmetric_difference_area(geo::union_all(members), *outline_of.at(code));
+        EXPECT_LT(off, 1.0) << code << ": the union of its 2017 parts is off by " << off << " m²";
+        for (std::size_t i = 0; i < members.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j)
+                EXPECT_LT(area(geo::intersection(*members[i], *members[j])), 1.0) << code;
+        total += area(*outline_of.at(code));
+    }
+    // The 6 real communes are the old district: its 302 km² (DOMAIN.md §1), within 1%.
+    EXPECT_NEAR(total / 1e6, 302, 302 * 0.01);
 }
 
 }  // namespace
