@@ -18,6 +18,40 @@
 namespace po = boost::program_options;
 
 namespace ntm::cli {
+namespace {
+
+// Irrigation that the canals on the map cannot close (issue 18): a commune whose served share,
+// with every unlined canal lined (the pieces' marginal areas add up without double counting),
+// still misses an indicator on farmland served. Returns "NAME at most P%" per such commune and
+// indicator, in commune order.
+std::vector<std::string> irrigation_out_of_reach(
+    const criteria::CriteriaSet& set, const StudyArea& area, const indicators::AreaMeasures& m,
+    const std::vector<criteria::CommuneResult>& results, int year, std::string& indicator_text) {
+    std::vector<double> potential(area.communes.size(), 0.0);
+    for (std::size_t c = 0; c < area.communes.size(); ++c) potential[c] = m.communes[c].served_m2;
+    for (const auto& piece : m.canal_pieces)
+        if (!piece.lined) potential[piece.commune] += piece.marginal_served_m2;
+    std::vector<std::string> out;
+    for (const auto& criterion : set.criteria)
+        for (const auto& rule : criterion.indicators) {
+            if (rule.measure != criteria::Measure::FarmlandServedShare) continue;
+            for (std::size_t c = 0; c < area.communes.size(); ++c) {
+                const auto& commune = area.communes[c];
+                const double farmland = m.communes[c].farmland_total_m2();
+                if (!results[c].assessed || farmland <= 0) continue;
+                const double t = rule.threshold.at(commune.region, commune.group, year,
+                                                   rule.where + " (indicator " + rule.id + ")");
+                const double best = potential[c] / farmland;
+                if (criteria::compare(best, rule.op, t)) continue;
+                indicator_text = rule.id + " (" + rule.name.en + ")";
+                out.push_back(commune.name + " at most " + format_fixed(100 * best, 1) + "% of " +
+                              format_fixed(100 * t, 0) + "%");
+            }
+        }
+    return out;
+}
+
+}  // namespace
 
 int cmd_assess(const Args& args) {
     po::options_description opts(
@@ -85,6 +119,21 @@ int cmd_assess(const Args& args) {
              " indicator id(s) of the status table are read by no indicator of " + set.id + " (" +
              join(shown, ", ") + (unused.size() > shown.size() ? ", …" : "") +
              "): their rows are ignored; check the ids if they were meant for this set");
+    }
+    if (area.layers.canals && area.layers.farmland) {
+        std::string which;
+        const auto short_of = irrigation_out_of_reach(set, area, measures, results, year, which);
+        if (!short_of.empty()) {
+            std::vector<std::string> shown(
+                short_of.begin(),
+                short_of.begin() +
+                    static_cast<std::ptrdiff_t>(std::min<std::size_t>(short_of.size(), 6)));
+            warn(std::to_string(short_of.size()) + " commune(s) cannot meet indicator " + which +
+                 " with the canals on the map, even with every canal lined (" + join(shown, "; ") +
+                 (short_of.size() > shown.size() ? "; …" : "") +
+                 "): add the canals that are planned to the canals layer, or expect the "
+                 "criterion to stay unmet in every forecast");
+        }
     }
     const auto t1 = std::chrono::steady_clock::now();
 

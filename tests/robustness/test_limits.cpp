@@ -238,6 +238,63 @@ TEST(Limits, InputsThatWereIgnoredInSilenceAreRefused) {
     EXPECT_NE(r.out.find("1001 criteria; a set holds at most 1000"), std::string::npos) << r.out;
 }
 
+// Irrigation that the canals on the map cannot close is said at assessment (issue 18), with the
+// most each commune could reach; the figure is checked against a second assessment with every
+// canal lined, where the overlay kernel measures the served share itself.
+TEST(Limits, IrrigationTheCanalsCannotCloseIsSaid) {
+    TempDir dir("irrigation-reach");
+    const std::string gpkg = dir / "cut.gpkg";
+    std::filesystem::copy_file(std::string(test::kSourceDir) + "/datasets/canloc/canloc.gpkg",
+                               gpkg);
+    // Three canals of four taken off the map.
+    ASSERT_EQ(
+        sh("ogrinfo -q " + quote(gpkg) + " -sql " + quote("DELETE FROM canals WHERE fid % 4 != 0"))
+            .exit_code,
+        0);
+    auto assess = [&](const std::string& out) {
+        return sh(ntmsim("assess " + quote(gpkg) + " --criteria hatinh-2017 --year 2017 -q -o " +
+                         quote(dir / out)));
+    };
+    auto r = assess("before.gpkg");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const std::regex said("warning: (\\d+) commune\\(s\\) cannot meet indicator 3\\.1 [^\\n]*");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, said)) << r.out;
+    const std::string warning = m.str(0);
+    EXPECT_NE(warning.find("even with every canal lined"), std::string::npos) << warning;
+    // Every canal lined: each commune named reaches exactly the share the warning gave.
+    ASSERT_EQ(sh("ogrinfo -q " + quote(gpkg) + " -sql " + quote("UPDATE canals SET lined = 'yes'"))
+                  .exit_code,
+              0);
+    ASSERT_EQ(assess("lined.gpkg").exit_code, 0);
+    std::ifstream csv(dir / "lined-indicators.csv");
+    std::string line;
+    int named = 0;
+    while (std::getline(csv, line)) {
+        if (line.find(",3.1,farmland_served_share,") == std::string::npos) continue;
+        std::stringstream fields(line);
+        std::string code, name, criterion, indicator, measure, value;
+        std::getline(fields, code, ',');
+        std::getline(fields, name, ',');
+        std::getline(fields, criterion, ',');
+        std::getline(fields, indicator, ',');
+        std::getline(fields, measure, ',');
+        std::getline(fields, value, ',');
+        const double share = std::stod(value);
+        char expected[64];
+        std::snprintf(expected, sizeof expected, "%s at most %.1f%% of 80%%", name.c_str(),
+                      100 * share);
+        if (share < 0.8) {
+            EXPECT_NE(warning.find(expected), std::string::npos) << expected << "\n" << warning;
+            ++named;
+        } else {
+            EXPECT_EQ(warning.find(name + " at most"), std::string::npos) << name;
+        }
+    }
+    EXPECT_EQ(std::to_string(named), m.str(1));
+    EXPECT_GE(named, 1);
+}
+
 TEST(Limits, ARunTooLargeForTheMachineIsRefusedBeforeWork) {
     TempDir dir("too-large");
     const auto scen = baseline_with(dir, "huge.yaml", "draws: 1000", "draws: 40000000");
