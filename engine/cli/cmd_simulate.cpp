@@ -291,6 +291,7 @@ int simulate_all(sim::Team& team, const std::string& area_path,
                 shown = done;
             };
             agg = sim::simulate(input, first, count, report, &draws);
+            report(count);  // the draws the other threads finished after the last report
             progress.finish();
         });
         team.combine(agg, draws);

@@ -480,6 +480,21 @@ TEST(Quiet, NoProgressInAPipeAndMinusQEverywhere) {
     }
 }
 
+// On a terminal (util-linux's `script` gives the command one) simulate's progress reaches every
+// draw on 2 threads; it stopped at about half when each report advanced the bar by one.
+TEST(Quiet, SimulateProgressOnATerminalReachesEveryDraw) {
+    if (run("command -v script").exit_code != 0) GTEST_SKIP() << "util-linux's script is missing";
+    const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
+    const std::string scenario = std::string(test::kSourceDir) + "/scenarios/canloc/baseline.yaml";
+    test::TempDir dir("progress-tty");
+    const auto r = run("script -qec " +
+                       quote(ntmsim("simulate " + quote(canloc) + " " + quote(scenario) +
+                                    " --draws 200 --threads 2 -o " + quote(dir / "out"))) +
+                       " /dev/null");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("200/200 done"), std::string::npos) << r.out;
+}
+
 TEST(CanLoc, BundledSampleValidates) {
     const std::string canloc = std::string(test::kSourceDir) + "/datasets/canloc";
     const auto r = run(ntmsim("validate " + quote(canloc)));
